@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using Channel.Contracts.Partners;
+using Channel.Hosting.Auth;
+using Channel.Hosting.Messaging;
+using Channel.Hosting.Web;
+using Npgsql;
+
+namespace Channel.Partners.Features;
+
+/// <summary>A channel manager reinstates a suspended partner: active again, with the tier it had.</summary>
+public static class ReinstatePartner
+{
+    public sealed record Request(string? Reason);
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapPost("/{id:guid}/reinstate", Handle).RequireAuthorization(Policies.ChannelManager)
+            .Produces<Partner>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
+            .WithSummary("Reinstate a suspended partner");
+
+    static async Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var check = new Check();
+        var reason = check.Note("reason", request.Reason, 2000, required: false);
+        if (check.Failed) return check.Problem();
+
+        var caller = Caller.From(user);
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var partner = await Partners.Transition(tx, id, [Status.Suspended], Status.Active, now, ct, reason: reason);
+        if (partner is null) return await Partners.NotFoundOrWrongState(tx, id, "reinstated", ct);
+        await Partners.Audit(tx, partner, "reinstated", caller, reason, new { status = Status.Active }, now, ct);
+        await outbox.Add(tx, new PartnerReinstated
+        {
+            PartnerId = id,
+            Version = partner.Version,
+            OccurredAt = now,
+            LegalName = partner.LegalName,
+            Country = partner.Country,
+            Region = partner.Region,
+            Status = partner.Status,
+            Tier = partner.Tier,
+            Reason = reason,
+            Actor = caller.Subject,
+        }, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(partner);
+    }
+}

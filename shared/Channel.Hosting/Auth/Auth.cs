@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Channel.Hosting.Auth;
+
+public static class Roles
+{
+    public const string ChannelManager = "channel-manager";
+    public const string Partner = "partner";
+    public const string Distributor = "distributor";
+    public const string Leadership = "leadership";
+    public const string Admin = "admin";
+    public static readonly string[] All = [ChannelManager, Partner, Distributor, Leadership, Admin];
+}
+
+public static class Policies
+{
+    /// <summary>Any valid token.</summary>
+    public const string Authenticated = "authenticated";
+    /// <summary>Vendor staff who run the channel: channel managers and admins.</summary>
+    public const string ChannelManager = "channel-manager";
+    /// <summary>Those who see the whole channel read-only: leadership, channel managers, admins.</summary>
+    public const string Staff = "staff";
+    /// <summary>No token needed (the gateway uses it for the partner application).</summary>
+    public const string Anonymous = "anonymous";
+}
+
+/// <summary>Who is calling, as the token says: the role, and the partner or distributor it is scoped to.</summary>
+public sealed record Caller(string Subject, string Role, Guid? PartnerId, Guid? DistributorId)
+{
+    public bool SeesEverything => Role is Roles.ChannelManager or Roles.Admin or Roles.Leadership;
+    public bool IsManager => Role is Roles.ChannelManager or Roles.Admin;
+
+    public static Caller From(ClaimsPrincipal user)
+    {
+        Guid? Id(string claim) => Guid.TryParse(user.FindFirstValue(claim), out var g) ? g : null;
+        return new Caller(
+            user.FindFirstValue("sub") ?? user.FindFirstValue("name") ?? "unknown",
+            user.FindFirstValue("role") ?? "",
+            Id("partner_id"),
+            Id("distributor_id"));
+    }
+}
+
+public static class AuthSetup
+{
+    public const string Issuer = "channel-local";
+    public const string Audience = "channel";
+
+    /// <summary>
+    /// JWT bearer validation. With <c>Auth:Authority</c> set the tokens come from that OIDC issuer;
+    /// otherwise they are HS256 tokens signed with the local key (<c>Auth:SigningKey</c> in base64,
+    /// or the file named by <c>Auth:SigningKeyFile</c>, which <c>./channel</c> creates on first start).
+    /// </summary>
+    public static IServiceCollection AddChannelAuth(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            var authority = config["Auth:Authority"];
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidateIssuer = true,
+                ValidIssuer = config["Auth:Issuer"] ?? (authority ?? Issuer),
+                ValidateAudience = true,
+                ValidAudience = config["Auth:Audience"] ?? Audience,
+                ValidateLifetime = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                RoleClaimType = "role",
+                NameClaimType = "name",
+            };
+            if (!string.IsNullOrEmpty(authority)) o.Authority = authority;
+            else o.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(SigningKey(config));
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Authenticated, p => p.RequireAuthenticatedUser().RequireClaim("role", Roles.All))
+            .AddPolicy(Policies.ChannelManager, p => p.RequireRole(Roles.ChannelManager, Roles.Admin))
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.ChannelManager, Roles.Admin, Roles.Leadership))
+            .AddPolicy(Policies.Anonymous, p => p.RequireAssertion(_ => true));
+        return services;
+    }
+
+    public static byte[] SigningKey(IConfiguration config)
+    {
+        var key = config["Auth:SigningKey"];
+        var file = config["Auth:SigningKeyFile"];
+        if (string.IsNullOrWhiteSpace(key) && !string.IsNullOrWhiteSpace(file) && File.Exists(file))
+            key = File.ReadAllText(file).Trim();
+        if (string.IsNullOrWhiteSpace(key))
+            throw new InvalidOperationException("no token signing key: set Auth:SigningKey, Auth:SigningKeyFile or Auth:Authority");
+        var bytes = Convert.FromBase64String(key);
+        if (bytes.Length < 32) throw new InvalidOperationException("the token signing key must be at least 256 bits");
+        return bytes;
+    }
+
+    /// <summary>Mints a local token (tests and tools; ./channel token does the same in the shell).</summary>
+    public static string Mint(byte[] key, string role, string subject, Guid? partnerId = null, Guid? distributorId = null,
+        TimeSpan? lifetime = null)
+    {
+        var claims = new List<Claim> { new("sub", subject), new("name", subject), new("role", role) };
+        if (partnerId is { } p) claims.Add(new Claim("partner_id", p.ToString()));
+        if (distributorId is { } d) claims.Add(new Claim("distributor_id", d.ToString()));
+        var now = DateTime.UtcNow;
+        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
+        return handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            Subject = new ClaimsIdentity(claims),
+            NotBefore = now.AddSeconds(-5),
+            IssuedAt = now,
+            Expires = now + (lifetime ?? TimeSpan.FromHours(12)),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
+        });
+    }
+}

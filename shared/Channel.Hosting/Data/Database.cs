@@ -1,0 +1,51 @@
+using System.Reflection;
+using Dapper;
+using DbUp;
+using DbUp.Engine;
+using Npgsql;
+
+namespace Channel.Hosting.Data;
+
+public static class Database
+{
+    static Database() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    /// <summary>One data source per database per process, built once from configuration.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Creates the database if it is missing, then runs the shared outbox/inbox scripts and the
+    /// service's own embedded <c>Migrations/*.sql</c>, each once, in order.
+    /// </summary>
+    public static void Migrate(string connectionString, Assembly serviceAssembly, ILogger? logger = null)
+    {
+        EnsureDatabase.For.PostgresqlDatabase(connectionString, new DbUp.Engine.Output.NoOpUpgradeLog());
+        // Several instances may start at once: one migrates while the others wait for its lock.
+        using var lockConnection = new NpgsqlConnection(connectionString);
+        lockConnection.Open();
+        lockConnection.Execute("select pg_advisory_lock(727274)");
+        var shared = typeof(Database).Assembly;
+        var upgrade = DeployChanges.To.PostgresqlDatabase(connectionString)
+            .WithScriptsEmbeddedInAssembly(shared, name => name.EndsWith(".sql"), new SqlScriptOptions { RunGroupOrder = 0 })
+            .WithScriptsEmbeddedInAssembly(serviceAssembly, name => name.Contains(".Migrations.") && name.EndsWith(".sql"),
+                new SqlScriptOptions { RunGroupOrder = 1 })
+            .WithTransactionPerScript()
+            .JournalToPostgresqlTable("public", "schema_versions")
+            .LogToNowhere()
+            .Build();
+        var result = upgrade.PerformUpgrade();
+        if (!result.Successful)
+            throw new InvalidOperationException($"migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
+        foreach (var script in result.Scripts)
+            logger?.LogInformation("applied migration {Script}", script.Name);
+    }
+
+    /// <summary>True when the exception is PostgreSQL's unique-violation for the named constraint.</summary>
+    public static bool IsUniqueViolation(this Exception e, string? constraint = null) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
+        && (constraint is null || pg.ConstraintName == constraint);
+}

@@ -1,0 +1,34 @@
+using Dapper;
+using MassTransit;
+using Npgsql;
+
+namespace Channel.Hosting.Messaging;
+
+/// <summary>
+/// Makes a consumer idempotent: the message id is recorded in the <c>inbox</c> table in the same
+/// transaction as the consumer's effect, so a redelivered message changes nothing. Two copies
+/// handled at once serialise on the inbox's primary key; the second sees the first's row.
+/// </summary>
+public sealed class Inbox(NpgsqlDataSource db)
+{
+    const string Record = """
+        insert into inbox (message_id, consumer) values (@MessageId, @Consumer)
+        on conflict do nothing
+        """;
+
+    /// <summary>Runs the effect once per message id; returns false for a duplicate.</summary>
+    public async Task<bool> Once<T>(ConsumeContext<T> context, Func<NpgsqlTransaction, CancellationToken, Task> effect)
+        where T : class
+    {
+        var messageId = context.MessageId ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a message id");
+        var ct = context.CancellationToken;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var first = await conn.ExecuteAsync(new CommandDefinition(Record,
+            new { MessageId = messageId, Consumer = typeof(T).FullName }, tx, cancellationToken: ct));
+        if (first == 0) return false;
+        await effect(tx, ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+}

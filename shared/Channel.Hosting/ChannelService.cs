@@ -32,17 +32,7 @@ public static class ChannelService
         var services = builder.Services;
         var config = builder.Configuration;
         services.AddSingleton(new ServiceIdentity(name, assembly));
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => Database.CreateDataSource(
-            config.GetConnectionString("Db") ?? throw new InvalidOperationException("ConnectionStrings:Db is not set")));
-        services.AddSingleton<Outbox>();
-        services.AddSingleton<Inbox>();
-        var relay = new OutboxRelayOptions();
-        config.GetSection("Outbox").Bind(relay);
-        services.AddSingleton(relay);
-        services.AddSingleton<OutboxRelay>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
-        services.AddChannelBus(config, name, assembly, bus);
+        services.AddChannelMessaging(config, name, assembly, bus);
 
         services.AddChannelAuth(config);
         services.AddChannelWeb(builder);
@@ -74,7 +64,7 @@ public static class ChannelService
             {
                 o.IncludeScopes = true;
                 o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
         services.AddOpenApi();
         return services;

@@ -35,9 +35,9 @@ public sealed class RestrictedParties
         foreach (var (party, listedName, listedDomain) in entries)
         {
             if (listedName.Length > 0 && Names.Contains(name, listedName))
-                return $"name matches '{party.Name}' on the {party.List} list";
+                return $"name matches '{party.Name}' on the {party.List}";
             if (listedDomain is not null && Names.IsSameOrSubdomain(host, listedDomain))
-                return $"domain matches {listedDomain} ('{party.Name}') on the {party.List} list";
+                return $"domain matches {listedDomain} ('{party.Name}') on the {party.List}";
         }
         return null;
     }

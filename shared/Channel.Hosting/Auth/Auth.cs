@@ -24,8 +24,6 @@ public static class Policies
     public const string ChannelManager = "channel-manager";
     /// <summary>Those who see the whole channel read-only: leadership, channel managers, admins.</summary>
     public const string Staff = "staff";
-    /// <summary>No token needed (the gateway uses it for the partner application).</summary>
-    public const string Anonymous = "anonymous";
 }
 
 /// <summary>Who is calling, as the token says: the role, and the partner or distributor it is scoped to.</summary>
@@ -78,8 +76,7 @@ public static class AuthSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Authenticated, p => p.RequireAuthenticatedUser().RequireClaim("role", Roles.All))
             .AddPolicy(Policies.ChannelManager, p => p.RequireRole(Roles.ChannelManager, Roles.Admin))
-            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.ChannelManager, Roles.Admin, Roles.Leadership))
-            .AddPolicy(Policies.Anonymous, p => p.RequireAssertion(_ => true));
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.ChannelManager, Roles.Admin, Roles.Leadership));
         return services;
     }
 

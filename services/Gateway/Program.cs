@@ -1,0 +1,31 @@
+using Channel.Gateway;
+using Channel.Hosting;
+using Channel.Hosting.Auth;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddChannelWeb(builder);
+builder.Services.AddChannelAuth(builder.Configuration);
+builder.AddChannelTelemetry("gateway");
+builder.Services.AddHealthChecks();
+builder.Services.AddRateLimiter(o => EdgeLimits.Configure(o, builder.Configuration));
+builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+
+var app = builder.Build();
+app.UseChannelWeb();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapChannelHealth();
+app.MapScalarApiReference("/docs", o =>
+{
+    o.WithTitle("Channel API");
+    foreach (var service in builder.Configuration.GetSection("Docs:Services").Get<string[]>() ?? [])
+        o.AddDocument(service, $"{char.ToUpperInvariant(service[0])}{service[1..]}", $"/api/{service}/openapi/v1.json");
+}).AllowAnonymous();
+app.MapReverseProxy();
+
+app.Run();

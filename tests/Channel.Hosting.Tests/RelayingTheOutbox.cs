@@ -1,0 +1,117 @@
+using Channel.Hosting.Messaging;
+using Channel.Testing;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Channel.Hosting.Tests;
+
+public sealed class RelayingTheOutbox : IAsyncLifetime
+{
+    TestDatabase db = null!;
+    TestVirtualHost broker = null!;
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.Create("outbox");
+        broker = await TestVirtualHost.Create("outbox");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await broker.DisposeAsync();
+        await db.DisposeAsync();
+    }
+
+    static async Task<List<Guid>> Write(TestDatabase db, Outbox outbox, int count, bool commit = true, int perTransaction = 1)
+    {
+        var ids = new List<Guid>();
+        await using var conn = await db.Open();
+        for (var i = 0; i < count; i += perTransaction)
+        {
+            await using var tx = await conn.BeginTransactionAsync();
+            for (var j = i; j < Math.Min(count, i + perTransaction); j++)
+            {
+                var id = Guid.NewGuid();
+                await outbox.Add(tx, new SomethingHappened { Id = id, Sequence = j }, default);
+                ids.Add(id);
+            }
+            if (commit) await tx.CommitAsync(); else await tx.RollbackAsync();
+        }
+        return ids;
+    }
+
+    [Fact]
+    public async Task An_event_is_published_after_its_transaction_commits_and_leaves_the_outbox()
+    {
+        await using var host = await MessagingHost.Start(db, broker.Uri);
+        var outbox = host.Services.GetRequiredService<Outbox>();
+
+        var id = (await Write(db, outbox, 1)).Single();
+
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects where event_id = @id", new { id }) == 1, "the effect");
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from outbox") == 0, "an empty outbox");
+    }
+
+    [Fact]
+    public async Task Nothing_is_published_when_the_transaction_rolls_back()
+    {
+        await using var host = await MessagingHost.Start(db, broker.Uri);
+        var outbox = host.Services.GetRequiredService<Outbox>();
+
+        var rolledBack = (await Write(db, outbox, 1, commit: false)).Single();
+        var marker = (await Write(db, outbox, 1)).Single();
+
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects where event_id = @marker", new { marker }) == 1, "the marker");
+        Assert.Equal(0L, await db.Scalar<long>("select count(*) from deliveries where event_id = @rolledBack", new { rolledBack }));
+        Assert.Equal(0L, await db.Scalar<long>("select count(*) from outbox"));
+    }
+
+    [Fact]
+    public async Task Two_relays_on_one_outbox_deliver_each_event_once()
+    {
+        await using var first = await MessagingHost.Start(db, broker.Uri);
+        await using var second = await MessagingHost.Start(db, broker.Uri);
+        var outbox = first.Services.GetRequiredService<Outbox>();
+
+        // Written in many small transactions, so both relays wake and claim while the other is busy.
+        var ids = await Write(db, outbox, 600, perTransaction: 3);
+
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == ids.Count, "every effect");
+        Assert.Equal(0L, await db.Scalar<long>("select count(*) from (select message_id from deliveries group by message_id having count(*) > 1) d"));
+        Assert.Equal((long)ids.Count, await db.Scalar<long>("select count(distinct event_id) from deliveries"));
+        Assert.Equal((long)ids.Count, await db.Scalar<long>("select count(*) from deliveries"));
+    }
+
+    [Fact]
+    public async Task The_same_message_delivered_twice_changes_state_once()
+    {
+        await using var host = await MessagingHost.Start(db, broker.Uri);
+        var bus = host.Services.GetRequiredService<IBus>();
+        var message = new SomethingHappened { Id = Guid.NewGuid(), Sequence = 1 };
+        var messageId = Guid.NewGuid();
+
+        for (var i = 0; i < 2; i++)
+            await bus.Publish(message, c => c.MessageId = messageId);
+
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from deliveries where message_id = @messageId", new { messageId }) == 2,
+            "both deliveries");
+        Assert.Equal(1L, await db.Scalar<long>("select count(*) from effects where message_id = @messageId", new { messageId }));
+        Assert.Equal(1L, await db.Scalar<long>("select count(*) from inbox where message_id = @messageId", new { messageId }));
+    }
+
+    [Fact]
+    public async Task Concurrent_duplicates_still_change_state_once()
+    {
+        await using var host = await MessagingHost.Start(db, broker.Uri);
+        var bus = host.Services.GetRequiredService<IBus>();
+        var messageIds = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
+
+        await Task.WhenAll(messageIds.SelectMany(id => Enumerable.Range(0, 5).Select(_ =>
+            bus.Publish(new SomethingHappened { Id = id, Sequence = 0 }, c => c.MessageId = id))));
+
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from deliveries") == 100, "all 100 deliveries");
+        Assert.Equal(20L, await db.Scalar<long>("select count(*) from effects"));
+        Assert.Equal(20L, await db.Scalar<long>("select count(distinct message_id) from effects"));
+    }
+}

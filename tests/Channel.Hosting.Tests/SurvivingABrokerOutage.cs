@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Channel.Hosting.Messaging;
+using Channel.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Channel.Hosting.Tests;
+
+/// <summary>
+/// Runs against the second broker that <c>./channel test</c> starts for fault tests, so stopping it
+/// disturbs no other test.
+/// </summary>
+public sealed class SurvivingABrokerOutage : IAsyncLifetime
+{
+    TestDatabase db = null!;
+    TestVirtualHost broker = null!;
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.Create("outage");
+        broker = await TestVirtualHost.Create("outage", TestEnvironment.FaultRabbit, TestEnvironment.FaultRabbitApi);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Rabbitmqctl("start_app"); // whatever happened, leave the broker running
+        await broker.DisposeAsync();
+        await db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Events_written_while_the_broker_is_down_are_all_delivered_once_it_is_back()
+    {
+        await using var host = await MessagingHost.Start(db, broker.Uri);
+        var outbox = host.Services.GetRequiredService<Outbox>();
+        var before = await Write(outbox, 50);
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == 50, "the first 50 effects");
+
+        await Rabbitmqctl("stop_app");
+        var during = await Write(outbox, 200);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the relay tries, fails and backs off
+        Assert.True(await db.Scalar<long>("select count(*) from outbox") > 0, "the events wait in the outbox while the broker is down");
+        await Rabbitmqctl("start_app");
+        var after = await Write(outbox, 50);
+
+        var all = before.Concat(during).Concat(after).ToList();
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") >= all.Count, "every effect", TimeSpan.FromSeconds(120));
+        Assert.Equal((long)all.Count, await db.Scalar<long>("select count(*) from effects"));
+        Assert.Equal((long)all.Count, await db.Scalar<long>("select count(distinct event_id) from effects"));
+        Assert.Equal(0L, await db.Scalar<long>("select count(*) from outbox"));
+    }
+
+    async Task<List<Guid>> Write(Outbox outbox, int count)
+    {
+        var ids = new List<Guid>();
+        await using var conn = await db.Open();
+        for (var i = 0; i < count; i++)
+        {
+            await using var tx = await conn.BeginTransactionAsync();
+            var id = Guid.NewGuid();
+            await outbox.Add(tx, new SomethingHappened { Id = id, Sequence = i }, default);
+            await tx.CommitAsync();
+            ids.Add(id);
+        }
+        return ids;
+    }
+
+    static async Task Rabbitmqctl(string command)
+    {
+        var start = new ProcessStartInfo("/usr/lib/rabbitmq/bin/rabbitmqctl", ["-n", TestEnvironment.FaultRabbitNode, command])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["HOME"] = TestEnvironment.FaultRabbitHome;
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"rabbitmqctl {command} failed: {await stderr}");
+    }
+}

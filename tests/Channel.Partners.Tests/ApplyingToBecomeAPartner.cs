@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Json;
+using Channel.Contracts.Partners;
+
+namespace Channel.Partners.Tests;
+
+public sealed class ApplyingToBecomeAPartner(PartnersApp app) : IClassFixture<PartnersApp>
+{
+    [Fact]
+    public async Task An_application_is_received_and_published_as_applied()
+    {
+        var response = await app.Anonymous().PostAsJsonAsync("/api/partners/applications",
+            PartnersApp.Application(name: "Harbor Point Networks LLC", domain: "harborpoint.example", taxId: "12-3456789"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var id = body.GetProperty("id").GetGuid();
+        Assert.Equal($"/api/partners/{id}", response.Headers.Location?.OriginalString);
+        Assert.False(body.TryGetProperty("status", out _)); // the applicant is not told how screening went
+
+        var partner = await app.Get(id);
+        Assert.Equal("applied", partner.GetProperty("status").GetString());
+        Assert.Equal("Harbor Point Networks LLC", partner.GetProperty("legalName").GetString());
+        Assert.Equal("harborpoint.example", partner.GetProperty("websiteDomain").GetString());
+        Assert.Equal(1, partner.GetProperty("version").GetInt32());
+
+        var applied = await app.Events.WaitFor<PartnerApplied>(e => e.PartnerId == id);
+        Assert.Equal(1, applied.Version);
+        Assert.Equal("applied", applied.Status);
+        Assert.Equal("harborpoint.example", applied.Domain);
+    }
+
+    [Fact]
+    public async Task A_second_application_for_the_same_domain_is_refused_with_a_pointer_to_the_first()
+    {
+        var first = await app.Apply(PartnersApp.Application(domain: "duplicate-domain.example"));
+
+        var response = await app.Anonymous().PostAsJsonAsync("/api/partners/applications",
+            PartnersApp.Application(name: "Someone Else Entirely", domain: "WWW.Duplicate-Domain.example"));
+
+        var problem = await response.AssertProblem(HttpStatusCode.Conflict);
+        Assert.Equal(first, problem.GetProperty("existingPartnerId").GetGuid());
+        Assert.Equal($"/api/partners/{first}", problem.GetProperty("existingPartner").GetString());
+        Assert.Equal("websiteDomain", problem.GetProperty("field").GetString());
+        Assert.Equal(1L, await app.Db.Scalar<long>("select count(*) from partners where website_domain = 'duplicate-domain.example'"));
+    }
+
+    [Fact]
+    public async Task A_second_application_with_the_same_tax_id_written_differently_is_refused()
+    {
+        var first = await app.Apply(PartnersApp.Application(taxId: "DE 811 907 980"));
+
+        var response = await app.Anonymous().PostAsJsonAsync("/api/partners/applications",
+            PartnersApp.Application(taxId: "de-811-907-980"));
+
+        var problem = await response.AssertProblem(HttpStatusCode.Conflict);
+        Assert.Equal(first, problem.GetProperty("existingPartnerId").GetGuid());
+        Assert.Equal("taxId", problem.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task A_rejected_applicant_may_apply_again()
+    {
+        var first = await app.Apply(PartnersApp.Application(domain: "second-chance.example"));
+        (await app.Manager().PostAsJsonAsync($"/api/partners/{first}/reject", new { reason = "Incomplete references." })).EnsureSuccessStatusCode();
+
+        var second = await app.Apply(PartnersApp.Application(domain: "second-chance.example"));
+
+        Assert.NotEqual(first, second);
+    }
+
+    [Theory]
+    [InlineData("Oceanic Shadow Trading LLC")]
+    [InlineData("OCEANIC SHADOW TRADING, L.L.C.")]
+    [InlineData("Océanic Shadow Trading Inc")]
+    [InlineData("Oceanic-Shadow Trading USA Holdings")]
+    public async Task A_name_on_the_restricted_party_list_goes_to_compliance_hold(string name)
+    {
+        var id = await app.Apply(PartnersApp.Application(name: name));
+
+        var partner = await app.Get(id);
+        Assert.Equal("on_hold", partner.GetProperty("status").GetString());
+        Assert.Contains("Oceanic Shadow Trading LLC", partner.GetProperty("holdReason").GetString());
+        var hold = await app.Events.WaitFor<PartnerPlacedOnHold>(e => e.PartnerId == id);
+        Assert.Equal(2, hold.Version);
+        Assert.Equal("on_hold", hold.Status);
+    }
+
+    [Fact]
+    public async Task A_subdomain_of_a_restricted_domain_goes_to_compliance_hold()
+    {
+        var id = await app.Apply(PartnersApp.Application(name: "Friendly Name Resellers", domain: "us.nordvik-exports.example"));
+
+        var partner = await app.Get(id);
+        Assert.Equal("on_hold", partner.GetProperty("status").GetString());
+        Assert.Contains("nordvik-exports.example", partner.GetProperty("holdReason").GetString());
+    }
+
+    [Fact]
+    public async Task A_name_that_only_shares_a_word_with_a_restricted_party_is_not_held()
+    {
+        var id = await app.Apply(PartnersApp.Application(name: "Oceanic Networks Inc"));
+
+        Assert.Equal("applied", (await app.Get(id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_contact_must_use_the_company_domain()
+    {
+        var application = new
+        {
+            legalName = "Gmail Resellers",
+            country = "US",
+            region = "CA",
+            websiteDomain = "gmail-resellers.example",
+            partnerType = "var",
+            primaryContact = new { name = "Pat", email = "pat@gmail.com" },
+            agreementVersion = "2026-01",
+        };
+
+        var response = await app.Anonymous().PostAsJsonAsync("/api/partners/applications", application);
+
+        await response.AssertBadRequest("primaryContact.email");
+        Assert.Equal(0L, await app.Db.Scalar<long>("select count(*) from partners where website_domain = 'gmail-resellers.example'"));
+    }
+}
+
+public sealed class RateLimitingApplications(RateLimitedPartnersApp app) : IClassFixture<RateLimitedPartnersApp>
+{
+    [Fact]
+    public async Task Applications_beyond_the_limit_are_refused_with_429()
+    {
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+            codes.Add((await app.Anonymous().PostAsJsonAsync("/api/partners/applications", PartnersApp.Application())).StatusCode);
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created,
+            HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes);
+        Assert.Equal(3L, await app.Db.Scalar<long>("select count(*) from partners"));
+    }
+}

@@ -7,6 +7,7 @@ using Channel.Hosting.Messaging;
 using Channel.Hosting.Web;
 using MassTransit;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -14,7 +15,6 @@ using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
-using Microsoft.AspNetCore.Hosting;
 using OpenTelemetry.Trace;
 
 namespace Channel.Hosting;

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Channel.Contracts.Partners;
+using Channel.Testing;
+
+namespace Channel.EndToEnd.Tests;
+
+public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<RunningSystem>
+{
+    static object Application(string domain, string name = "Gateway Tested Networks Inc") => new
+    {
+        legalName = name,
+        country = "US",
+        region = "OR",
+        websiteDomain = domain,
+        partnerType = "msp",
+        primaryContact = new { name = "Robin Park", email = $"robin@{domain}" },
+        agreementVersion = "2026-01",
+    };
+
+    [Fact]
+    public async Task Apply_then_approve_through_the_gateway_publishes_PartnerApproved_version_2_with_the_correlation_id()
+    {
+        var domain = $"e2e-{Guid.NewGuid():N}"[..16] + ".example";
+        var applied = await system.Client().PostAsJsonAsync("/api/partners/applications", Application(domain));
+        Assert.Equal(HttpStatusCode.Created, applied.StatusCode);
+        var id = (await applied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var correlation = $"e2e-{Guid.NewGuid():N}";
+        var manager = system.Client("channel-manager");
+        manager.DefaultRequestHeaders.Add("X-Correlation-Id", correlation);
+        var approved = await manager.PostAsJsonAsync($"/api/partners/{id}/approve", new { tier = "gold" });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal(correlation, approved.Headers.GetValues("X-Correlation-Id").Single());
+
+        var message = await system.Events.WaitFor<PartnerApproved>(e => e.PartnerId == id);
+        Assert.Equal(2, message.Version);
+        Assert.Equal("gold", message.Tier);
+        Assert.Equal("active", message.Status);
+        var envelope = system.Events.All.Single(r => r.Message is PartnerApproved a && a.PartnerId == id);
+        Assert.Equal(correlation, envelope.CorrelationId);
+
+        var partner = await system.Client("partner", id).GetFromJsonAsync<JsonElement>($"/api/partners/{id}");
+        Assert.Equal("active", partner.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_gateway_turns_away_requests_without_a_valid_token()
+    {
+        var none = await system.Client().GetAsync("/api/partners");
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
+
+        var forged = system.Client();
+        forged.DefaultRequestHeaders.Authorization = new("Bearer", Channel.Hosting.Auth.AuthSetup.Mint(new byte[32], "admin", "mallory"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/partners")).StatusCode);
+
+        var expired = system.Client();
+        expired.DefaultRequestHeaders.Authorization = new("Bearer",
+            Channel.Hosting.Auth.AuthSetup.Mint(TestEnvironment.SigningKey, "admin", "late", lifetime: TimeSpan.FromMinutes(-5)));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await expired.GetAsync("/api/partners")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_partner_cannot_see_another_partner_through_the_gateway()
+    {
+        var mine = Guid.NewGuid();
+        var domain = $"e2e-{Guid.NewGuid():N}"[..16] + ".example";
+        var other = (await (await system.Client().PostAsJsonAsync("/api/partners/applications", Application(domain)))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var response = await system.Client("partner", mine).GetAsync($"/api/partners/{other}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Applications_from_one_address_are_rate_limited_at_the_edge()
+    {
+        var client = system.Client(clientAddress: "198.51.100.77");
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i <= RunningSystem.ApplicationsPerMinute; i++)
+        {
+            var domain = $"rl-{Guid.NewGuid():N}"[..14] + ".example";
+            codes.Add((await client.PostAsJsonAsync("/api/partners/applications", Application(domain))).StatusCode);
+        }
+
+        Assert.Equal(RunningSystem.ApplicationsPerMinute, codes.Count(c => c == HttpStatusCode.Created));
+        Assert.Equal(HttpStatusCode.TooManyRequests, codes.Last());
+    }
+
+    [Fact]
+    public async Task The_api_reference_and_the_dashboard_are_served()
+    {
+        var client = system.Client();
+        var spec = await client.GetFromJsonAsync<JsonElement>("/api/partners/openapi/v1.json");
+        Assert.True(spec.GetProperty("paths").TryGetProperty("/api/partners/applications", out _));
+
+        var docs = await client.GetAsync("/docs/");
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Contains("Channel API", await docs.Content.ReadAsStringAsync());
+
+        var home = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Equal("text/html", home.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer_on_every_process()
+    {
+        using var http = new HttpClient();
+        foreach (var service in new[] { system.Partners, system.Gateway })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{service.Address}/health/live")).StatusCode);
+            var ready = await http.GetFromJsonAsync<JsonElement>($"{service.Address}/health/ready");
+            Assert.Equal("Healthy", ready.GetProperty("status").GetString());
+        }
+        var partnersReady = await http.GetFromJsonAsync<JsonElement>($"{system.Partners.Address}/health/ready");
+        Assert.True(partnersReady.GetProperty("checks").TryGetProperty("database", out _));
+        Assert.True(partnersReady.GetProperty("checks").EnumerateObject().Count() >= 2, "ready checks the database and the bus");
+    }
+}

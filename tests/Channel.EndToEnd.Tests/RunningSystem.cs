@@ -1,0 +1,57 @@
+using System.Net.Http.Headers;
+using Channel.Contracts.Partners;
+using Channel.Testing;
+
+namespace Channel.EndToEnd.Tests;
+
+/// <summary>
+/// The system as <c>./channel up</c> runs it: each service its own process, the gateway in front,
+/// on a database per service and a RabbitMQ virtual host of their own.
+/// </summary>
+public sealed class RunningSystem : IAsyncLifetime
+{
+    public TestVirtualHost Broker { get; private set; } = null!;
+    public TestDatabase PartnersDb { get; private set; } = null!;
+    public EventCollector Events { get; private set; } = null!;
+    public ServiceProcess Partners { get; private set; } = null!;
+    public ServiceProcess Gateway { get; private set; } = null!;
+    public const int ApplicationsPerMinute = 20;
+
+    public async Task InitializeAsync()
+    {
+        Broker = await TestVirtualHost.Create("e2e");
+        PartnersDb = await TestDatabase.Create("e2e_partners");
+        Events = await EventCollector.Start(Broker.Uri, "test-e2e-events",
+            typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold));
+        Partners = await ServiceProcess.Start("Partners", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Db"] = PartnersDb.ConnectionString,
+            ["RabbitMq__Uri"] = Broker.Uri,
+            ["Partners__ApplicationsPerMinute"] = "100000",
+        });
+        Gateway = await ServiceProcess.Start("Gateway", new Dictionary<string, string>
+        {
+            ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = Partners.Address,
+            ["Gateway__ApplicationsPerMinute"] = ApplicationsPerMinute.ToString(),
+        });
+    }
+
+    public HttpClient Client(string? role = null, Guid? partnerId = null, string? clientAddress = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Gateway.Address), Timeout = TimeSpan.FromSeconds(30) };
+        if (role is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(role, partnerId));
+        // Each test client looks like its own address to the edge rate limiter (the gateway trusts loopback proxies).
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", clientAddress ?? $"203.0.113.{Random.Shared.Next(1, 254)}");
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Partners.DisposeAsync();
+        await Events.DisposeAsync();
+        await Broker.DisposeAsync();
+        await PartnersDb.DisposeAsync();
+    }
+}

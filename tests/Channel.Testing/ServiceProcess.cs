@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Channel.Testing;
+
+/// <summary>
+/// A Channel service run as its own process from its build output, the way <c>./channel up</c> runs
+/// it, with its log kept under the test output.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    readonly Process process;
+    readonly StreamWriter log;
+    public string Name { get; }
+    public int Port { get; }
+    public string Address => $"http://127.0.0.1:{Port}";
+    public string LogPath { get; }
+
+    ServiceProcess(string name, int port, Process process, StreamWriter log, string logPath)
+    {
+        Name = name;
+        Port = port;
+        this.process = process;
+        this.log = log;
+        LogPath = logPath;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The build configuration the tests were built in (the services were built with them).</summary>
+    static string Configuration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    public static string DllOf(string service) =>
+        Path.Combine(TestEnvironment.Root, "services", service, "bin", Configuration, "net10.0", $"Channel.{service}.dll");
+
+    public static async Task<ServiceProcess> Start(string service, IDictionary<string, string> environment, int? port = null)
+    {
+        var chosen = port ?? FreePort();
+        var dll = DllOf(service);
+        if (!File.Exists(dll)) throw new FileNotFoundException($"build the solution first: {dll} is missing");
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{chosen}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Auth__SigningKey"] = TestEnvironment.SigningKeyBase64;
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+
+        var logDir = Path.Combine(AppContext.BaseDirectory, "service-logs");
+        Directory.CreateDirectory(logDir);
+        var logPath = Path.Combine(logDir, $"{service.ToLowerInvariant()}-{chosen}.log");
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var running = new ServiceProcess(service, chosen, process, log, logPath);
+        await running.WaitUntilReady();
+        return running;
+    }
+
+    public async Task WaitUntilReady(TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"{Name} exited with {process.ExitCode}; log: {LogPath}\n{Tail()}");
+            try
+            {
+                if ((await http.GetAsync($"{Address}/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{Name} was not ready in time; log: {LogPath}\n{Tail()}");
+    }
+
+    string Tail()
+    {
+        lock (log) log.Flush();
+        try
+        {
+            using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            return string.Join('\n', reader.ReadToEnd().Split('\n').TakeLast(30));
+        }
+        catch (IOException) { return ""; }
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to finish anything.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.WaitForExit(10_000);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            // A polite stop first (SIGTERM), as an orchestrator would.
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString()])) await term!.WaitForExitAsync();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try { await process.WaitForExitAsync(wait.Token); }
+            catch (OperationCanceledException) { Kill(); }
+        }
+        process.Dispose();
+        lock (log) log.Dispose();
+    }
+}

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using Channel.Testing;
+
 namespace Channel.Partners.Tests;
 
 public sealed class AddingPartnerUsers(PartnersApp app) : IClassFixture<PartnersApp>

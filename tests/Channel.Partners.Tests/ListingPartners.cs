@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using Channel.Testing;
+
 namespace Channel.Partners.Tests;
 
 public sealed class ListingPartners(PartnersApp app) : IClassFixture<PartnersApp>

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Channel.Contracts.Partners;
 
+using Channel.Testing;
+
 namespace Channel.Partners.Tests;
 
 public sealed class ManagingActivePartners(PartnersApp app) : IClassFixture<PartnersApp>

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Channel.Contracts.Partners;
 
+using Channel.Testing;
+
 namespace Channel.Partners.Tests;
 
 /// <summary>

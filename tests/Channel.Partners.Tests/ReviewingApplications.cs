@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Channel.Contracts.Partners;
 
+using Channel.Testing;
+
 namespace Channel.Partners.Tests;
 
 public sealed class ReviewingApplications(PartnersApp app) : IClassFixture<PartnersApp>

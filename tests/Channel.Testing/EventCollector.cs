@@ -43,6 +43,10 @@ public sealed class EventCollector : IAsyncDisposable
             return Task.CompletedTask;
         });
 
+    /// <summary>Publishes as another service would (optionally with a fixed message id, to deliver a duplicate).</summary>
+    public Task Publish<T>(T message, Guid? messageId = null) where T : class =>
+        bus!.Publish(message, context => { if (messageId is { } id) context.MessageId = id; });
+
     public IEnumerable<T> Of<T>() => received.Select(r => r.Message).OfType<T>();
 
     /// <summary>Waits until an event of type T that matches has arrived; fails the test after the timeout.</summary>

@@ -8,7 +8,27 @@ namespace Channel.Hosting.Data;
 
 public static class Database
 {
-    static Database() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+    static Database()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new DateOnlyHandler());
+    }
+
+    sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
+    {
+        public override void SetValue(System.Data.IDbDataParameter parameter, DateOnly value)
+        {
+            parameter.Value = value;
+            if (parameter is NpgsqlParameter p) p.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date;
+        }
+
+        public override DateOnly Parse(object value) => value switch
+        {
+            DateOnly d => d,
+            DateTime dt => DateOnly.FromDateTime(dt),
+            _ => DateOnly.Parse(value.ToString()!, System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
 
     /// <summary>One data source per database per process, built once from configuration.</summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)

@@ -13,6 +13,23 @@ public sealed partial class BadRequestHandler(IProblemDetailsService problems, I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
+        if (exception is Npgsql.PostgresException { SqlState: "40P01" or "40001" })
+        {
+            // Two requests raced for the same rows and PostgreSQL picked this one to give way: nothing was written.
+            logger.LogWarning(exception, "transaction conflict on {Method} {Path}", http.Request.Method, http.Request.Path);
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "1";
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "The request collided with another one; nothing was changed.",
+                    Detail = "Try again.",
+                },
+            });
+        }
         if (exception is not BadHttpRequestException bad)
         {
             logger.LogError(exception, "unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);

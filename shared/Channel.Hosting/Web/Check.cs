@@ -97,6 +97,16 @@ public sealed partial class Check
         return upper;
     }
 
+    /// <summary>An ISO 4217 currency code; returned in upper case.</summary>
+    public string? Currency(string field, string? value, bool required = true)
+    {
+        var text = Text(field, value, 3, required);
+        if (text is null) return null;
+        var upper = text.ToUpperInvariant();
+        if (!Currencies.IsKnown(upper)) { Add(field, "must be an ISO 4217 currency code such as USD"); return null; }
+        return upper;
+    }
+
     public T? Range<T>(string field, T? value, T min, T max, bool required = true) where T : struct, IComparable<T>
     {
         if (value is null) { if (required) Add(field, "is required"); return null; }

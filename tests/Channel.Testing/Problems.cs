@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Xunit;
 
-namespace Channel.Partners.Tests;
+namespace Channel.Testing;
 
 public static class Problems
 {

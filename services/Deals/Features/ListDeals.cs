@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using Channel.Hosting.Auth;
+using Channel.Hosting.Web;
+using Dapper;
+using Npgsql;
+
+namespace Channel.Deals.Features;
+
+/// <summary>
+/// Deals, filtered and paged, newest first. Scope is part of the query: a partner sees its own deals;
+/// a distributor those it registered and those of resellers it serves; staff see all.
+/// </summary>
+public static class ListDeals
+{
+    public sealed record Answer(IReadOnlyList<Deal> Items, int Page, int PageSize, long Total);
+
+    const string Filter = """
+        from deals
+        where (@All or partner_id = @ScopePartner
+               or distributor_id = @ScopeDistributor
+               or partner_id in (select partner_id from reseller_authorizations where distributor_id = @ScopeDistributor and active))
+          and (@Status::text is null or status = @Status)
+          and (@PartnerId::uuid is null or partner_id = @PartnerId)
+          and (@DistributorId::uuid is null or distributor_id = @DistributorId)
+          and (@Region::text is null or customer_region = @Region)
+          and (@Customer::text is null or customer_name ilike @Customer or customer_domain ilike @Customer)
+          and (@CloseFrom::date is null or expected_close >= @CloseFrom)
+          and (@CloseTo::date is null or expected_close <= @CloseTo)
+          and (@ExpiringBy::timestamptz is null or (status = 'approved' and protection_ends_at <= @ExpiringBy))
+        """;
+
+    const string Sql = $"""
+        select {Deals.Columns} {Filter}
+        order by submitted_at desc, id desc
+        limit @PageSize offset @Offset;
+        select count(*) {Filter};
+        """;
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapGet("/", Handle).RequireAuthorization(Policies.Authenticated)
+            .Produces<Answer>().ProducesValidationProblem().WithSummary("List and filter deals");
+
+    static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct,
+        string? status = null, Guid? partnerId = null, Guid? distributorId = null, string? region = null, string? customer = null,
+        DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null, int? page = null, int? pageSize = null)
+    {
+        var check = new Check();
+        check.OneOf("status", status, Status.All, required: false);
+        check.Text("region", region, 100, required: false);
+        check.Text("customer", customer, 200, required: false);
+        check.Range("expiringWithinDays", expiringWithinDays, 0, 3650, required: false);
+        var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
+        var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
+        if (closeFrom > closeTo) check.Add("closeTo", "must not be before closeFrom");
+        if (check.Failed) return check.Problem();
+
+        var caller = Caller.From(user);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
+        {
+            All = caller.SeesEverything,
+            ScopePartner = caller.Role == Roles.Partner ? caller.PartnerId : null,
+            ScopeDistributor = caller.Role == Roles.Distributor ? caller.DistributorId : null,
+            Status = status,
+            PartnerId = partnerId,
+            DistributorId = distributorId,
+            Region = region,
+            Customer = customer is null ? null : $"%{customer.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_")}%",
+            CloseFrom = closeFrom,
+            CloseTo = closeTo,
+            ExpiringBy = expiringWithinDays is { } days ? clock.GetUtcNow().AddDays(days) : (DateTimeOffset?)null,
+            PageSize = size,
+            Offset = (pageNumber - 1) * size,
+        }, cancellationToken: ct));
+        var items = (await results.ReadAsync<Deal>()).AsList();
+        var total = await results.ReadSingleAsync<long>();
+        return TypedResults.Ok(new Answer(items, pageNumber, size, total));
+    }
+}

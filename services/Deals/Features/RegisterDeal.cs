@@ -1,0 +1,193 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Channel.Contracts.Deals;
+using Channel.Deals.Rules;
+using Channel.Hosting.Auth;
+using Channel.Hosting.Messaging;
+using Channel.Hosting.Text;
+using Channel.Hosting.Web;
+using Dapper;
+using Npgsql;
+
+namespace Channel.Deals.Features;
+
+/// <summary>
+/// A partner user registers an opportunity for its own partner, or a distributor registers one on
+/// behalf of a reseller it is authorized to serve in the customer's region. Only an active partner
+/// may be the registrant. Conflicts with other partners' open registrations are stored as evidence;
+/// a restricted end customer or sector goes to compliance review instead of the normal queue.
+/// </summary>
+public static partial class RegisterDeal
+{
+    public sealed record Customer(string? LegalName, string? Domain, string? Country, string? Region, string? Sector);
+
+    public sealed record Product(string? Sku, string? ProductFamily, decimal? Quantity, decimal? Amount);
+
+    public sealed record Request(Guid? PartnerId, Customer? Customer, List<Product>? Products, decimal? TotalValue,
+        string? Currency, DateOnly? ExpectedClose, string? Notes);
+
+    /// <summary>A registration that passed validation.</summary>
+    public sealed record Form(string CustomerName, string? Domain, string Country, string Region, string Sector,
+        List<(string? Sku, string Family, decimal Quantity, decimal Amount)> Lines, decimal TotalValue, string Currency,
+        DateOnly ExpectedClose, string? Notes)
+    {
+        public string[] Families => [.. Lines.Select(l => l.Family).Distinct().Order(StringComparer.Ordinal)];
+    }
+
+    const string InsertDeal = $"""
+        insert into deals (id, partner_id, distributor_id, registered_by, customer_name, customer_key, customer_domain,
+            customer_country, customer_region, customer_sector, product_families, total_value, currency, expected_close,
+            notes, status, compliance_reason, submitted_at, sla_due_at, updated_at, version)
+        values (@Id, @PartnerId, @DistributorId, @RegisteredBy, @CustomerName, @CustomerKey, @CustomerDomain,
+            @CustomerCountry, @CustomerRegion, @CustomerSector, @ProductFamilies, @TotalValue, @Currency, @ExpectedClose,
+            @Notes, @Status, @ComplianceReason, @Now, @SlaDueAt, @Now, 1)
+        returning {Deals.Columns}
+        """;
+
+    public const string InsertLines = """
+        insert into deal_lines (deal_id, line_no, sku, product_family, quantity, amount)
+        values (@DealId, @LineNo, @Sku, @Family, @Quantity, @Amount)
+        """;
+
+    const string PartnerStatus = "select status from partners where id = @id";
+
+    const string Authorized = """
+        select exists (select 1 from reseller_authorizations
+                       where distributor_id = @DistributorId and partner_id = @PartnerId and active and @Region = any(regions))
+        """;
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapPost("/", Handle).RequireAuthorization(Policies.Authenticated)
+            .Produces<Deal>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(403)
+            .WithSummary("Register a deal (a partner for itself, a distributor on a reseller's behalf)");
+
+    static async Task<IResult> Handle(Request request, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox,
+        DealRules rules, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        if (caller.Role is not (Roles.Partner or Roles.Distributor))
+            return Refused("Only a partner or a distributor registers deals.");
+        var now = clock.GetUtcNow();
+        var check = new Check();
+        Guid? partnerId = caller.Role == Roles.Partner ? caller.PartnerId : request.PartnerId;
+        if (caller.Role == Roles.Partner && request.PartnerId is { } named && named != caller.PartnerId)
+            check.Add("partnerId", "a partner registers deals only for itself");
+        if (caller.Role == Roles.Distributor && request.PartnerId is null)
+            check.Add("partnerId", "is required: the reseller the deal is registered for");
+        var form = Validate(check, request, rules, DateOnly.FromDateTime(now.UtcDateTime));
+        if (check.Failed || form is null || partnerId is null) return check.Problem();
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var status = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(PartnerStatus, new { id = partnerId }, tx, cancellationToken: ct));
+        if (status != "active")
+            return Refused(status is null ? "The partner is not known as an active partner." : $"The partner is {status}; only an active partner may register deals.",
+                status);
+        if (caller.Role == Roles.Distributor)
+        {
+            var authorized = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(Authorized,
+                new { caller.DistributorId, PartnerId = partnerId, form.Region }, tx, cancellationToken: ct));
+            if (!authorized) return Refused($"This distributor is not authorized to serve that reseller in region {form.Region}.");
+        }
+
+        var concern = rules.ComplianceConcern(form.CustomerName, form.Domain, form.Country, form.Sector);
+        var deal = await conn.QuerySingleAsync<Deal>(new CommandDefinition(InsertDeal, new
+        {
+            Id = Guid.CreateVersion7(),
+            PartnerId = partnerId,
+            DistributorId = caller.Role == Roles.Distributor ? caller.DistributorId : null,
+            RegisteredBy = caller.Subject,
+            CustomerName = form.CustomerName,
+            CustomerKey = Names.Normalize(form.CustomerName),
+            CustomerDomain = form.Domain,
+            CustomerCountry = form.Country,
+            CustomerRegion = form.Region,
+            CustomerSector = form.Sector,
+            ProductFamilies = form.Families,
+            form.TotalValue,
+            form.Currency,
+            form.ExpectedClose,
+            form.Notes,
+            Status = concern is null ? Status.Submitted : Status.ComplianceReview,
+            ComplianceReason = concern,
+            Now = now,
+            SlaDueAt = DealRules.AddBusinessDays(now, rules.ApprovalSlaBusinessDays),
+        }, tx, cancellationToken: ct));
+        await WriteLines(tx, deal.Id, form, ct);
+        var conflicts = await Conflicts.Find(tx, deal, Status.Open, ct);
+        await Conflicts.Record(tx, deal.Id, conflicts, "registration", now, ct);
+        await Deals.History(tx, deal, "registered", caller.Subject, null,
+            new { status = deal.Status, conflicts = conflicts.Count, compliance = concern }, now, ct);
+        await outbox.Add(tx, new DealRegistered
+        {
+            DealId = deal.Id,
+            Version = deal.Version,
+            OccurredAt = now,
+            Actor = caller.Subject,
+            Deal = deal.State(),
+            ConflictCount = conflicts.Count,
+            ComplianceReason = concern,
+        }, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/deals/{deal.Id}", deal);
+    }
+
+    public static Task WriteLines(NpgsqlTransaction tx, Guid dealId, Form form, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(InsertLines, form.Lines.Select((l, i) => new
+        {
+            DealId = dealId,
+            LineNo = i + 1,
+            l.Sku,
+            l.Family,
+            l.Quantity,
+            l.Amount,
+        }), tx, cancellationToken: ct));
+
+    static IResult Refused(string detail, string? partnerStatus = null) => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden, title: "This registration is not allowed.", detail: detail,
+        extensions: partnerStatus is null ? null : new Dictionary<string, object?> { ["partnerStatus"] = partnerStatus });
+
+    /// <summary>Checks every field of a registration (also used when a returned deal is edited).</summary>
+    public static Form? Validate(Check check, Request request, DealRules rules, DateOnly today)
+    {
+        var c = request.Customer;
+        if (c is null) check.Add("customer", "is required");
+        var name = check.Text("customer.legalName", c?.LegalName);
+        var domain = check.Domain("customer.domain", c?.Domain, required: false);
+        var country = check.Country("customer.country", c?.Country);
+        var region = check.Text("customer.region", c?.Region, 100);
+        var sector = check.OneOf("customer.sector", c?.Sector, Sectors.All);
+        var lines = new List<(string?, string, decimal, decimal)>();
+        if (request.Products is null || request.Products.Count == 0) check.Add("products", "at least one product line is required");
+        else if (request.Products.Count > 200) check.Add("products", "at most 200 product lines");
+        else
+            for (var i = 0; i < request.Products.Count; i++)
+            {
+                var p = request.Products[i];
+                var at = $"products[{i}]";
+                if (p is null) { check.Add(at, "must be a product line"); continue; }
+                var sku = check.Text($"{at}.sku", p.Sku, 40, required: false);
+                if (sku is not null && !SkuPattern().IsMatch(sku)) { check.Add($"{at}.sku", "must look like SW-4800-48P (letters, digits, '-', '.')"); sku = null; }
+                var family = check.Text($"{at}.productFamily", p.ProductFamily, 60, required: false);
+                if (p.Sku is null && p.ProductFamily is null) check.Add($"{at}.productFamily", "a SKU or a product family is required");
+                var quantity = check.Range($"{at}.quantity", p.Quantity, 0.0001m, 10_000_000m);
+                var amount = check.Range($"{at}.amount", p.Amount, 0m, 1_000_000_000_000m);
+                var resolved = family?.ToLowerInvariant() ?? (sku is null ? null : rules.FamilyOf(sku));
+                if (resolved is not null && quantity is not null && amount is not null)
+                    lines.Add((sku?.ToUpperInvariant(), resolved, quantity.Value, amount.Value));
+            }
+        var total = check.Range("totalValue", request.TotalValue, 0.01m, 1_000_000_000_000m);
+        var currency = check.Currency("currency", request.Currency);
+        var close = request.ExpectedClose;
+        if (close is null) check.Add("expectedClose", "is required (YYYY-MM-DD)");
+        else if (close < today) check.Add("expectedClose", "must not be in the past");
+        else if (close > today.AddYears(3)) check.Add("expectedClose", "must be within three years");
+        var notes = check.Note("notes", request.Notes, 4000, required: false);
+        if (check.Failed) return null;
+        return new Form(name!, domain is null ? null : Names.Domain(domain), country!, region!, sector!, lines, total!.Value,
+            currency!, close!.Value, notes);
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.\-]{1,39}$")]
+    private static partial Regex SkuPattern();
+}

@@ -1,0 +1,175 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Channel.Contracts.Deals;
+using Channel.Contracts.Distributors;
+using Channel.Contracts.Partners;
+using Channel.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Channel.Deals.Tests;
+
+/// <summary>
+/// The Deals service in process on its own database and virtual host, with a clock the tests move.
+/// Partner and distributor facts reach it the only way they can: as events on the bus.
+/// </summary>
+public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    /// <summary>A Wednesday afternoon.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 25, 15, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+    public TestDatabase Db { get; private set; } = null!;
+    public TestVirtualHost Broker { get; private set; } = null!;
+    public EventCollector Events { get; private set; } = null!;
+
+    public static readonly Type[] DealEvents =
+    [
+        typeof(DealRegistered), typeof(DealApproved), typeof(DealRejected), typeof(DealReturned), typeof(DealResubmitted),
+        typeof(DealExtended), typeof(DealWon), typeof(DealLost), typeof(DealExpired), typeof(DealApprovalOverdue),
+    ];
+
+    public virtual async Task InitializeAsync()
+    {
+        Db = await TestDatabase.Create("deals");
+        Broker = await TestVirtualHost.Create("deals");
+        Events = await EventCollector.Start(Broker.Uri, "test-deal-events", DealEvents);
+        _ = Server;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Db", Db.ConnectionString);
+        builder.UseSetting("RabbitMq:Uri", Broker.Uri);
+        builder.UseSetting("RabbitMq:RetryLimit", "2");
+        builder.UseSetting("Auth:SigningKey", TestEnvironment.SigningKeyBase64);
+        builder.UseSetting("Deals:TimerInterval", "00:00:01");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public HttpClient Manager() => CreateClient().As("channel-manager");
+    public HttpClient Leader() => CreateClient().As("leadership");
+    public HttpClient Partner(Guid partnerId) => CreateClient().As("partner", partnerId);
+    public HttpClient Distributor(Guid distributorId) => CreateClient().As("distributor", distributorId: distributorId);
+
+    int partnerVersion = 10;
+
+    /// <summary>Publishes the partner's state as the Partners service would and waits until the copy has it.</summary>
+    public async Task<Guid> PartnerWithStatus(string status, Guid? id = null, string tier = "gold", string region = "CA")
+    {
+        var partnerId = id ?? Guid.NewGuid();
+        var version = Interlocked.Increment(ref partnerVersion);
+        await Events.Publish(new PartnerTierChanged
+        {
+            PartnerId = partnerId,
+            Version = version,
+            OccurredAt = Clock.GetUtcNow(),
+            LegalName = $"Partner {partnerId:N}"[..20],
+            Country = "US",
+            Region = region,
+            Status = status,
+            Tier = tier,
+            PreviousTier = "silver",
+            Reason = "test",
+            Actor = "test",
+        });
+        await WaitUntil($"select count(*) from partners where id = '{partnerId}' and version = {version}");
+        return partnerId;
+    }
+
+    public Task<Guid> ActivePartner() => PartnerWithStatus("active");
+
+    public async Task Authorize(Guid distributorId, Guid partnerId, params string[] regions)
+    {
+        await Events.Publish(new ResellerAuthorized
+        {
+            AuthorizationId = AuthorizationId(distributorId, partnerId),
+            DistributorId = distributorId,
+            PartnerId = partnerId,
+            Version = Interlocked.Increment(ref partnerVersion),
+            OccurredAt = Clock.GetUtcNow(),
+            Regions = regions,
+        });
+        await WaitUntil($"select count(*) from reseller_authorizations where distributor_id = '{distributorId}' and partner_id = '{partnerId}' and active");
+    }
+
+    public static Guid AuthorizationId(Guid distributorId, Guid partnerId)
+    {
+        var bytes = distributorId.ToByteArray();
+        var other = partnerId.ToByteArray();
+        for (var i = 0; i < 16; i++) bytes[i] ^= other[i];
+        return new Guid(bytes);
+    }
+
+    public async Task WaitUntil(string countSql, long expected = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (await Db.Scalar<long>(countSql) != expected)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for: {countSql}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>A registration body for an end customer; products are (family or SKU, amount).</summary>
+    public object Registration(string customer, string? domain = null, string country = "US", string region = "CA",
+        string sector = "commercial", Guid? partnerId = null, params (string Product, decimal Amount)[] products)
+    {
+        if (products.Length == 0) products = [("switching", 50_000m)];
+        return new
+        {
+            partnerId,
+            customer = new { legalName = customer, domain, country, region, sector },
+            products = products.Select(p => p.Product.Contains('-')
+                ? (object)new { sku = p.Product, quantity = 10, amount = p.Amount }
+                : new { productFamily = p.Product, quantity = 10, amount = p.Amount }).ToArray(),
+            totalValue = products.Sum(p => p.Amount),
+            currency = "USD",
+            expectedClose = DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime).AddDays(60).ToString("yyyy-MM-dd"),
+            notes = "Core refresh across three campuses.",
+        };
+    }
+
+    public async Task<JsonElement> Register(HttpClient client, object registration)
+    {
+        var response = await client.PostAsJsonAsync("/api/deals", registration);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"registration failed: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    public async Task<Guid> RegisterFor(Guid partnerId, string? customer = null, params (string, decimal)[] products) =>
+        (await Register(Partner(partnerId), Registration(customer ?? $"Customer {Guid.NewGuid():N}", products: products)))
+            .GetProperty("id").GetGuid();
+
+    public async Task<Guid> ApprovedDealFor(Guid partnerId, string? customer = null)
+    {
+        var id = await RegisterFor(partnerId, customer);
+        (await Manager().PostAsync($"/api/deals/{id}/approve", null)).EnsureSuccessStatusCode();
+        return id;
+    }
+
+    public async Task<JsonElement> Get(Guid id)
+    {
+        var response = await Manager().GetAsync($"/api/deals/{id}");
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<string> StatusOf(Guid id) => (await Get(id)).GetProperty("deal").GetProperty("status").GetString()!;
+
+    protected virtual async Task Teardown()
+    {
+        await Events.DisposeAsync();
+        await base.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => Teardown();
+}

@@ -1,0 +1,217 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Channel.Contracts.Deals;
+using Channel.Testing;
+
+namespace Channel.Deals.Tests;
+
+public sealed class DecidingOnDeals(DealsApp app) : IClassFixture<DealsApp>
+{
+    [Fact]
+    public async Task Approval_starts_a_ninety_day_protection_period()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.RegisterFor(partner);
+
+        var response = await app.Manager().PostAsync($"/api/deals/{id}/approve", null);
+
+        response.EnsureSuccessStatusCode();
+        var deal = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("approved", deal.GetProperty("status").GetString());
+        Assert.Equal(app.Clock.GetUtcNow().AddDays(90), deal.GetProperty("protectionEndsAt").GetDateTimeOffset());
+        var approved = await app.Events.WaitFor<DealApproved>(e => e.DealId == id);
+        Assert.Equal(2, approved.Version);
+        Assert.Equal("test-channel-manager", approved.Actor);
+    }
+
+    [Fact]
+    public async Task Approving_a_second_registration_for_an_approved_opportunity_is_refused()
+    {
+        var first = await app.ActivePartner();
+        var second = await app.ActivePartner();
+        var winner = await app.ApprovedDealFor(first, "Tailspin Toys GmbH");
+        var loser = await app.RegisterFor(second, "Tailspin Toys AG");
+
+        var response = await app.Manager().PostAsync($"/api/deals/{loser}/approve", null);
+
+        var problem = await response.AssertProblem(HttpStatusCode.Conflict);
+        Assert.Equal("submitted", problem.GetProperty("currentStatus").GetString());
+        Assert.Equal(winner, problem.GetProperty("conflicts")[0].GetProperty("otherDealId").GetGuid());
+        Assert.Equal("submitted", await app.StatusOf(loser));
+        Assert.Equal(1L, await app.Db.Scalar<long>("select count(*) from deals where customer_key = 'tailspin toys' and status = 'approved'"));
+    }
+
+    [Fact]
+    public async Task Two_managers_approving_both_sides_of_a_conflict_at_once_approve_only_one()
+    {
+        var first = await app.ActivePartner();
+        var second = await app.ActivePartner();
+        var a = await app.RegisterFor(first, "Wide World Importers");
+        var b = await app.RegisterFor(second, "Wide World Importers Ltd");
+
+        var responses = await Task.WhenAll(app.Manager().PostAsync($"/api/deals/{a}/approve", null), app.Manager().PostAsync($"/api/deals/{b}/approve", null));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+        Assert.Equal(1L, await app.Db.Scalar<long>("select count(*) from deals where customer_key = 'wide world importers' and status = 'approved'"));
+    }
+
+    [Fact]
+    public async Task Rejecting_needs_a_reason()
+    {
+        var id = await app.RegisterFor(await app.ActivePartner());
+
+        await (await app.Manager().PostAsJsonAsync($"/api/deals/{id}/reject", new { })).AssertBadRequest("reason");
+        (await app.Manager().PostAsJsonAsync($"/api/deals/{id}/reject", new { reason = "Customer already served directly." })).EnsureSuccessStatusCode();
+
+        Assert.Equal("rejected", await app.StatusOf(id));
+        Assert.Equal("Customer already served directly.", (await app.Events.WaitFor<DealRejected>(e => e.DealId == id)).Reason);
+    }
+
+    [Fact]
+    public async Task A_returned_deal_is_edited_and_resubmitted_by_its_partner_then_approved()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.RegisterFor(partner, "Adventure Works");
+        (await app.Manager().PostAsJsonAsync($"/api/deals/{id}/return", new { reason = "Which campuses? Add the wireless lines." })).EnsureSuccessStatusCode();
+        Assert.Equal("returned", await app.StatusOf(id));
+
+        var edited = await app.Partner(partner).PutAsJsonAsync($"/api/deals/{id}",
+            app.Registration("Adventure Works Cycles", products: [("switching", 40_000m), ("WL-AP9-I", 25_000m)]));
+        edited.EnsureSuccessStatusCode();
+        var resubmitted = await app.Partner(partner).PostAsync($"/api/deals/{id}/resubmit", null);
+        resubmitted.EnsureSuccessStatusCode();
+
+        var deal = (await app.Get(id)).GetProperty("deal");
+        Assert.Equal("submitted", deal.GetProperty("status").GetString());
+        Assert.Equal("Adventure Works Cycles", deal.GetProperty("customerName").GetString());
+        Assert.Equal(65_000m, deal.GetProperty("totalValue").GetDecimal());
+        var again = await app.Events.WaitFor<DealResubmitted>(e => e.DealId == id);
+        Assert.Equal(["switching", "wireless"], again.Deal.ProductFamilies);
+        (await app.Manager().PostAsync($"/api/deals/{id}/approve", null)).EnsureSuccessStatusCode();
+        var history = (await app.Get(id)).GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString());
+        Assert.Equal(["registered", "returned", "edited", "resubmitted", "approved"], history);
+    }
+
+    [Fact]
+    public async Task Only_a_returned_deal_can_be_edited_or_resubmitted()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.RegisterFor(partner);
+
+        var edit = await app.Partner(partner).PutAsJsonAsync($"/api/deals/{id}", app.Registration("Changed"));
+        var resubmit = await app.Partner(partner).PostAsync($"/api/deals/{id}/resubmit", null);
+
+        Assert.Equal("submitted", (await edit.AssertProblem(HttpStatusCode.Conflict)).GetProperty("currentStatus").GetString());
+        Assert.Equal("submitted", (await resubmit.AssertProblem(HttpStatusCode.Conflict)).GetProperty("currentStatus").GetString());
+    }
+
+    [Theory]
+    [InlineData("approve")]
+    [InlineData("reject")]
+    [InlineData("return")]
+    public async Task Decisions_on_a_decided_deal_are_conflicts(string action)
+    {
+        var id = await app.ApprovedDealFor(await app.ActivePartner());
+
+        var response = await app.Manager().PostAsJsonAsync($"/api/deals/{id}/{action}", new { reason = "again" });
+
+        Assert.Equal("approved", (await response.AssertProblem(HttpStatusCode.Conflict)).GetProperty("currentStatus").GetString());
+    }
+
+    [Fact]
+    public async Task Deciding_on_a_deal_that_does_not_exist_is_404()
+    {
+        await (await app.Manager().PostAsync($"/api/deals/{Guid.NewGuid()}/approve", null)).AssertProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_queue_lists_waiting_deals_oldest_first()
+    {
+        var partner = await app.ActivePartner();
+        var older = await app.RegisterFor(partner);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var newer = await app.RegisterFor(partner);
+        var decided = await app.ApprovedDealFor(partner);
+
+        var queue = (await app.Manager().GetFromJsonAsync<JsonElement>("/api/deals/queue")).EnumerateArray().Select(d => d.GetProperty("id").GetGuid()).ToList();
+
+        Assert.True(queue.IndexOf(older) < queue.IndexOf(newer));
+        Assert.DoesNotContain(decided, queue);
+    }
+}
+
+public sealed class ClosingDeals(DealsApp app) : IClassFixture<DealsApp>
+{
+    [Fact]
+    public async Task The_partner_closes_an_approved_deal_as_won_with_the_actual_amount()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.ApprovedDealFor(partner);
+
+        await (await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/won", new { actualAmount = 0 })).AssertBadRequest("actualAmount");
+        (await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/won", new { actualAmount = 47_250.50m })).EnsureSuccessStatusCode();
+
+        var won = await app.Events.WaitFor<DealWon>(e => e.DealId == id);
+        Assert.Equal(47_250.50m, won.Deal.ActualAmount);
+        Assert.Equal("registrant", won.Source);
+        Assert.Equal("won", await app.StatusOf(id));
+    }
+
+    [Fact]
+    public async Task The_partner_closes_an_approved_deal_as_lost_with_a_reason()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.ApprovedDealFor(partner);
+
+        (await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/lost", new { reason = "Lost on price to the incumbent." })).EnsureSuccessStatusCode();
+
+        Assert.Equal("Lost on price to the incumbent.", (await app.Events.WaitFor<DealLost>(e => e.DealId == id)).Reason);
+        var again = await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/won", new { actualAmount = 10 });
+        Assert.Equal("lost", (await again.AssertProblem(HttpStatusCode.Conflict)).GetProperty("currentStatus").GetString());
+    }
+
+    [Fact]
+    public async Task A_deal_not_yet_approved_cannot_be_closed()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.RegisterFor(partner);
+
+        var response = await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/won", new { actualAmount = 10 });
+
+        Assert.Equal("submitted", (await response.AssertProblem(HttpStatusCode.Conflict)).GetProperty("currentStatus").GetString());
+    }
+
+    [Fact]
+    public async Task One_extension_is_requested_by_the_partner_and_granted_by_a_manager()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.ApprovedDealFor(partner);
+        var ends = (await app.Get(id)).GetProperty("deal").GetProperty("protectionEndsAt").GetDateTimeOffset();
+
+        var notRequested = await app.Manager().PostAsync($"/api/deals/{id}/extension", null);
+        await notRequested.AssertProblem(HttpStatusCode.Conflict);
+
+        (await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/extension-request", new { reason = "Board vote moved to Q2." })).EnsureSuccessStatusCode();
+        var twice = await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/extension-request", new { reason = "again" });
+        await twice.AssertProblem(HttpStatusCode.Conflict);
+        (await app.Manager().PostAsync($"/api/deals/{id}/extension", null)).EnsureSuccessStatusCode();
+
+        var extended = await app.Events.WaitFor<DealExtended>(e => e.DealId == id);
+        Assert.Equal(ends.AddDays(90), extended.Deal.ProtectionEndsAt);
+        var beyond = await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/extension-request", new { reason = "more" });
+        Assert.Contains("1 of 1", (await beyond.AssertProblem(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_partner_cannot_grant_its_own_extension()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.ApprovedDealFor(partner);
+        (await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/extension-request", new { reason = "please" })).EnsureSuccessStatusCode();
+
+        var response = await app.Partner(partner).PostAsync($"/api/deals/{id}/extension", null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+}

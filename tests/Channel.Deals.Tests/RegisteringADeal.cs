@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Channel.Contracts.Deals;
+using Channel.Testing;
+
+namespace Channel.Deals.Tests;
+
+public sealed class RegisteringADeal(DealsApp app) : IClassFixture<DealsApp>
+{
+    [Fact]
+    public async Task A_partner_registers_a_deal_that_waits_for_approval_with_a_two_business_day_sla()
+    {
+        var partner = await app.ActivePartner();
+
+        var deal = await app.Register(app.Partner(partner), app.Registration("Mercy General Hospital", "mercygeneral.example",
+            sector: "healthcare", products: [("SW-4800-48P", 120_000m), ("wireless", 30_000m)]));
+
+        var id = deal.GetProperty("id").GetGuid();
+        Assert.Equal("submitted", deal.GetProperty("status").GetString());
+        Assert.Equal(partner, deal.GetProperty("partnerId").GetGuid());
+        Assert.Equal(150_000m, deal.GetProperty("totalValue").GetDecimal());
+        Assert.Equal(["switching", "wireless"], deal.GetProperty("productFamilies").EnumerateArray().Select(f => f.GetString()));
+        // Wednesday 15:00 + 2 business days = Friday 15:00.
+        Assert.Equal(DealsApp.Start.AddDays(2), deal.GetProperty("slaDueAt").GetDateTimeOffset());
+        var registered = await app.Events.WaitFor<DealRegistered>(e => e.DealId == id);
+        Assert.Equal(1, registered.Version);
+        Assert.Equal("submitted", registered.Deal.Status);
+        Assert.Equal("Mercy General Hospital", registered.Deal.CustomerName);
+        var lines = (await app.Get(id)).GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal("SW-4800-48P", lines[0].GetProperty("sku").GetString());
+        Assert.Equal("switching", lines[0].GetProperty("productFamily").GetString());
+    }
+
+    [Fact]
+    public async Task Conflicting_registration_is_flagged_with_its_evidence()
+    {
+        var first = await app.ActivePartner();
+        var second = await app.ActivePartner();
+        var earlier = await app.RegisterFor(first, "Northwind Health Systems, Inc.", ("switching", 80_000m), ("routing", 20_000m));
+
+        var later = (await app.Register(app.Partner(second), app.Registration("NORTHWIND HEALTH SYSTEMS LLC",
+            products: [("SW-9300-24", 40_000m), ("wireless", 10_000m)]))).GetProperty("id").GetGuid();
+
+        var registered = await app.Events.WaitFor<DealRegistered>(e => e.DealId == later);
+        Assert.Equal(1, registered.ConflictCount);
+        var conflict = Assert.Single((await app.Get(later)).GetProperty("conflicts").EnumerateArray());
+        Assert.Equal(earlier, conflict.GetProperty("otherDealId").GetGuid());
+        Assert.Equal(first, conflict.GetProperty("otherPartnerId").GetGuid());
+        Assert.Equal("customer_name", conflict.GetProperty("rule").GetString());
+        Assert.Equal(["switching"], conflict.GetProperty("sharedFamilies").EnumerateArray().Select(f => f.GetString()));
+        // The earlier registration shows the evidence too.
+        Assert.Equal(later, Assert.Single((await app.Get(earlier)).GetProperty("conflicts").EnumerateArray()).GetProperty("otherDealId").GetGuid());
+    }
+
+    [Fact]
+    public async Task The_same_customer_domain_under_another_name_is_a_conflict()
+    {
+        var first = await app.ActivePartner();
+        var second = await app.ActivePartner();
+        await app.Register(app.Partner(first), app.Registration("Contoso Pharmaceuticals", "contoso-pharma.example"));
+
+        var later = (await app.Register(app.Partner(second), app.Registration("Contoso Pharma Holdings EMEA", "www.contoso-pharma.example")))
+            .GetProperty("id").GetGuid();
+
+        Assert.Equal("customer_domain", Assert.Single((await app.Get(later)).GetProperty("conflicts").EnumerateArray()).GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task No_conflict_without_a_shared_product_family_or_with_the_partners_own_deal()
+    {
+        var first = await app.ActivePartner();
+        var second = await app.ActivePartner();
+        await app.RegisterFor(first, "Fabrikam Logistics", ("switching", 10_000m));
+
+        var otherFamily = await app.RegisterFor(second, "Fabrikam Logistics", ("security", 10_000m));
+        var ownAgain = await app.RegisterFor(first, "Fabrikam Logistics", ("switching", 5_000m));
+
+        Assert.Empty((await app.Get(otherFamily)).GetProperty("conflicts").EnumerateArray());
+        Assert.Empty((await app.Get(ownAgain)).GetProperty("conflicts").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("suspended")]
+    [InlineData("applied")]
+    [InlineData("terminated")]
+    public async Task Only_an_active_partner_may_register(string status)
+    {
+        var partner = await app.PartnerWithStatus(status);
+
+        var response = await app.Partner(partner).PostAsJsonAsync("/api/deals", app.Registration("Any Customer"));
+
+        var problem = await response.AssertProblem(HttpStatusCode.Forbidden);
+        Assert.Equal(status, problem.GetProperty("partnerStatus").GetString());
+        Assert.Equal(0L, await app.Db.Scalar<long>("select count(*) from deals where partner_id = @partner", new { partner }));
+    }
+
+    [Fact]
+    public async Task A_partner_the_service_has_never_heard_of_may_not_register()
+    {
+        var response = await app.Partner(Guid.NewGuid()).PostAsJsonAsync("/api/deals", app.Registration("Any Customer"));
+
+        await response.AssertProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_partner_registers_only_for_itself()
+    {
+        var mine = await app.ActivePartner();
+        var theirs = await app.ActivePartner();
+
+        var response = await app.Partner(mine).PostAsJsonAsync("/api/deals", app.Registration("Any Customer", partnerId: theirs));
+
+        await response.AssertBadRequest("partnerId");
+    }
+
+    [Fact]
+    public async Task A_distributor_registers_for_a_reseller_it_serves_in_the_customers_region()
+    {
+        var reseller = await app.ActivePartner();
+        var distributor = Guid.NewGuid();
+        await app.Authorize(distributor, reseller, "CA", "OR");
+
+        var deal = await app.Register(app.Distributor(distributor), app.Registration("Redwood School District", region: "OR",
+            sector: "education", partnerId: reseller));
+
+        Assert.Equal(reseller, deal.GetProperty("partnerId").GetGuid());
+        Assert.Equal(distributor, deal.GetProperty("distributorId").GetGuid());
+
+        var elsewhere = await app.Distributor(distributor).PostAsJsonAsync("/api/deals",
+            app.Registration("Lone Star Clinics", region: "TX", partnerId: reseller));
+        await elsewhere.AssertProblem(HttpStatusCode.Forbidden);
+
+        var stranger = await app.Distributor(Guid.NewGuid()).PostAsJsonAsync("/api/deals",
+            app.Registration("Redwood School District", region: "OR", partnerId: reseller));
+        await stranger.AssertProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_restricted_end_customer_goes_to_compliance_review()
+    {
+        var partner = await app.ActivePartner();
+
+        var deal = await app.Register(app.Partner(partner), app.Registration("Crimson Peak Telecom Holdings (US) Inc."));
+
+        Assert.Equal("compliance_review", deal.GetProperty("status").GetString());
+        Assert.Contains("SDN List", deal.GetProperty("complianceReason").GetString());
+        var queue = await app.Manager().GetFromJsonAsync<JsonElement>("/api/deals/queue?queue=compliance");
+        Assert.Contains(deal.GetProperty("id").GetGuid(), queue.EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+    }
+
+    [Fact]
+    public async Task Government_end_users_in_a_restricted_country_go_to_compliance_review_but_commercial_ones_do_not()
+    {
+        var partner = await app.ActivePartner();
+
+        var government = await app.Register(app.Partner(partner), app.Registration("Department of Roads", country: "AU", region: "NSW", sector: "government"));
+        var commercial = await app.Register(app.Partner(partner), app.Registration("Sydney Freight Pty Ltd", country: "AU", region: "NSW"));
+        var elsewhere = await app.Register(app.Partner(partner), app.Registration("Department of Roads", country: "NZ", region: "AKL", sector: "government"));
+
+        Assert.Equal("compliance_review", government.GetProperty("status").GetString());
+        Assert.Contains("government end users in AU", government.GetProperty("complianceReason").GetString());
+        Assert.Equal("submitted", commercial.GetProperty("status").GetString());
+        Assert.Equal("submitted", elsewhere.GetProperty("status").GetString());
+    }
+}

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Channel.Contracts.Deals;
 using Channel.Contracts.Partners;
 using Channel.Testing;
 
@@ -13,7 +14,9 @@ public sealed class RunningSystem : IAsyncLifetime
     public TestVirtualHost Broker { get; private set; } = null!;
     public TestDatabase PartnersDb { get; private set; } = null!;
     public EventCollector Events { get; private set; } = null!;
+    public TestDatabase DealsDb { get; private set; } = null!;
     public ServiceProcess Partners { get; private set; } = null!;
+    public ServiceProcess Deals { get; private set; } = null!;
     public ServiceProcess Gateway { get; private set; } = null!;
     public const int ApplicationsPerMinute = 20;
 
@@ -21,17 +24,25 @@ public sealed class RunningSystem : IAsyncLifetime
     {
         Broker = await TestVirtualHost.Create("e2e");
         PartnersDb = await TestDatabase.Create("e2e_partners");
+        DealsDb = await TestDatabase.Create("e2e_deals");
         Events = await EventCollector.Start(Broker.Uri, "test-e2e-events",
-            typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold));
+            typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold),
+            typeof(DealRegistered), typeof(DealApproved), typeof(DealWon));
         Partners = await ServiceProcess.Start("Partners", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = PartnersDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
             ["Partners__ApplicationsPerMinute"] = "100000",
         });
+        Deals = await ServiceProcess.Start("Deals", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Db"] = DealsDb.ConnectionString,
+            ["RabbitMq__Uri"] = Broker.Uri,
+        });
         Gateway = await ServiceProcess.Start("Gateway", new Dictionary<string, string>
         {
             ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = Partners.Address,
+            ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = Deals.Address,
             ["Gateway__ApplicationsPerMinute"] = ApplicationsPerMinute.ToString(),
         });
     }
@@ -49,9 +60,11 @@ public sealed class RunningSystem : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Deals.DisposeAsync();
         await Partners.DisposeAsync();
         await Events.DisposeAsync();
         await Broker.DisposeAsync();
         await PartnersDb.DisposeAsync();
+        await DealsDb.DisposeAsync();
     }
 }

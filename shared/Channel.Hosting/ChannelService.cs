@@ -33,6 +33,7 @@ public static class ChannelService
         var config = builder.Configuration;
         services.AddSingleton(new ServiceIdentity(name, assembly));
         services.AddChannelMessaging(config, name, assembly, bus);
+        services.AddSingleton<ErrorQueues>();
 
         services.AddChannelAuth(config);
         services.AddChannelWeb(builder);
@@ -100,7 +101,9 @@ public static class ChannelService
         var identity = app.Services.GetRequiredService<ServiceIdentity>();
         app.MapOpenApi($"{prefix}/openapi/{{documentName}}.json").AllowAnonymous();
         app.MapChannelHealth();
-        return app.MapGroup(prefix).WithTags(identity.Name);
+        var api = app.MapGroup(prefix).WithTags(identity.Name);
+        ErrorQueues.Map(api);
+        return api;
     }
 
     public static WebApplication UseChannelWeb(this WebApplication app)

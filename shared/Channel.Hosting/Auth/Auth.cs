@@ -24,6 +24,8 @@ public static class Policies
     public const string ChannelManager = "channel-manager";
     /// <summary>Those who see the whole channel read-only: leadership, channel managers, admins.</summary>
     public const string Staff = "staff";
+    /// <summary>Operators of the system itself.</summary>
+    public const string Admin = "admin";
 }
 
 /// <summary>Who is calling, as the token says: the role, and the partner or distributor it is scoped to.</summary>
@@ -76,7 +78,8 @@ public static class AuthSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Authenticated, p => p.RequireAuthenticatedUser().RequireClaim("role", Roles.All))
             .AddPolicy(Policies.ChannelManager, p => p.RequireRole(Roles.ChannelManager, Roles.Admin))
-            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.ChannelManager, Roles.Admin, Roles.Leadership));
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.ChannelManager, Roles.Admin, Roles.Leadership))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
         return services;
     }
 

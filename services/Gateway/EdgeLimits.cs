@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Channel.Gateway;
@@ -37,5 +38,23 @@ public static class EdgeLimits
         options.AddPolicy(Applications, http => RateLimitPartition.GetFixedWindowLimiter(
             http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = applicationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+    }
+
+    /// <summary>
+    /// Every request body is small (a few MB) except a distributor's sell-through report, which may
+    /// hold a million lines: its upload gets its own limit and streams through to the service.
+    /// </summary>
+    public static WebApplication UseLargeReportUploads(this WebApplication app, long maxBytes)
+    {
+        app.Use((http, next) =>
+        {
+            var path = http.Request.Path;
+            if (HttpMethods.IsPost(http.Request.Method) && path.StartsWithSegments("/api/distributors")
+                && path.Value!.EndsWith("/reports", StringComparison.Ordinal)
+                && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = maxBytes;
+            return next(http);
+        });
+        return app;
     }
 }

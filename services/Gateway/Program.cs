@@ -13,6 +13,7 @@ builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSecti
 
 var app = builder.Build();
 app.UseChannelWeb();
+app.UseLargeReportUploads(builder.Configuration.GetValue("Gateway:MaxReportBytes", 2L * 1024 * 1024 * 1024));
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();

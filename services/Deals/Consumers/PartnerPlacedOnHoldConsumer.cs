@@ -1,4 +1,5 @@
 using Channel.Contracts.Partners;
+using Channel.Hosting.Data;
 using Channel.Hosting.Messaging;
 using MassTransit;
 

@@ -13,6 +13,9 @@ public sealed partial class Check
 
     public bool Failed => errors.Count > 0;
 
+    /// <summary>Every problem found, field by field, in the order found.</summary>
+    public IEnumerable<(string Field, string Message)> Errors => errors.SelectMany(e => e.Value.Select(m => (e.Key, m)));
+
     public void Add(string field, string message)
     {
         if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];

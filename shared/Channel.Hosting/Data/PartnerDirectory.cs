@@ -1,10 +1,10 @@
 using Dapper;
 using Npgsql;
 
-namespace Channel.Deals.Consumers;
+namespace Channel.Hosting.Data;
 
 /// <summary>
-/// The Deals service's copy of the partners it needs (who is active, their tier), kept from the
+/// A service's copy of the partners it needs (who is active, their tier; a table named partners), kept from the
 /// Partners service's events. Every event carries the partner's state at its version, so the copy
 /// keeps the highest version it has seen and is right whatever order the events arrive in.
 /// </summary>
@@ -18,9 +18,10 @@ public static class PartnerDirectory
         where partners.version < excluded.version
         """;
 
-    public static Task Apply(NpgsqlTransaction tx, Guid partnerId, int version, string legalName, string country, string region,
+    /// <summary>Applies the partner's state at this version; false when the copy already had a newer one.</summary>
+    public static async Task<bool> Apply(NpgsqlTransaction tx, Guid partnerId, int version, string legalName, string country, string region,
         string status, string? tier, CancellationToken ct) =>
-        tx.Connection!.ExecuteAsync(new CommandDefinition(Upsert,
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(Upsert,
             new { PartnerId = partnerId, Version = version, LegalName = legalName, Country = country, Region = region, Status = status, Tier = tier },
-            tx, cancellationToken: ct));
+            tx, cancellationToken: ct)) > 0;
 }

@@ -1,0 +1,430 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Channel.Contracts.Distributors;
+using Channel.Hosting.Auth;
+using Channel.Hosting.Data;
+using Channel.Hosting.Messaging;
+using Channel.Hosting.Web;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Channel.Distributors.Features;
+
+/// <summary>
+/// A distributor uploads a sell-through (point-of-sale) report, as CSV or JSON, one line per invoice
+/// line with fields after X12 867. The body is streamed: each line is validated on its own, accepted
+/// lines go to the database with binary COPY and out as SellThroughReported in batches, rejected
+/// lines are kept with their line number, field and reason. The report, its lines and its events
+/// commit together. Sending a report number again answers what the first upload answered.
+/// </summary>
+public static partial class UploadSellThroughReport
+{
+    public sealed class Options
+    {
+        /// <summary>Accepted lines per SellThroughReported message (1,000 lines is about 400 KB).</summary>
+        public int BatchLines { get; set; } = 1000;
+        public long MaxReportBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+    }
+
+    /// <summary>The columns of a report, in the order the database stores them.</summary>
+    public static readonly string[] Columns =
+    [
+        "report_number", "period_start", "period_end", "invoice_number", "invoice_date", "transaction_type", "reseller_id",
+        "end_customer_name", "end_customer_domain", "end_customer_country", "end_customer_region", "end_customer_postal_code",
+        "vendor_sku", "quantity", "unit_price", "extended_amount", "currency", "deal_id",
+    ];
+
+    static readonly HashSet<string> optional = ["end_customer_domain", "end_customer_region", "end_customer_postal_code", "deal_id"];
+    static readonly string[] transactionTypes = ["sale", "return", "adjustment"];
+    static readonly Dictionary<string, int> columnIndex = Columns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+
+    const int ReportNumber = 0, PeriodStart = 1, PeriodEnd = 2, InvoiceNumber = 3, InvoiceDate = 4, TransactionType = 5, ResellerId = 6,
+        CustomerName = 7, CustomerDomain = 8, CustomerCountry = 9, CustomerRegion = 10, CustomerPostalCode = 11, VendorSku = 12,
+        Quantity = 13, UnitPrice = 14, ExtendedAmount = 15, Currency = 16, DealId = 17;
+
+    /// <summary>One line of the upload: its number (the header is line 1 of a CSV) and its values in <see cref="Columns"/> order.</summary>
+    sealed record Raw(int Number, string?[] Values);
+
+    sealed class BadReport(string field, string message) : Exception(message)
+    {
+        public string Field { get; } = field;
+    }
+
+    const string InsertReport = """
+        insert into reports (id, distributor_id, report_number, period_start, period_end, format, received_at, received_by,
+            total_lines, accepted_lines, rejected_lines, accepted_amount, batches)
+        values (@Id, @DistributorId, @ReportNumber, @PeriodStart, @PeriodEnd, @Format, @Now, @Actor, 0, 0, 0, 0, 0)
+        """;
+
+    const string FinishReport = """
+        update reports set total_lines = @Total, accepted_lines = @Accepted, rejected_lines = @Rejected,
+            accepted_amount = @Amount, batches = @Batches
+        where id = @Id
+        """;
+
+    const string NumberBatches = """
+        update outbox set body = jsonb_set(body, '{batchCount}', to_jsonb(@Batches)) where message_id = any(@Ids)
+        """;
+
+    const string CopyLines = """
+        copy report_lines (report_id, line_number, invoice_number, invoice_date, transaction_type, reseller_id, end_customer_name,
+            end_customer_domain, end_customer_country, end_customer_region, end_customer_postal_code, vendor_sku, quantity,
+            unit_price, extended_amount, currency, deal_id) from stdin (format binary)
+        """;
+
+    const string CopyRejections = "copy report_rejections (report_id, line_number, field, reason) from stdin (format binary)";
+
+    public static void Map(RouteGroupBuilder api, Options options) =>
+        api.MapPost("/{id:guid}/reports", Handle).RequireAuthorization(Policies.Authenticated)
+            .WithMetadata(new RequestSizeLimitAttribute(options.MaxReportBytes))
+            .Accepts<string>("text/csv", "application/json")
+            .Produces<GetReport.Report>(StatusCodes.Status201Created).Produces<GetReport.Report>()
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(415)
+            .WithSummary("Upload a sell-through report (CSV with a header row, or a JSON array of lines)");
+
+    static async Task<IResult> Handle(Guid id, HttpRequest http, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox,
+        Options options, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        if (!Distributors.MayActFor(caller, id)) return Distributors.NotFound("distributor", id);
+        if (!caller.IsManager && caller.Role != Roles.Distributor) return TypedResults.Forbid();
+        var media = http.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (media is not ("text/csv" or "application/json"))
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send the report as text/csv or application/json.");
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from distributors where id = @id)", new { id }, cancellationToken: ct)))
+            return Distributors.NotFound("distributor", id);
+
+        var ignored = new List<string>();
+        await using var lines = (media == "text/csv" ? ReadCsv(http.Body, ignored, ct) : ReadJson(http.Body, ct)).GetAsyncEnumerator(ct);
+        try
+        {
+            if (!await lines.MoveNextAsync()) return Bad("body", "the report has no lines");
+            var first = lines.Current;
+            var check = new Check();
+            var number = check.Text("report_number", first.Values[ReportNumber], 60);
+            var start = Date(check, "period_start", first.Values[PeriodStart]);
+            var end = Date(check, "period_end", first.Values[PeriodEnd]);
+            if (start > end) check.Add("period_end", "must not be before period_start");
+            if (check.Failed) return check.Problem("The report's number or period (taken from its first line) is not valid.");
+
+            var existing = await conn.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+                "select id from reports where distributor_id = @id and report_number = @number", new { id, number }, cancellationToken: ct));
+            if (existing is { } known) return TypedResults.Ok(await GetReport.Load(conn, null, known, ct));
+
+            var reportId = Guid.CreateVersion7();
+            var now = clock.GetUtcNow();
+            var resellers = (await conn.QueryAsync<Guid>(new CommandDefinition(
+                "select partner_id from authorizations where distributor_id = @id and active", new { id }, cancellationToken: ct))).ToHashSet();
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            try
+            {
+                await conn.ExecuteAsync(new CommandDefinition(InsertReport, new
+                {
+                    Id = reportId,
+                    DistributorId = id,
+                    ReportNumber = number,
+                    PeriodStart = start,
+                    PeriodEnd = end,
+                    Format = media == "text/csv" ? "csv" : "json",
+                    Now = now,
+                    Actor = caller.Subject,
+                }, tx, cancellationToken: ct));
+            }
+            catch (PostgresException e) when (e.IsUniqueViolation())
+            {
+                // The same report number is being uploaded right now; the first one decides the answer.
+                await tx.RollbackAsync(ct);
+                var winner = await conn.ExecuteScalarAsync<Guid>(new CommandDefinition(
+                    "select id from reports where distributor_id = @id and report_number = @number", new { id, number }, cancellationToken: ct));
+                return TypedResults.Ok(await GetReport.Load(conn, null, winner, ct));
+            }
+
+            var report = new Ingest(reportId, id, number!, start!.Value, end!.Value, resellers, options.BatchLines, now);
+            var raw = first;
+            do
+            {
+                report.Take(raw);
+                if (report.Accepted.Count >= options.BatchLines || report.Rejections.Count >= options.BatchLines)
+                    await report.Flush(tx, outbox, ct);
+            }
+            while (await lines.MoveNextAsync() && (raw = lines.Current) is not null);
+            await report.Flush(tx, outbox, ct);
+            await conn.ExecuteAsync(new CommandDefinition(FinishReport, new
+            {
+                Id = reportId,
+                Total = report.TotalLines,
+                Accepted = report.AcceptedLines,
+                Rejected = report.RejectedLines,
+                Amount = report.AcceptedAmount,
+                Batches = report.MessageIds.Count,
+            }, tx, cancellationToken: ct));
+            if (report.MessageIds.Count > 0)
+                await conn.ExecuteAsync(new CommandDefinition(NumberBatches, new { Batches = report.MessageIds.Count, Ids = report.MessageIds.ToArray() },
+                    tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            return TypedResults.Created($"/api/distributors/reports/{reportId}", await GetReport.Load(conn, null, reportId, ct));
+        }
+        catch (BadReport bad)
+        {
+            return Bad(bad.Field, bad.Message);
+        }
+    }
+
+    static ValidationProblem Bad(string field, string message)
+    {
+        var check = new Check();
+        check.Add(field, message);
+        return check.Problem("The report cannot be read.");
+    }
+
+    /// <summary>The state of one upload in progress: the batch being gathered and the totals so far.</summary>
+    sealed class Ingest(Guid reportId, Guid distributorId, string number, DateOnly start, DateOnly end, HashSet<Guid> resellers,
+        int batchLines, DateTimeOffset now)
+    {
+        public List<SellThroughLine> Accepted { get; } = new(batchLines);
+        public List<(int Line, string Field, string Reason)> Rejections { get; } = [];
+        public List<Guid> MessageIds { get; } = [];
+        public int TotalLines { get; private set; }
+        public int AcceptedLines { get; private set; }
+        public int RejectedLines { get; private set; }
+        public decimal AcceptedAmount { get; private set; }
+
+        public void Take(Raw raw)
+        {
+            TotalLines++;
+            var check = new Check();
+            var line = Validate(check, raw, number, start, end, resellers);
+            if (line is not null)
+            {
+                Accepted.Add(line);
+                AcceptedLines++;
+                AcceptedAmount += line.ExtendedAmount;
+                return;
+            }
+            RejectedLines++;
+            foreach (var (field, message) in check.Errors) Rejections.Add((raw.Number, field, message));
+        }
+
+        public async Task Flush(NpgsqlTransaction tx, Outbox outbox, CancellationToken ct)
+        {
+            var conn = tx.Connection!;
+            if (Accepted.Count > 0)
+            {
+                await using (var copy = await conn.BeginBinaryImportAsync(CopyLines, ct))
+                {
+                    foreach (var l in Accepted)
+                    {
+                        await copy.StartRowAsync(ct);
+                        await copy.WriteAsync(reportId, NpgsqlDbType.Uuid, ct);
+                        await copy.WriteAsync(l.LineNumber, NpgsqlDbType.Integer, ct);
+                        await copy.WriteAsync(l.InvoiceNumber, NpgsqlDbType.Text, ct);
+                        await copy.WriteAsync(l.InvoiceDate, NpgsqlDbType.Date, ct);
+                        await copy.WriteAsync(l.TransactionType, NpgsqlDbType.Text, ct);
+                        await copy.WriteAsync(l.ResellerId, NpgsqlDbType.Uuid, ct);
+                        await copy.WriteAsync(l.EndCustomerName, NpgsqlDbType.Text, ct);
+                        await Nullable(copy, l.EndCustomerDomain, ct);
+                        await copy.WriteAsync(l.EndCustomerCountry, NpgsqlDbType.Text, ct);
+                        await Nullable(copy, l.EndCustomerRegion, ct);
+                        await Nullable(copy, l.EndCustomerPostalCode, ct);
+                        await copy.WriteAsync(l.VendorSku, NpgsqlDbType.Text, ct);
+                        await copy.WriteAsync(l.Quantity, NpgsqlDbType.Numeric, ct);
+                        await copy.WriteAsync(l.UnitPrice, NpgsqlDbType.Numeric, ct);
+                        await copy.WriteAsync(l.ExtendedAmount, NpgsqlDbType.Numeric, ct);
+                        await copy.WriteAsync(l.Currency, NpgsqlDbType.Text, ct);
+                        if (l.DealId is { } deal) await copy.WriteAsync(deal, NpgsqlDbType.Uuid, ct); else await copy.WriteNullAsync(ct);
+                    }
+                    await copy.CompleteAsync(ct);
+                }
+                MessageIds.Add(await outbox.Add(tx, new SellThroughReported
+                {
+                    ReportId = reportId,
+                    DistributorId = distributorId,
+                    ReportNumber = number,
+                    PeriodStart = start,
+                    PeriodEnd = end,
+                    Batch = MessageIds.Count + 1,
+                    BatchCount = 0, // numbered once the last batch is known, before the commit
+                    OccurredAt = now,
+                    Lines = [.. Accepted],
+                }, ct));
+                Accepted.Clear();
+            }
+            if (Rejections.Count > 0)
+            {
+                await using (var copy = await conn.BeginBinaryImportAsync(CopyRejections, ct))
+                {
+                    foreach (var (line, field, reason) in Rejections)
+                        await copy.WriteRowAsync(ct, reportId, line, field, reason);
+                    await copy.CompleteAsync(ct);
+                }
+                Rejections.Clear();
+            }
+        }
+
+        static Task Nullable(NpgsqlBinaryImporter copy, string? value, CancellationToken ct) =>
+            value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, NpgsqlDbType.Text, ct);
+    }
+
+    /// <summary>The rules every line must meet; null (with the reasons in <paramref name="check"/>) when it does not.</summary>
+    static SellThroughLine? Validate(Check check, Raw raw, string number, DateOnly start, DateOnly end, HashSet<Guid> resellers)
+    {
+        var v = raw.Values;
+        if (v[ReportNumber] != number) check.Add("report_number", $"differs from the report's number ({number})");
+        if (v[PeriodStart] != start.ToString("yyyy-MM-dd") && ParseDate(v[PeriodStart]) != start) check.Add("period_start", "differs from the report's period");
+        if (v[PeriodEnd] != end.ToString("yyyy-MM-dd") && ParseDate(v[PeriodEnd]) != end) check.Add("period_end", "differs from the report's period");
+        var invoice = check.Text("invoice_number", v[InvoiceNumber], 60);
+        var date = Date(check, "invoice_date", v[InvoiceDate]);
+        if (date is { } d && (d < start || d > end)) check.Add("invoice_date", $"is outside the report's period ({start:yyyy-MM-dd} to {end:yyyy-MM-dd})");
+        var type = check.OneOf("transaction_type", v[TransactionType]?.Trim().ToLowerInvariant(), transactionTypes);
+        Guid reseller = default;
+        if (string.IsNullOrWhiteSpace(v[ResellerId])) check.Add("reseller_id", "is required");
+        else if (!Guid.TryParse(v[ResellerId], out reseller)) check.Add("reseller_id", "is not a partner id");
+        else if (!resellers.Contains(reseller)) check.Add("reseller_id", "is not a reseller this distributor is authorized to serve");
+        var customer = check.Note("end_customer_name", v[CustomerName], 200); // a quoted name may span lines
+        var domain = check.Domain("end_customer_domain", Blank(v[CustomerDomain]), required: false);
+        var country = check.Country("end_customer_country", v[CustomerCountry]);
+        var region = check.Text("end_customer_region", Blank(v[CustomerRegion]), 100, required: false);
+        var postal = check.Text("end_customer_postal_code", Blank(v[CustomerPostalCode]), 20, required: false);
+        var sku = check.Text("vendor_sku", v[VendorSku], 40);
+        if (sku is not null && !SkuPattern().IsMatch(sku)) check.Add("vendor_sku", "is not a vendor SKU (letters, digits, '-' and '.', such as SW-9300-48P)");
+        var quantity = Number(check, "quantity", v[Quantity]);
+        var price = Number(check, "unit_price", v[UnitPrice]);
+        var amount = Number(check, "extended_amount", v[ExtendedAmount]);
+        if (type == "sale" && quantity <= 0) check.Add("quantity", "must be positive on a sale");
+        if (price < 0) check.Add("unit_price", "must not be negative");
+        if (quantity is { } q && price is { } p && amount is { } a && Math.Abs(q * p - a) > 0.01m)
+            check.Add("extended_amount", $"is not quantity × unit price ({q * p:0.00})");
+        var currency = check.Currency("currency", v[Currency]);
+        Guid? deal = null;
+        if (Blank(v[DealId]) is { } dealText)
+        {
+            if (Guid.TryParse(dealText, out var parsed)) deal = parsed;
+            else check.Add("deal_id", "is not a deal registration id");
+        }
+        if (check.Failed) return null;
+        return new SellThroughLine
+        {
+            LineNumber = raw.Number,
+            InvoiceNumber = invoice!,
+            InvoiceDate = date!.Value,
+            TransactionType = type!,
+            ResellerId = reseller,
+            EndCustomerName = customer!,
+            EndCustomerDomain = domain,
+            EndCustomerCountry = country!,
+            EndCustomerRegion = region,
+            EndCustomerPostalCode = postal,
+            VendorSku = sku!.ToUpperInvariant(),
+            Quantity = quantity!.Value,
+            UnitPrice = price!.Value,
+            ExtendedAmount = amount!.Value,
+            Currency = currency!,
+            DealId = deal,
+        };
+    }
+
+    static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    static DateOnly? ParseDate(string? text) =>
+        DateOnly.TryParseExact(text?.Trim(), ["yyyy-MM-dd", "yyyyMMdd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    static DateOnly? Date(Check check, string field, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) { check.Add(field, "is required"); return null; }
+        var date = ParseDate(text);
+        if (date is null) check.Add(field, "must be a date as YYYY-MM-DD");
+        return date;
+    }
+
+    static decimal? Number(Check check, string field, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) { check.Add(field, "is required"); return null; }
+        if (decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n)
+            && Math.Abs(n) < 1_000_000_000_000m)
+            return n;
+        check.Add(field, "must be a number such as 1234.50");
+        return null;
+    }
+
+    /// <summary>CSV with a header row (any column order, BOM or not, CRLF or LF, quoted fields with commas and newlines).</summary>
+    static async IAsyncEnumerable<Raw> ReadCsv(Stream body, List<string> ignored, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var reader = new StreamReader(body, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            BadDataFound = null,
+            IgnoreBlankLines = true,
+            MissingFieldFound = null,
+            TrimOptions = TrimOptions.None,
+            BufferSize = 64 * 1024,
+        };
+        using var csv = new CsvParser(reader, config);
+        if (!await csv.ReadAsync()) throw new BadReport("header", "the report is empty: a header row is expected");
+        var header = csv.Record!.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        var positions = new int[Columns.Length];
+        Array.Fill(positions, -1);
+        for (var i = 0; i < header.Length; i++)
+        {
+            if (!columnIndex.TryGetValue(header[i], out var column)) { if (header[i].Length > 0) ignored.Add(header[i]); continue; }
+            if (positions[column] >= 0) throw new BadReport("header", $"the column {header[i]} appears twice");
+            positions[column] = i;
+        }
+        var missing = Columns.Where((c, i) => positions[i] < 0 && !optional.Contains(c)).ToList();
+        if (missing.Count > 0) throw new BadReport("header", $"required columns are missing: {string.Join(", ", missing)}");
+        while (await csv.ReadAsync())
+        {
+            ct.ThrowIfCancellationRequested();
+            var record = csv.Record!;
+            if (record.Length == 1 && record[0].Length == 0) continue;
+            var values = new string?[Columns.Length];
+            for (var i = 0; i < values.Length; i++)
+                values[i] = positions[i] >= 0 && positions[i] < record.Length ? record[positions[i]] : null;
+            yield return new Raw(csv.Row, values);
+        }
+    }
+
+    /// <summary>A JSON array of line objects with the same field names as the CSV columns, streamed element by element.</summary>
+    static async IAsyncEnumerable<Raw> ReadJson(Stream body, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var number = 0;
+        IAsyncEnumerable<Dictionary<string, JsonElement>?> items;
+        items = JsonSerializer.DeserializeAsyncEnumerable<Dictionary<string, JsonElement>>(body, cancellationToken: ct);
+        await using var e = items.GetAsyncEnumerator(ct);
+        while (true)
+        {
+            try
+            {
+                if (!await e.MoveNextAsync()) break;
+            }
+            catch (JsonException json)
+            {
+                throw new BadReport("body", $"the JSON is not an array of line objects (line {number + 1}: {json.Message.Split('.')[0]})");
+            }
+            number++;
+            var values = new string?[Columns.Length];
+            foreach (var (key, value) in e.Current ?? [])
+                if (columnIndex.TryGetValue(key, out var column))
+                    values[column] = value.ValueKind switch
+                    {
+                        JsonValueKind.String => value.GetString(),
+                        JsonValueKind.Null or JsonValueKind.Undefined => null,
+                        _ => value.GetRawText(),
+                    };
+            yield return new Raw(number, values);
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.\-]{1,39}$")]
+    private static partial Regex SkuPattern();
+}

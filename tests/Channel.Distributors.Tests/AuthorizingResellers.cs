@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Channel.Contracts.Distributors;
+using Channel.Contracts.Partners;
+using Channel.Testing;
+
+namespace Channel.Distributors.Tests;
+
+public sealed class OnboardingDistributors(DistributorsApp app) : IClassFixture<DistributorsApp>
+{
+    [Fact]
+    public async Task A_manager_onboards_a_distributor_and_it_is_published()
+    {
+        var id = await app.Onboard("TD Synnex Americas Test " + Guid.NewGuid().ToString("N")[..6], "CA", "NY");
+
+        var onboarded = await app.Events.WaitFor<DistributorOnboarded>(e => e.DistributorId == id);
+        Assert.Equal(["CA", "NY"], onboarded.Regions);
+        var distributor = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{id}");
+        Assert.Equal("Dana Ortiz", distributor.GetProperty("contacts")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_name_twice_is_a_conflict()
+    {
+        var name = $"Ingram Test {Guid.NewGuid():N}";
+        await app.Onboard(name);
+
+        var response = await app.Manager().PostAsJsonAsync("/api/distributors", new { name = name.ToUpperInvariant(), countries = new[] { "US" }, regions = new[] { "CA" } });
+
+        await response.AssertProblem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_distributor_sees_itself_and_its_users_only()
+    {
+        var mine = await app.Onboard();
+        var theirs = await app.Onboard();
+        var me = app.Distributor(mine);
+
+        (await me.PostAsJsonAsync($"/api/distributors/{mine}/users", new { name = "Pat Kim", email = $"pat.{Guid.NewGuid():N}@dist.example", role = "operations" }))
+            .EnsureSuccessStatusCode();
+
+        Assert.Equal([mine], (await me.GetFromJsonAsync<JsonElement>("/api/distributors")).EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+        Assert.Single((await me.GetFromJsonAsync<JsonElement>($"/api/distributors/{mine}/users")).EnumerateArray());
+        await (await me.GetAsync($"/api/distributors/{theirs}")).AssertProblem(HttpStatusCode.NotFound);
+        await (await me.GetAsync($"/api/distributors/{theirs}/users")).AssertProblem(HttpStatusCode.NotFound);
+        await (await me.PostAsJsonAsync($"/api/distributors/{theirs}/users", new { name = "Mole", email = "mole@x.example", role = "admin" }))
+            .AssertProblem(HttpStatusCode.NotFound);
+    }
+}
+
+public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<DistributorsApp>
+{
+    [Fact]
+    public async Task A_manager_authorizes_a_distributor_to_serve_an_active_partner_in_some_of_its_regions()
+    {
+        var distributor = await app.Onboard(regions: ["CA", "OR", "WA"]);
+        var partner = await app.PartnerWithStatus("active");
+
+        var response = await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = partner, regions = new[] { "or", "CA" } });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var authorized = await app.Events.WaitFor<ResellerAuthorized>(e => e.PartnerId == partner);
+        Assert.Equal(1, authorized.Version);
+        Assert.Equal(["CA", "OR"], authorized.Regions);
+        var resellers = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers");
+        Assert.Equal(partner, Assert.Single(resellers.EnumerateArray()).GetProperty("partnerId").GetGuid());
+        var ofPartner = await app.Partner(partner).GetFromJsonAsync<JsonElement>($"/api/distributors/partners/{partner}");
+        Assert.Equal(distributor, Assert.Single(ofPartner.EnumerateArray()).GetProperty("distributorId").GetGuid());
+        Assert.Equal([distributor], (await app.Partner(partner).GetFromJsonAsync<JsonElement>("/api/distributors")).EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+    }
+
+    [Fact]
+    public async Task Regions_the_distributor_does_not_serve_are_refused()
+    {
+        var distributor = await app.Onboard(regions: ["CA"]);
+        var partner = await app.PartnerWithStatus("active");
+
+        var response = await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = partner, regions = new[] { "CA", "NY" } });
+
+        Assert.Contains("NY", (await response.AssertBadRequest("regions")).GetProperty("errors").GetProperty("regions")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("applied")]
+    [InlineData("suspended")]
+    public async Task Only_an_active_partner_can_be_authorized(string status)
+    {
+        var distributor = await app.Onboard();
+        var partner = await app.PartnerWithStatus(status);
+
+        var response = await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = partner, regions = new[] { "CA" } });
+
+        Assert.Equal(status, (await response.AssertProblem(HttpStatusCode.Conflict)).GetProperty("partnerStatus").GetString());
+    }
+
+    [Fact]
+    public async Task Changing_regions_and_revoking_publish_the_next_versions()
+    {
+        var distributor = await app.Onboard();
+        var partner = await app.AuthorizedReseller(distributor, "CA");
+
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = partner, regions = new[] { "CA", "TX" } }))
+            .EnsureSuccessStatusCode();
+        Assert.Equal(["CA", "TX"], (await app.Events.WaitFor<ResellerAuthorized>(e => e.PartnerId == partner && e.Version == 2)).Regions);
+
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations/{partner}/revoke", new { reason = "Contract ended." }))
+            .EnsureSuccessStatusCode();
+        var revoked = await app.Events.WaitFor<ResellerAuthorizationRevoked>(e => e.PartnerId == partner);
+        Assert.Equal(3, revoked.Version);
+        Assert.Equal("Contract ended.", revoked.Reason);
+
+        var again = await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations/{partner}/revoke", new { reason = "twice" });
+        Assert.Equal("revoked", (await again.AssertProblem(HttpStatusCode.Conflict)).GetProperty("currentStatus").GetString());
+        Assert.Empty((await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers")).EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("suspended")]
+    [InlineData("terminated")]
+    public async Task A_partners_suspension_or_termination_ends_its_authorizations(string status)
+    {
+        var first = await app.Onboard();
+        var second = await app.Onboard();
+        var partner = await app.AuthorizedReseller(first);
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{second}/authorizations", new { partnerId = partner, regions = new[] { "WA" } })).EnsureSuccessStatusCode();
+
+        object ended = status == "suspended"
+            ? new PartnerSuspended { PartnerId = partner, Version = 100, OccurredAt = DateTimeOffset.UtcNow, LegalName = "R", Country = "US", Region = "CA", Status = status, Reason = "audit", Actor = "m" }
+            : new PartnerTerminated { PartnerId = partner, Version = 100, OccurredAt = DateTimeOffset.UtcNow, LegalName = "R", Country = "US", Region = "CA", Status = status, Reason = "ended", Actor = "m" };
+        await (status == "suspended" ? app.Events.Publish((PartnerSuspended)ended) : app.Events.Publish((PartnerTerminated)ended));
+
+        var revocations = await app.Events.WaitForCount(e => e.Message is ResellerAuthorizationRevoked r && r.PartnerId == partner, 2);
+        Assert.Equal([first, second], revocations.Select(r => ((ResellerAuthorizationRevoked)r.Message).DistributorId).Order());
+        Assert.All(revocations, r => Assert.StartsWith($"partner {status}", ((ResellerAuthorizationRevoked)r.Message).Reason));
+        Assert.Equal(0L, await app.Db.Scalar<long>("select count(*) from authorizations where partner_id = @partner and active", new { partner }));
+    }
+
+    [Fact]
+    public async Task A_stale_suspension_arriving_after_reinstatement_leaves_new_authorizations_alone()
+    {
+        var distributor = await app.Onboard();
+        var partner = await app.AuthorizedReseller(distributor); // the copy is at a newer version than the stale event
+        var stale = Guid.NewGuid();
+
+        await app.Events.Publish(new PartnerSuspended
+        {
+            PartnerId = partner,
+            Version = 1,
+            OccurredAt = DateTimeOffset.UtcNow.AddDays(-3),
+            LegalName = "R",
+            Country = "US",
+            Region = "CA",
+            Status = "suspended",
+            Reason = "old",
+            Actor = "m",
+        }, stale);
+        await app.WaitUntil($"select count(*) from inbox where message_id = '{stale}'");
+
+        Assert.Equal(1L, await app.Db.Scalar<long>("select count(*) from authorizations where partner_id = @partner and active", new { partner }));
+    }
+
+    [Fact]
+    public async Task Only_staff_and_the_partner_see_a_partners_distributors()
+    {
+        var distributor = await app.Onboard();
+        var partner = await app.AuthorizedReseller(distributor);
+
+        await (await app.Partner(Guid.NewGuid()).GetAsync($"/api/distributors/partners/{partner}")).AssertProblem(HttpStatusCode.NotFound);
+        await (await app.Distributor(Guid.NewGuid()).GetAsync($"/api/distributors/{distributor}/resellers")).AssertProblem(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await app.Distributor(distributor).GetAsync($"/api/distributors/{distributor}/resellers")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Distributor(distributor).PostAsJsonAsync($"/api/distributors/{distributor}/authorizations",
+            new { partnerId = Guid.NewGuid(), regions = new[] { "CA" } })).StatusCode);
+    }
+}

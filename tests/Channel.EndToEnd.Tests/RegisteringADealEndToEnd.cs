@@ -59,6 +59,82 @@ public sealed class RegisteringADealEndToEnd(RunningSystem system) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, (await system.Client("partner", Guid.NewGuid()).GetAsync($"/api/deals/{dealId}")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_distributors_sell_through_report_marks_the_registered_deal_won()
+    {
+        var manager = system.Client("channel-manager");
+        var partnerId = await ActivePartner(manager);
+        var onboarded = await manager.PostAsJsonAsync("/api/distributors", new
+        {
+            name = $"Cascade Distribution {Guid.NewGuid():N}"[..30],
+            countries = new[] { "US" },
+            regions = new[] { "WA", "OR" },
+        });
+        var distributorId = (await onboarded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        // The Distributors service learns that the partner is active from the Partners service's event.
+        await Eventually(async () => (await manager.PostAsJsonAsync($"/api/distributors/{distributorId}/authorizations",
+            new { partnerId, regions = new[] { "WA" } })).IsSuccessStatusCode);
+
+        // The distributor registers a deal on the reseller's behalf (Deals learns of the authorization from an event) …
+        var distributor = system.Client("distributor", distributorId: distributorId);
+        var close = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd");
+        HttpResponseMessage registered = null!;
+        await Eventually(async () => (registered = await distributor.PostAsJsonAsync("/api/deals", new
+        {
+            partnerId,
+            customer = new { legalName = "Puget Sound Ferries Inc.", country = "US", region = "WA", sector = "commercial" },
+            products = new[] { new { sku = "RT-8800", quantity = 2, amount = 40_000m } },
+            totalValue = 40_000m,
+            currency = "USD",
+            expectedClose = close,
+        })).StatusCode == HttpStatusCode.Created);
+        var dealId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await manager.PostAsync($"/api/deals/{dealId}/approve", null)).EnsureSuccessStatusCode();
+
+        // … and then reports the sale, without naming the deal: reseller + customer + product family match it.
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var month = DateTime.UtcNow.ToString("yyyy-MM-01");
+        var csv = "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_country,vendor_sku,quantity,unit_price,extended_amount,currency\n" +
+                  $"E2E-{Guid.NewGuid():N},{month},{DateTime.UtcNow.AddDays(1):yyyy-MM-dd},INV-77,{today},sale,{partnerId},PUGET SOUND FERRIES,US,RT-8800-X,2,19500.00,39000.00,USD\n";
+        var upload = await distributor.PostAsync($"/api/distributors/{distributorId}/reports", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+        var report = await upload.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        Assert.Equal(1, report.GetProperty("acceptedLines").GetInt32());
+
+        var won = await system.Events.WaitFor<DealWon>(e => e.DealId == dealId);
+        Assert.Equal("sell-through:reseller_customer_family", won.Source);
+        Assert.Equal(39_000m, won.Deal.ActualAmount);
+        Assert.Equal(distributorId, won.Deal.DistributorId);
+    }
+
+    async Task<Guid> ActivePartner(HttpClient manager)
+    {
+        var domain = $"e2e-{Guid.NewGuid():N}"[..16] + ".example";
+        var applied = await system.Client().PostAsJsonAsync("/api/partners/applications", new
+        {
+            legalName = $"Sound Networks {Guid.NewGuid():N}"[..24],
+            country = "US",
+            region = "WA",
+            websiteDomain = domain,
+            partnerType = "var",
+            primaryContact = new { name = "Ray Oh", email = $"ray@{domain}" },
+            agreementVersion = "2026-01",
+        });
+        var id = (await applied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await manager.PostAsJsonAsync($"/api/partners/{id}/approve", new { tier = "silver" })).EnsureSuccessStatusCode();
+        return id;
+    }
+
+    static async Task Eventually(Func<Task<bool>> attempt)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await attempt())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the other service did not learn of the change in time");
+            await Task.Delay(200);
+        }
+    }
+
     static async Task<bool> Delay()
     {
         await Task.Delay(200);

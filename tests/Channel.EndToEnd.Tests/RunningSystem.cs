@@ -15,6 +15,8 @@ public sealed class RunningSystem : IAsyncLifetime
     public TestDatabase PartnersDb { get; private set; } = null!;
     public EventCollector Events { get; private set; } = null!;
     public TestDatabase DealsDb { get; private set; } = null!;
+    public TestDatabase DistributorsDb { get; private set; } = null!;
+    public ServiceProcess Distributors { get; private set; } = null!;
     public ServiceProcess Partners { get; private set; } = null!;
     public ServiceProcess Deals { get; private set; } = null!;
     public ServiceProcess Gateway { get; private set; } = null!;
@@ -25,6 +27,7 @@ public sealed class RunningSystem : IAsyncLifetime
         Broker = await TestVirtualHost.Create("e2e");
         PartnersDb = await TestDatabase.Create("e2e_partners");
         DealsDb = await TestDatabase.Create("e2e_deals");
+        DistributorsDb = await TestDatabase.Create("e2e_distributors");
         Events = await EventCollector.Start(Broker.Uri, "test-e2e-events",
             typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold),
             typeof(DealRegistered), typeof(DealApproved), typeof(DealWon));
@@ -33,6 +36,11 @@ public sealed class RunningSystem : IAsyncLifetime
             ["ConnectionStrings__Db"] = PartnersDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
             ["Partners__ApplicationsPerMinute"] = "100000",
+        });
+        Distributors = await ServiceProcess.Start("Distributors", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Db"] = DistributorsDb.ConnectionString,
+            ["RabbitMq__Uri"] = Broker.Uri,
         });
         Deals = await ServiceProcess.Start("Deals", new Dictionary<string, string>
         {
@@ -43,15 +51,16 @@ public sealed class RunningSystem : IAsyncLifetime
         {
             ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = Partners.Address,
             ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = Deals.Address,
+            ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = Distributors.Address,
             ["Gateway__ApplicationsPerMinute"] = ApplicationsPerMinute.ToString(),
         });
     }
 
-    public HttpClient Client(string? role = null, Guid? partnerId = null, string? clientAddress = null)
+    public HttpClient Client(string? role = null, Guid? partnerId = null, string? clientAddress = null, Guid? distributorId = null)
     {
-        var client = new HttpClient { BaseAddress = new Uri(Gateway.Address), Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = new Uri(Gateway.Address), Timeout = TimeSpan.FromSeconds(60) };
         if (role is not null)
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(role, partnerId));
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(role, partnerId, distributorId));
         // Each test client looks like its own address to the edge rate limiter (the gateway trusts loopback proxies).
         client.DefaultRequestHeaders.Add("X-Forwarded-For", clientAddress ?? $"203.0.113.{Random.Shared.Next(1, 254)}");
         return client;
@@ -61,10 +70,12 @@ public sealed class RunningSystem : IAsyncLifetime
     {
         await Gateway.DisposeAsync();
         await Deals.DisposeAsync();
+        await Distributors.DisposeAsync();
         await Partners.DisposeAsync();
         await Events.DisposeAsync();
         await Broker.DisposeAsync();
         await PartnersDb.DisposeAsync();
         await DealsDb.DisposeAsync();
+        await DistributorsDb.DisposeAsync();
     }
 }

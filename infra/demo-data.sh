@@ -96,3 +96,63 @@ if command -v psql >/dev/null && [ -n "${CHANNEL_DEALS_DB:-}" ]; then
                                update deals set submitted_at = now() - interval '4 days', sla_due_at = now() - interval '1 day' where id = '$OVERDUE';"
 fi
 echo "loaded demo deals"
+
+# ---- Distributors: two of them, their resellers, a deal registered on a reseller's behalf, months of sell-through ----
+dist() { # name regions-json
+  post /api/distributors "{\"name\":\"$1\",\"countries\":[\"US\",\"CA\"],\"regions\":$2,\"contacts\":[{\"name\":\"Channel Desk\",\"email\":\"channel@$(echo "$1" | tr 'A-Z ' 'a-z-').example\",\"role\":\"partner sales\"}]}" "$MANAGER" | id_of
+}
+authorize() { # distributor partner regions-json (the Distributors service learns of active partners from events)
+  local i
+  for i in $(seq 1 40); do
+    curl -fsS -o /dev/null -X POST "$GW/api/distributors/$1/authorizations" -H 'Content-Type: application/json' \
+      -H "Authorization: Bearer $MANAGER" -d "{\"partnerId\":\"$2\",\"regions\":$3}" && return 0
+    sleep 0.25
+  done
+  echo "authorizing $2 failed" >&2; return 1
+}
+PACIFIC=$(dist "Pacific Coast Distribution" '["CA","OR","WA","NV","AZ"]')
+ATLANTIC=$(dist "Atlantic Tech Supply" '["NY","NJ","MA","NH","VT","FL","ON"]')
+authorize "$PACIFIC" "$SUMMIT" '["CA","NV"]'; authorize "$PACIFIC" "$LAKESHORE" '["OR","WA"]'
+authorize "$ATLANTIC" "$PIONEER" '["NY","NJ"]'; authorize "$ATLANTIC" "$GRANITE" '["NH","MA","VT"]'; authorize "$ATLANTIC" "$MAPLE" '["ON"]'
+DIST_PACIFIC=$("$CHANNEL" token distributor --distributor "$PACIFIC" --sub demo-pacific)
+DIST_ATLANTIC=$("$CHANNEL" token distributor --distributor "$ATLANTIC" --sub demo-atlantic)
+for i in $(seq 1 40); do # on Summit's behalf, once Deals knows of the authorization
+  out=$(curl -sS -X POST "$GW/api/deals" -H 'Content-Type: application/json' -H "Authorization: Bearer $DIST_PACIFIC" -d "{\"partnerId\":\"$SUMMIT\",\"customer\":{\"legalName\":\"Sierra Nevada Outfitters\",\"country\":\"US\",\"region\":\"NV\",\"sector\":\"commercial\"},\"products\":$SW,\"totalValue\":180000,\"currency\":\"USD\",\"expectedClose\":\"$(date -d '+40 days' +%F)\"}")
+  case "$out" in *'"id"'*) d=$(echo "$out" | id_of); act "$d" approve; break;; esac
+  sleep 0.25
+done
+
+# Six monthly reports per distributor; some lines match the approved demo deals (and mark them won).
+report() { # distributor-id token name resellers... → uploads one monthly report for each of the last 6 months
+  local dist="$1" token="$2" name="$3"; shift 3
+  local m start end file n
+  for m in 5 4 3 2 1 0; do
+    start=$(date -d "$(date +%Y-%m-01) -$m month" +%F); end=$(date -d "$start +1 month -1 day" +%F)
+    [ "$m" = 0 ] && end=$(date +%F)
+    file=$(mktemp)
+    echo "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_domain,end_customer_country,end_customer_region,end_customer_postal_code,vendor_sku,quantity,unit_price,extended_amount,currency,deal_id" >"$file"
+    n=0
+    for reseller in "$@"; do
+      for c in "Harbor Freight Clinics" "Union Valley Schools" "Cedar Point Logistics" "Bluewater Credit Union" "Mesa Verde Hotels"; do
+        for sku in SW-9300-24:7500 WL-AP9-I:700 OP-SFP-10G:120 FW-5500:19000; do
+          n=$((n + 1)); q=$(( (n * 7 + m * 3) % 9 + 1 )); p=${sku#*:}
+          echo "$name-$(date -d "$start" +%Y-%m),$start,$end,INV-$m$n,$(date -d "$start +$((n % 25)) day" +%F),sale,$reseller,$c,,US,CA,9$((n % 10))000,${sku%%:*},$q,$p.00,$((q * p)).00,USD," >>"$file"
+        done
+      done
+    done
+    curl -fsS -o /dev/null -X POST "$GW/api/distributors/$dist/reports" -H 'Content-Type: text/csv' -H "Authorization: Bearer $token" --data-binary @"$file"
+    rm -f "$file"
+  done
+}
+report "$PACIFIC" "$DIST_PACIFIC" PCD "$SUMMIT" "$LAKESHORE"
+report "$ATLANTIC" "$DIST_ATLANTIC" ATS "$PIONEER" "$GRANITE"
+# One report that sells into approved deals: Pioneer's Hudson Valley Logistics (routing) and Summit's Sierra Nevada Outfitters.
+file=$(mktemp)
+{ echo "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_country,vendor_sku,quantity,unit_price,extended_amount,currency"
+  echo "ATS-MATCH-$(date +%Y%m),$(date +%Y-%m-01),$(date +%F),INV-M1,$(date +%F),sale,$PIONEER,Hudson Valley Logistics,US,RT-8800,4,15500.00,62000.00,USD"; } >"$file"
+curl -fsS -o /dev/null -X POST "$GW/api/distributors/$ATLANTIC/reports" -H 'Content-Type: text/csv' -H "Authorization: Bearer $DIST_ATLANTIC" --data-binary @"$file"
+{ echo "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_country,vendor_sku,quantity,unit_price,extended_amount,currency"
+  echo "PCD-MATCH-$(date +%Y%m),$(date +%Y-%m-01),$(date +%F),INV-M2,$(date +%F),sale,$SUMMIT,Sierra Nevada Outfitters Inc,US,SW-9300-48P,24,7400.00,177600.00,USD"; } >"$file"
+curl -fsS -o /dev/null -X POST "$GW/api/distributors/$PACIFIC/reports" -H 'Content-Type: text/csv' -H "Authorization: Bearer $DIST_PACIFIC" --data-binary @"$file"
+rm -f "$file"
+echo "loaded demo distributors and sell-through"

@@ -17,6 +17,7 @@ public sealed record SomethingHappened
 {
     public required Guid Id { get; init; }
     public required int Sequence { get; init; }
+    public string? Padding { get; init; }
 }
 
 /// <summary>
@@ -44,7 +45,7 @@ public sealed class MessagingHost : IAsyncDisposable
 
     MessagingHost(IHost host) => Host = host;
 
-    public static async Task<MessagingHost> Start(TestDatabase db, string brokerUri)
+    public static async Task<MessagingHost> Start(TestDatabase db, string brokerUri, IDictionary<string, string?>? settings = null)
     {
         await ChannelService.MigrateUnderLock(db.ConnectionString, typeof(MessagingHost).Assembly,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
@@ -62,6 +63,7 @@ public sealed class MessagingHost : IAsyncDisposable
             ["RabbitMq:RetryMinDelay"] = "00:00:00.050",
             ["Outbox:PublishTimeout"] = "00:00:05",
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddChannelMessaging(builder.Configuration, "hostingtest", typeof(MessagingHost).Assembly);
         var host = builder.Build();

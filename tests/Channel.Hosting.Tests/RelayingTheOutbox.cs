@@ -84,6 +84,29 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Large_events_are_relayed_in_batches_capped_by_size_and_all_arrive_once()
+    {
+        await using var host = await MessagingHost.Start(db, broker.Uri, new Dictionary<string, string?> { ["Outbox:MaxBatchBytes"] = "20000" });
+        var outbox = host.Services.GetRequiredService<Outbox>();
+        var ids = new List<Guid>();
+        await using (var conn = await db.Open())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var id = Guid.NewGuid();
+                await outbox.Add(tx, new SomethingHappened { Id = id, Sequence = i, Padding = new string('x', 6000) + i }, default);
+                ids.Add(id);
+            }
+            await tx.CommitAsync();
+        }
+
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == ids.Count, "every effect");
+        Assert.Equal((long)ids.Count, await db.Scalar<long>("select count(distinct event_id) from deliveries"));
+        Assert.Equal((long)ids.Count, await db.Scalar<long>("select count(*) from deliveries"));
+    }
+
+    [Fact]
     public async Task The_same_message_delivered_twice_changes_state_once()
     {
         await using var host = await MessagingHost.Start(db, broker.Uri);

@@ -5,7 +5,6 @@ using Channel.Hosting.Messaging;
 using Channel.Hosting.Text;
 using Dapper;
 using MassTransit;
-using Npgsql;
 
 namespace Channel.Deals.Consumers;
 
@@ -18,27 +17,32 @@ namespace Channel.Deals.Consumers;
 public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, DealRules rules, TimeProvider clock)
     : IConsumer<SellThroughReported>
 {
-    const string ByDealId = $"""
-        select {Deals.Columns} from deals
-        where id = @DealId and partner_id = @ResellerId and status in ('approved', 'won')
-        for no key update
-        """;
-
-    const string ByMatch = $"""
-        select {Deals.Columns} from deals
-        where partner_id = @ResellerId and status in ('approved', 'won')
-          and (customer_key = @Key or (@Domain::text is not null and customer_domain = @Domain))
-          and @Family = any(product_families)
-          and approved_at::date <= @InvoiceDate and protection_ends_at::date >= @InvoiceDate
-        order by approved_at, id
-        limit 1
-        for no key update
-        """;
-
-    const string Link = """
+    // The whole batch is matched in one statement: first the lines that name a deal of their reseller,
+    // then the others by reseller + normalised customer (or domain) + product family inside protection.
+    const string LinkBatch = """
+        with lines as (
+            select * from unnest(@LineNumbers::int[], @Resellers::uuid[], @Keys::text[], @Domains::text[], @Families::text[],
+                                 @Dates::date[], @DealIds::uuid[], @Amounts::numeric[], @Invoices::text[])
+                   as l(line_number, reseller_id, customer_key, domain, family, invoice_date, deal_id, amount, invoice_number)
+        ), named as (
+            select l.line_number, l.invoice_number, l.invoice_date, l.amount, d.id as deal_id, 'deal_id' as rule
+            from lines l join deals d on d.id = l.deal_id and d.partner_id = l.reseller_id and d.status in ('approved', 'won')
+        ), matched as (
+            select distinct on (l.line_number) l.line_number, l.invoice_number, l.invoice_date, l.amount, d.id as deal_id,
+                   'reseller_customer_family' as rule
+            from lines l join deals d
+              on d.partner_id = l.reseller_id and d.status in ('approved', 'won')
+             and (d.customer_key = l.customer_key or (l.domain is not null and d.customer_domain = l.domain))
+             and l.family = any(d.product_families)
+             and d.approved_at::date <= l.invoice_date and d.protection_ends_at::date >= l.invoice_date
+            where not exists (select 1 from named n where n.line_number = l.line_number)
+            order by l.line_number, d.approved_at, d.id
+        )
         insert into deal_sell_through (deal_id, report_id, report_number, line_number, invoice_number, invoice_date, rule, amount, linked_at)
-        values (@DealId, @ReportId, @ReportNumber, @LineNumber, @InvoiceNumber, @InvoiceDate, @Rule, @Amount, @Now)
+        select deal_id, @ReportId, @ReportNumber, line_number, invoice_number, invoice_date, rule, amount, @Now
+        from (select * from named union all select * from matched) m
         on conflict (report_id, line_number) do nothing
+        returning deal_id, rule
         """;
 
     const string Linked = "select coalesce(sum(amount), 0) from deal_sell_through where deal_id = @id";
@@ -47,28 +51,27 @@ public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, Deal
         inbox.Once(context, async (tx, ct) =>
         {
             var report = context.Message;
+            var sales = report.Lines.Where(l => l.TransactionType == "sale").ToList();
+            if (sales.Count == 0) return;
             var now = clock.GetUtcNow();
-            var touched = new Dictionary<Guid, (Deal Deal, string Rule)>();
-            foreach (var line in report.Lines.Where(l => l.TransactionType == "sale"))
+            var links = await tx.Connection!.QueryAsync<(Guid DealId, string Rule)>(new CommandDefinition(LinkBatch, new
             {
-                var (deal, rule) = await Match(tx, line, ct);
-                if (deal is null) continue;
-                var inserted = await tx.Connection!.ExecuteAsync(new CommandDefinition(Link, new
-                {
-                    DealId = deal.Id,
-                    report.ReportId,
-                    report.ReportNumber,
-                    line.LineNumber,
-                    line.InvoiceNumber,
-                    line.InvoiceDate,
-                    Rule = rule,
-                    Amount = line.ExtendedAmount,
-                    Now = now,
-                }, tx, cancellationToken: ct));
-                if (inserted > 0) touched.TryAdd(deal.Id, (touched.TryGetValue(deal.Id, out var seen) ? seen.Deal : deal, rule));
-            }
-            foreach (var (deal, rule) in touched.Values)
+                LineNumbers = sales.Select(l => l.LineNumber).ToArray(),
+                Resellers = sales.Select(l => l.ResellerId).ToArray(),
+                Keys = sales.Select(l => Names.Normalize(l.EndCustomerName)).ToArray(),
+                Domains = sales.Select(l => l.EndCustomerDomain is null ? null : Names.Domain(l.EndCustomerDomain)).ToArray(),
+                Families = sales.Select(l => rules.FamilyOf(l.VendorSku)).ToArray(),
+                Dates = sales.Select(l => l.InvoiceDate).ToArray(),
+                DealIds = sales.Select(l => l.DealId).ToArray(),
+                Amounts = sales.Select(l => l.ExtendedAmount).ToArray(),
+                Invoices = sales.Select(l => l.InvoiceNumber).ToArray(),
+                report.ReportId,
+                report.ReportNumber,
+                Now = now,
+            }, tx, cancellationToken: ct));
+            foreach (var (dealId, rule) in links.DistinctBy(l => l.DealId).OrderBy(l => l.DealId))
             {
+                var deal = (await Deals.Lock(tx, dealId, ct))!;
                 var amount = await tx.Connection!.ExecuteScalarAsync<decimal>(new CommandDefinition(Linked, new { id = deal.Id }, tx, cancellationToken: ct));
                 if (deal.Status == Status.Approved)
                 {
@@ -81,12 +84,7 @@ public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, Deal
                         new { actualAmount = amount, rule, report = report.ReportNumber }, now, ct);
                     await outbox.Add(tx, new DealWon
                     {
-                        DealId = deal.Id,
-                        Version = deal.Version,
-                        OccurredAt = now,
-                        Actor = "sell-through",
-                        Source = deal.WonSource,
-                        Deal = deal.State(),
+                        DealId = deal.Id, Version = deal.Version, OccurredAt = now, Actor = "sell-through", Source = deal.WonSource, Deal = deal.State(),
                     }, ct);
                 }
                 else if (deal.WonSource?.StartsWith("sell-through", StringComparison.Ordinal) == true && deal.ActualAmount != amount)
@@ -98,23 +96,4 @@ public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, Deal
                 }
             }
         });
-
-    async Task<(Deal? Deal, string Rule)> Match(NpgsqlTransaction tx, SellThroughLine line, CancellationToken ct)
-    {
-        if (line.DealId is { } dealId)
-        {
-            var named = await tx.Connection!.QuerySingleOrDefaultAsync<Deal>(new CommandDefinition(ByDealId,
-                new { DealId = dealId, line.ResellerId }, tx, cancellationToken: ct));
-            if (named is not null) return (named, "deal_id");
-        }
-        var matched = await tx.Connection!.QuerySingleOrDefaultAsync<Deal>(new CommandDefinition(ByMatch, new
-        {
-            line.ResellerId,
-            Key = Names.Normalize(line.EndCustomerName),
-            Domain = line.EndCustomerDomain is null ? null : Names.Domain(line.EndCustomerDomain),
-            Family = rules.FamilyOf(line.VendorSku),
-            line.InvoiceDate,
-        }, tx, cancellationToken: ct));
-        return (matched, "reseller_customer_family");
-    }
 }

@@ -10,6 +10,8 @@ namespace Channel.Hosting.Messaging;
 public sealed class OutboxRelayOptions
 {
     public int BatchSize { get; set; } = 500;
+    /// <summary>A batch also stops at about this many bytes of message bodies (large events, such as sell-through batches).</summary>
+    public long MaxBatchBytes { get; set; } = 16 * 1024 * 1024;
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(20);
     public bool Enabled { get; set; } = true;
@@ -32,9 +34,18 @@ public sealed class OutboxRelay(
     readonly Channel<bool> wake = System.Threading.Channels.Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
+    // Claims up to BatchSize rows, then keeps the oldest of them whose bodies add up to MaxBatchBytes
+    // (always at least one); the rest stay locked only until this batch commits.
     const string Claim = """
-        select id, message_id, message_type, body::text as body, correlation_id
-        from outbox order by id limit @BatchSize for update skip locked
+        with claimed as (
+            select id, pg_column_size(body) as size from outbox order by id limit @BatchSize for update skip locked
+        ), sized as (
+            select id, sum(size) over (order by id) - size as before from claimed
+        )
+        select o.id, o.message_id, o.message_type, o.body::text as body, o.correlation_id
+        from outbox o join sized s on s.id = o.id
+        where s.before < @MaxBatchBytes
+        order by o.id
         """;
     const string Delete = "delete from outbox where id = any(@Ids)";
     const string Failed = "update outbox set attempts = attempts + 1, last_error = @Error where id = any(@Ids)";
@@ -53,7 +64,7 @@ public sealed class OutboxRelay(
         {
             try
             {
-                while (await RelayBatch(stoppingToken) == options.BatchSize) { }
+                while (await RelayBatch(stoppingToken) > 0) { }
                 failuresInARow = 0;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -85,7 +96,7 @@ public sealed class OutboxRelay(
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var rows = (await conn.QueryAsync<Row>(new CommandDefinition(Claim, new { options.BatchSize }, tx, cancellationToken: ct))).AsList();
+        var rows = (await conn.QueryAsync<Row>(new CommandDefinition(Claim, new { options.BatchSize, options.MaxBatchBytes }, tx, cancellationToken: ct))).AsList();
         if (rows.Count == 0) return 0;
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

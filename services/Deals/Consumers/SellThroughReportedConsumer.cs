@@ -84,7 +84,12 @@ public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, Deal
                         new { actualAmount = amount, rule, report = report.ReportNumber }, now, ct);
                     await outbox.Add(tx, new DealWon
                     {
-                        DealId = deal.Id, Version = deal.Version, OccurredAt = now, Actor = "sell-through", Source = deal.WonSource, Deal = deal.State(),
+                        DealId = deal.Id,
+                        Version = deal.Version,
+                        OccurredAt = now,
+                        Actor = "sell-through",
+                        Source = deal.WonSource,
+                        Deal = deal.State(),
                     }, ct);
                 }
                 else if (deal.WonSource?.StartsWith("sell-through", StringComparison.Ordinal) == true && deal.ActualAmount != amount)
@@ -96,4 +101,13 @@ public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, Deal
                 }
             }
         });
+}
+
+/// <summary>Sell-through batches are large (a thousand lines each): a few at a time keep memory flat.</summary>
+public sealed class SellThroughReportedConsumerDefinition : ConsumerDefinition<SellThroughReportedConsumer>
+{
+    public SellThroughReportedConsumerDefinition() => ConcurrentMessageLimit = 2;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<SellThroughReportedConsumer> consumer,
+        IRegistrationContext context) => endpoint.PrefetchCount = 4;
 }

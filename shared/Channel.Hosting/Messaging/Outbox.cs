@@ -17,19 +17,21 @@ public sealed class Outbox(TimeProvider clock)
     static readonly ConcurrentDictionary<string, Type?> types = new();
 
     const string Sql = """
-        insert into outbox (message_id, message_type, body, correlation_id, created_at)
-        values (@MessageId, @MessageType, @Body::jsonb, @CorrelationId, @CreatedAt);
+        insert into outbox (message_id, message_type, body, body_bytes, correlation_id, created_at)
+        values (@MessageId, @MessageType, @Body::jsonb, @BodyBytes, @CorrelationId, @CreatedAt);
         select pg_notify('outbox', '');
         """;
 
     public async Task<Guid> Add<T>(NpgsqlTransaction tx, T message, CancellationToken ct) where T : class
     {
         var messageId = Guid.CreateVersion7();
+        var body = JsonSerializer.Serialize(message, Json);
         await tx.Connection!.ExecuteAsync(new CommandDefinition(Sql, new
         {
             MessageId = messageId,
             MessageType = TypeName(typeof(T)),
-            Body = JsonSerializer.Serialize(message, Json),
+            Body = body,
+            BodyBytes = body.Length,
             CorrelationId = Correlation.Current,
             CreatedAt = clock.GetUtcNow(),
         }, tx, cancellationToken: ct));

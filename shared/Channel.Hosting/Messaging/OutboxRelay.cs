@@ -11,7 +11,7 @@ public sealed class OutboxRelayOptions
 {
     public int BatchSize { get; set; } = 500;
     /// <summary>A batch also stops at about this many bytes of message bodies (large events, such as sell-through batches).</summary>
-    public long MaxBatchBytes { get; set; } = 16 * 1024 * 1024;
+    public long MaxBatchBytes { get; set; } = 4 * 1024 * 1024;
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(20);
     public bool Enabled { get; set; } = true;
@@ -38,7 +38,7 @@ public sealed class OutboxRelay(
     // (always at least one); the rest stay locked only until this batch commits.
     const string Claim = """
         with claimed as (
-            select id, pg_column_size(body) as size from outbox order by id limit @BatchSize for update skip locked
+            select id, body_bytes as size from outbox order by id limit @BatchSize for update skip locked
         ), sized as (
             select id, sum(size) over (order by id) - size as before from claimed
         )

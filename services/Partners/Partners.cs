@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Channel.Hosting.Auth;
+using Channel.Hosting.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -56,7 +58,7 @@ public static class Partners
         agreement_version, status, tier, hold_reason, status_reason, applied_at, updated_at, version
         """;
 
-    const string Move = $"""
+    const string MoveSql = $"""
         update partners set status = @To, tier = coalesce(@Tier, tier), status_reason = coalesce(@Reason, status_reason),
                hold_reason = case when @To = 'on_hold' then hold_reason else null end,
                updated_at = @Now, version = version + 1
@@ -72,8 +74,29 @@ public static class Partners
     /// <summary>Moves a partner from one of <paramref name="from"/> to <paramref name="to"/>; null if it is not in one of them.</summary>
     public static Task<Partner?> Transition(NpgsqlTransaction tx, Guid id, string[] from, string to, DateTimeOffset now,
         CancellationToken ct, string? tier = null, string? reason = null) =>
-        tx.Connection!.QuerySingleOrDefaultAsync<Partner>(new CommandDefinition(Move,
+        tx.Connection!.QuerySingleOrDefaultAsync<Partner>(new CommandDefinition(MoveSql,
             new { Id = id, From = from, To = to, Tier = tier, Reason = reason, Now = now }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// The whole of a lifecycle move: in one transaction, move the partner from one of
+    /// <paramref name="from"/> to <paramref name="to"/>, record it in the audit history and write the
+    /// event <paramref name="announce"/> makes of the partner's new state; 404 or 409 when it cannot move.
+    /// </summary>
+    public static async Task<IResult> Move(NpgsqlDataSource db, Outbox outbox, TimeProvider clock, ClaimsPrincipal user, Guid id,
+        string[] from, string to, string action, string refusal, CancellationToken ct, string? tier = null, string? reason = null,
+        Func<Partner, Caller, DateTimeOffset, object>? announce = null)
+    {
+        var caller = Caller.From(user);
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var partner = await Transition(tx, id, from, to, now, ct, tier, reason);
+        if (partner is null) return await NotFoundOrWrongState(tx, id, refusal, ct);
+        await Audit(tx, partner, action, caller, reason, new { status = partner.Status, tier }, now, ct);
+        if (announce is not null) await outbox.Add(tx, announce(partner, caller, now), ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(partner);
+    }
 
     /// <summary>404 when there is no such partner; 409 naming its current state when the move is not allowed from it.</summary>
     public static async Task<IResult> NotFoundOrWrongState(NpgsqlTransaction tx, Guid id, string action, CancellationToken ct)

@@ -23,27 +23,18 @@ public static class ApprovePartner
         var check = new Check();
         var tier = check.OneOf("tier", request.Tier, Tiers.All);
         if (check.Failed) return check.Problem();
-
-        var caller = Caller.From(user);
-        var now = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var partner = await Partners.Transition(tx, id, [Status.Applied], Status.Active, now, ct, tier: tier);
-        if (partner is null) return await Partners.NotFoundOrWrongState(tx, id, "approved", ct);
-        await Partners.Audit(tx, partner, "approved", caller, null, new { status = Status.Active, tier }, now, ct);
-        await outbox.Add(tx, new PartnerApproved
-        {
-            PartnerId = id,
-            Version = partner.Version,
-            OccurredAt = now,
-            LegalName = partner.LegalName,
-            Country = partner.Country,
-            Region = partner.Region,
-            Status = partner.Status,
-            Tier = partner.Tier!,
-            Actor = caller.Subject,
-        }, ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(partner);
+        return await Partners.Move(db, outbox, clock, user, id, [Status.Applied], Status.Active, "approved", "approved", ct, tier: tier,
+            announce: (p, caller, now) => new PartnerApproved
+            {
+                PartnerId = id,
+                Version = p.Version,
+                OccurredAt = now,
+                LegalName = p.LegalName,
+                Country = p.Country,
+                Region = p.Region,
+                Status = p.Status,
+                Tier = p.Tier!,
+                Actor = caller.Subject,
+            });
     }
 }

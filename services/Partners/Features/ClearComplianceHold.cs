@@ -7,10 +7,8 @@ using Npgsql;
 
 namespace Channel.Partners.Features;
 
-/// <summary>
-/// Only a channel manager can clear a compliance hold (after checking the restricted-party match was
-/// a false positive); the application goes back to the review queue. The reason is kept in the audit.
-/// </summary>
+/// <summary>Only a channel manager can clear a compliance hold (after checking the restricted-party match was
+/// a false positive); the application goes back to the review queue. The reason is kept in the audit.</summary>
 public static class ClearComplianceHold
 {
     public sealed record Request(string? Reason);
@@ -26,27 +24,18 @@ public static class ClearComplianceHold
         var check = new Check();
         var reason = check.Note("reason", request.Reason, 2000);
         if (check.Failed) return check.Problem();
-
-        var caller = Caller.From(user);
-        var now = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var partner = await Partners.Transition(tx, id, [Status.OnHold], Status.Applied, now, ct);
-        if (partner is null) return await Partners.NotFoundOrWrongState(tx, id, "cleared of a hold", ct);
-        await Partners.Audit(tx, partner, "hold_cleared", caller, reason, new { status = Status.Applied }, now, ct);
-        await outbox.Add(tx, new PartnerHoldCleared
-        {
-            PartnerId = id,
-            Version = partner.Version,
-            OccurredAt = now,
-            LegalName = partner.LegalName,
-            Country = partner.Country,
-            Region = partner.Region,
-            Status = partner.Status,
-            Tier = partner.Tier,
-            Actor = caller.Subject,
-        }, ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(partner);
+        return await Partners.Move(db, outbox, clock, user, id, [Status.OnHold], Status.Applied, "hold_cleared", "cleared of a hold", ct, reason: reason,
+            announce: (p, caller, now) => new PartnerHoldCleared
+            {
+                PartnerId = id,
+                Version = p.Version,
+                OccurredAt = now,
+                LegalName = p.LegalName,
+                Country = p.Country,
+                Region = p.Region,
+                Status = p.Status,
+                Tier = p.Tier,
+                Actor = caller.Subject,
+            });
     }
 }

@@ -23,28 +23,19 @@ public static class ReinstatePartner
         var check = new Check();
         var reason = check.Note("reason", request.Reason, 2000, required: false);
         if (check.Failed) return check.Problem();
-
-        var caller = Caller.From(user);
-        var now = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var partner = await Partners.Transition(tx, id, [Status.Suspended], Status.Active, now, ct, reason: reason);
-        if (partner is null) return await Partners.NotFoundOrWrongState(tx, id, "reinstated", ct);
-        await Partners.Audit(tx, partner, "reinstated", caller, reason, new { status = Status.Active }, now, ct);
-        await outbox.Add(tx, new PartnerReinstated
-        {
-            PartnerId = id,
-            Version = partner.Version,
-            OccurredAt = now,
-            LegalName = partner.LegalName,
-            Country = partner.Country,
-            Region = partner.Region,
-            Status = partner.Status,
-            Tier = partner.Tier,
-            Reason = reason,
-            Actor = caller.Subject,
-        }, ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(partner);
+        return await Partners.Move(db, outbox, clock, user, id, [Status.Suspended], Status.Active, "reinstated", "reinstated", ct, reason: reason,
+            announce: (p, caller, now) => new PartnerReinstated
+            {
+                PartnerId = id,
+                Version = p.Version,
+                OccurredAt = now,
+                LegalName = p.LegalName,
+                Country = p.Country,
+                Region = p.Region,
+                Status = p.Status,
+                Tier = p.Tier,
+                Reason = reason,
+                Actor = caller.Subject,
+            });
     }
 }

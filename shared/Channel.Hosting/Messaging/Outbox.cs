@@ -25,11 +25,11 @@ public sealed class Outbox(TimeProvider clock)
     public async Task<Guid> Add<T>(NpgsqlTransaction tx, T message, CancellationToken ct) where T : class
     {
         var messageId = Guid.CreateVersion7();
-        var body = JsonSerializer.Serialize(message, Json);
+        var body = JsonSerializer.Serialize(message, message.GetType(), Json);
         await tx.Connection!.ExecuteAsync(new CommandDefinition(Sql, new
         {
             MessageId = messageId,
-            MessageType = TypeName(typeof(T)),
+            MessageType = TypeName(message.GetType()),
             Body = body,
             BodyBytes = body.Length,
             CorrelationId = Correlation.Current,

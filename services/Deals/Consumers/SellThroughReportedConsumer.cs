@@ -42,8 +42,17 @@ public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, Deal
         select deal_id, @ReportId, @ReportNumber, line_number, invoice_number, invoice_date, rule, amount, @Now
         from (select * from named union all select * from matched) m
         on conflict (report_id, line_number) do nothing
-        returning deal_id, rule
+        returning deal_id, rule, line_number, invoice_date, amount
         """;
+
+    sealed class Link
+    {
+        public Guid DealId { get; set; }
+        public string Rule { get; set; } = "";
+        public int LineNumber { get; set; }
+        public DateOnly InvoiceDate { get; set; }
+        public decimal Amount { get; set; }
+    }
 
     const string Linked = "select coalesce(sum(amount), 0) from deal_sell_through where deal_id = @id";
 
@@ -54,7 +63,7 @@ public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, Deal
             var sales = report.Lines.Where(l => l.TransactionType == "sale").ToList();
             if (sales.Count == 0) return;
             var now = clock.GetUtcNow();
-            var links = await tx.Connection!.QueryAsync<(Guid DealId, string Rule)>(new CommandDefinition(LinkBatch, new
+            var links = (await tx.Connection!.QueryAsync<Link>(new CommandDefinition(LinkBatch, new
             {
                 LineNumbers = sales.Select(l => l.LineNumber).ToArray(),
                 Resellers = sales.Select(l => l.ResellerId).ToArray(),
@@ -68,10 +77,20 @@ public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, Deal
                 report.ReportId,
                 report.ReportNumber,
                 Now = now,
-            }, tx, cancellationToken: ct));
-            foreach (var (dealId, rule) in links.DistinctBy(l => l.DealId).OrderBy(l => l.DealId))
+            }, tx, cancellationToken: ct))).AsList();
+            foreach (var group in links.GroupBy(l => l.DealId).OrderBy(g => g.Key))
             {
-                var deal = (await Deals.Lock(tx, dealId, ct))!;
+                var rule = group.First().Rule;
+                var deal = (await Deals.Lock(tx, group.Key, ct))!;
+                await outbox.Add(tx, new SellThroughLinked
+                {
+                    DealId = deal.Id,
+                    PartnerId = deal.PartnerId,
+                    ReportId = report.ReportId,
+                    DistributorId = report.DistributorId,
+                    OccurredAt = now,
+                    Lines = [.. group.Select(l => new LinkedSellThroughLine { LineNumber = l.LineNumber, InvoiceDate = l.InvoiceDate, Amount = l.Amount, Rule = l.Rule })],
+                }, ct);
                 var amount = await tx.Connection!.ExecuteScalarAsync<decimal>(new CommandDefinition(Linked, new { id = deal.Id }, tx, cancellationToken: ct));
                 if (deal.Status == Status.Approved)
                 {

@@ -118,3 +118,26 @@ public sealed record DealApprovalOverdue
     public required DateTimeOffset OccurredAt { get; init; }
     public required DealState Deal { get; init; }
 }
+
+/// <summary>One sell-through line linked to a deal registration.</summary>
+public sealed record LinkedSellThroughLine
+{
+    public required int LineNumber { get; init; }
+    public required DateOnly InvoiceDate { get; init; }
+    public required decimal Amount { get; init; }
+    public required string Rule { get; init; }
+}
+
+/// <summary>
+/// Sell-through lines of one report batch were linked to a deal (by the deal id they named, or by
+/// reseller + customer + product family): the registered share of what sold.
+/// </summary>
+public sealed record SellThroughLinked
+{
+    public required Guid DealId { get; init; }
+    public required Guid PartnerId { get; init; }
+    public required Guid ReportId { get; init; }
+    public required Guid DistributorId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required IReadOnlyList<LinkedSellThroughLine> Lines { get; init; }
+}

@@ -1,0 +1,20 @@
+using Channel.Contracts.Distributors;
+using Channel.Hosting.Messaging;
+using MassTransit;
+
+namespace Channel.Reporting.Consumers;
+
+public sealed class SellThroughReportedConsumer(Inbox inbox) : IConsumer<SellThroughReported>
+{
+    public Task Consume(ConsumeContext<SellThroughReported> context) =>
+        inbox.Once(context, (tx, ct) => SellThroughProjection.Apply(tx, context.Message, ct));
+}
+
+/// <summary>Sell-through batches are large: a few at a time keep memory flat.</summary>
+public sealed class SellThroughReportedConsumerDefinition : ConsumerDefinition<SellThroughReportedConsumer>
+{
+    public SellThroughReportedConsumerDefinition() => ConcurrentMessageLimit = 2;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<SellThroughReportedConsumer> consumer,
+        IRegistrationContext context) => endpoint.PrefetchCount = 4;
+}

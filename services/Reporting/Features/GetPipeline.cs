@@ -1,0 +1,186 @@
+using System.Security.Claims;
+using Channel.Hosting.Auth;
+using Channel.Hosting.Web;
+using Dapper;
+using Npgsql;
+
+namespace Channel.Reporting.Features;
+
+/// <summary>
+/// The deal pipeline: count and value by stage, partner, tier, region, distributor and month of
+/// expected close; win rate; average days from submission to approval; ageing of open deals; deals
+/// whose protection ends in the next 14 days. Every slice reads the pipeline sums, not the deals.
+/// </summary>
+public static class GetPipeline
+{
+    public static readonly string[] Statuses = ["submitted", "compliance_review", "approved", "rejected", "returned", "won", "lost", "expired"];
+    public static readonly string[] Views = ["stage", "partner", "tier", "region", "distributor", "month", "ageing", "expiring"];
+
+    const string Filter = """
+        where (@From::date is null or p.close_month >= date_trunc('month', @From::date)::date)
+          and (@To::date is null or p.close_month <= @To::date)
+          and (@Region::text is null or p.region = @Region)
+          and (@PartnerId::uuid is null or p.partner_id = @PartnerId)
+          and (@DistributorId::uuid is null or p.distributor_id = @DistributorId)
+          and (@Status::text is null or p.status = @Status)
+          and (@All or p.partner_id = @ScopePartner or p.distributor_id = @ScopeDistributor
+               or p.partner_id in (select partner_id from authorizations where distributor_id = @ScopeDistributor and active))
+        """;
+
+    const string Sums = """
+        sum(p.deals) as deals, sum(p.value) as value,
+        coalesce(sum(p.deals) filter (where p.status = 'won'), 0) as won,
+        coalesce(sum(p.value) filter (where p.status = 'won'), 0) as won_value,
+        coalesce(sum(p.deals) filter (where p.status = 'lost'), 0) as lost
+        """;
+
+    static readonly Dictionary<string, string> slices = new()
+    {
+        ["stage"] = $"select p.status as key, null as label, {Sums} from pipeline p {Filter} group by 1 having sum(p.deals) <> 0 order by 1",
+        ["partner"] = $"""
+            select p.partner_id::text as key, pa.legal_name as label, {Sums}
+            from pipeline p left join partners pa on pa.id = p.partner_id {Filter}
+            group by 1, 2 having sum(p.deals) <> 0 order by value desc, key limit 100
+            """,
+        ["tier"] = $"""
+            select coalesce(pa.tier, 'unknown') as key, null as label, {Sums}
+            from pipeline p left join partners pa on pa.id = p.partner_id {Filter}
+            group by 1 having sum(p.deals) <> 0 order by value desc
+            """,
+        ["region"] = $"select p.region as key, null as label, {Sums} from pipeline p {Filter} group by 1 having sum(p.deals) <> 0 order by value desc, key",
+        ["distributor"] = $"""
+            select case when p.distributor_id = '00000000-0000-0000-0000-000000000000' then 'direct' else p.distributor_id::text end as key,
+                   coalesce(d.name, case when p.distributor_id = '00000000-0000-0000-0000-000000000000' then 'Registered by partners' end) as label, {Sums}
+            from pipeline p left join distributors d on d.id = p.distributor_id {Filter}
+            group by 1, 2 having sum(p.deals) <> 0 order by value desc
+            """,
+        ["month"] = $"select to_char(p.close_month, 'YYYY-MM') as key, null as label, {Sums} from pipeline p {Filter} group by 1 having sum(p.deals) <> 0 order by 1",
+    };
+
+    const string Totals = $"""
+        select coalesce(sum(p.deals), 0) as deals, coalesce(sum(p.value), 0) as value,
+               coalesce(sum(p.deals) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open,
+               coalesce(sum(p.value) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open_value,
+               coalesce(sum(p.deals) filter (where p.status = 'won'), 0) as won,
+               coalesce(sum(p.value) filter (where p.status = 'won'), 0) as won_value,
+               coalesce(sum(p.deals) filter (where p.status = 'lost'), 0) as lost,
+               coalesce(sum(p.approved), 0) as approved, coalesce(sum(p.days_to_approve), 0) as days_to_approve
+        from pipeline p {Filter}
+        """;
+
+    const string DealFilter = """
+        where (@From::date is null or p.expected_close >= date_trunc('month', @From::date)::date)
+          and (@To::date is null or p.expected_close <= (date_trunc('month', @To::date) + interval '1 month - 1 day')::date)
+          and (@Region::text is null or p.region = @Region)
+          and (@PartnerId::uuid is null or p.partner_id = @PartnerId)
+          and (@DistributorId::uuid is null or p.distributor_id = @DistributorId)
+          and (@All or p.partner_id = @ScopePartner or p.distributor_id = @ScopeDistributor
+               or p.partner_id in (select partner_id from authorizations where distributor_id = @ScopeDistributor and active))
+        """;
+
+    const string Ageing = $"""
+        select b.bucket as key, null as label, count(p.id) as deals, coalesce(sum(p.value), 0) as value, 0 as won, 0 as won_value, 0 as lost
+        from (values (0, '0-30 days', 0, 30), (1, '31-60 days', 31, 60), (2, '61-90 days', 61, 90), (3, 'over 90 days', 91, 100000))
+             as b(n, bucket, low, high)
+        left join (select p.* from deals p {DealFilter}
+                   and p.status in ('submitted', 'compliance_review', 'approved', 'returned')) p
+          on (@Now::date - p.submitted_at::date) between b.low and b.high
+        group by b.n, b.bucket order by b.n
+        """;
+
+    const string Expiring = $"""
+        select p.id, p.customer_name, p.partner_id, pa.legal_name as partner_name, p.distributor_id, p.region, p.value, p.currency,
+               p.protection_ends_at
+        from deals p left join partners pa on pa.id = p.partner_id
+        {DealFilter}
+          and p.status = 'approved' and p.protection_ends_at >= @Now and p.protection_ends_at < @Now + interval '14 days'
+        order by p.protection_ends_at limit 200
+        """;
+
+    public sealed class TotalsRow
+    {
+        public long Deals { get; set; }
+        public decimal Value { get; set; }
+        public long Open { get; set; }
+        public decimal OpenValue { get; set; }
+        public long Won { get; set; }
+        public decimal WonValue { get; set; }
+        public long Lost { get; set; }
+        public long Approved { get; set; }
+        public decimal DaysToApprove { get; set; }
+        public decimal? WinRate => Won + Lost == 0 ? null : Math.Round((decimal)Won / (Won + Lost), 4);
+        public decimal? AverageDaysToApprove => Approved == 0 ? null : Math.Round(DaysToApprove / Approved, 2);
+    }
+
+    public sealed class ExpiringDeal
+    {
+        public Guid Id { get; set; }
+        public string CustomerName { get; set; } = "";
+        public Guid PartnerId { get; set; }
+        public string? PartnerName { get; set; }
+        public Guid? DistributorId { get; set; }
+        public string Region { get; set; } = "";
+        public decimal Value { get; set; }
+        public string Currency { get; set; } = "";
+        public DateTimeOffset ProtectionEndsAt { get; set; }
+    }
+
+    public sealed record Summary(TotalsRow Totals, IEnumerable<Slice> ByStage, IEnumerable<Slice> ByPartner, IEnumerable<Slice> ByTier,
+        IEnumerable<Slice> ByRegion, IEnumerable<Slice> ByDistributor, IEnumerable<Slice> ByMonth, IEnumerable<Slice> Ageing,
+        IEnumerable<ExpiringDeal> ExpiringSoon);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/pipeline", Handle).RequireAuthorization(Policies.Authenticated)
+            .Produces<Summary>().ProducesValidationProblem().WithSummary("The pipeline, every slice at once");
+        api.MapGet("/pipeline/{view}", View).RequireAuthorization(Policies.Authenticated)
+            .Produces<Slice[]>().ProducesValidationProblem().WithSummary("One slice of the pipeline; ?format=csv for a CSV file");
+    }
+
+    static object Args(ReportQuery q, TimeProvider clock) => new
+    {
+        q.From,
+        q.To,
+        q.Region,
+        q.PartnerId,
+        q.DistributorId,
+        q.Status,
+        q.All,
+        q.ScopePartner,
+        q.ScopeDistributor,
+        Now = clock.GetUtcNow(),
+    };
+
+    static async Task<IResult> Handle(HttpRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+    {
+        var check = new Check();
+        var q = ReportQuery.Read(check, user, request, Statuses);
+        if (q is null) return check.Problem();
+        var args = Args(q, clock);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        async Task<IEnumerable<Slice>> Slice(string sql) => await conn.QueryAsync<Slice>(new CommandDefinition(sql, args, cancellationToken: ct));
+        var totals = await conn.QuerySingleAsync<TotalsRow>(new CommandDefinition(Totals, args, cancellationToken: ct));
+        return TypedResults.Ok(new Summary(totals, await Slice(slices["stage"]), await Slice(slices["partner"]), await Slice(slices["tier"]),
+            await Slice(slices["region"]), await Slice(slices["distributor"]), await Slice(slices["month"]), await Slice(Ageing),
+            await conn.QueryAsync<ExpiringDeal>(new CommandDefinition(Expiring, args, cancellationToken: ct))));
+    }
+
+    static async Task<IResult> View(string view, HttpRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock,
+        CancellationToken ct, string? format = null)
+    {
+        var check = new Check();
+        check.OneOf("view", view, Views);
+        check.OneOf("format", format, ["json", "csv"], required: false);
+        var q = ReportQuery.Read(check, user, request, Statuses);
+        if (q is null || check.Failed) return check.Problem();
+        var args = Args(q, clock);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        if (view == "expiring")
+        {
+            var deals = await conn.QueryAsync<ExpiringDeal>(new CommandDefinition(Expiring, args, cancellationToken: ct));
+            return format == "csv" ? Csv.File(deals, "pipeline-expiring.csv") : TypedResults.Ok(deals);
+        }
+        var rows = await conn.QueryAsync<Slice>(new CommandDefinition(view == "ageing" ? Ageing : slices[view], args, cancellationToken: ct));
+        return format == "csv" ? Csv.File(rows, $"pipeline-by-{view}.csv") : TypedResults.Ok(rows);
+    }
+}

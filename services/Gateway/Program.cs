@@ -27,6 +27,7 @@ app.MapScalarApiReference("/docs", o =>
     foreach (var service in builder.Configuration.GetSection("Docs:Services").Get<string[]>() ?? [])
         o.AddDocument(service, $"{char.ToUpperInvariant(service[0])}{service[1..]}", $"/api/{service}/openapi/v1.json");
 }).AllowAnonymous();
+DemoSignIn.Map(app);
 app.MapReverseProxy();
 
 app.Run();

@@ -1,0 +1,284 @@
+// Channel dashboard: plain JavaScript over the same API and tokens as everyone else.
+"use strict";
+
+const main = document.getElementById("main");
+const session = {
+  get token() { return sessionStorage.getItem("channel.token"); },
+  get user() { return JSON.parse(sessionStorage.getItem("channel.user") || "null"); },
+  set(token, user) { sessionStorage.setItem("channel.token", token); sessionStorage.setItem("channel.user", JSON.stringify(user)); },
+  clear() { sessionStorage.removeItem("channel.token"); sessionStorage.removeItem("channel.user"); },
+};
+
+// ---- helpers -------------------------------------------------------------------------------
+
+const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+const money = (v) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 }).format(Number(v || 0));
+const short = (v) => new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(Number(v || 0));
+const pct = (v) => (v === null || v === undefined ? "—" : `${(Number(v) * 100).toFixed(1)}%`);
+const day = (v) => (v ? new Date(v).toISOString().slice(0, 10) : "—");
+const stageName = (s) => ({ submitted: "Submitted", compliance_review: "Compliance review", approved: "Approved", won: "Won", lost: "Lost",
+  rejected: "Rejected", returned: "Returned", expired: "Expired", applied: "Applied", on_hold: "On hold", active: "Active" }[s] || s);
+const isStaff = () => ["channel-manager", "admin", "leadership"].includes(session.user?.role);
+const isManager = () => ["channel-manager", "admin"].includes(session.user?.role);
+
+function toast(text) {
+  const t = document.getElementById("toast");
+  t.textContent = text;
+  t.classList.add("show");
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => t.classList.remove("show"), 3500);
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    ...options,
+    headers: { "Content-Type": "application/json", ...(session.token ? { Authorization: `Bearer ${session.token}` } : {}), ...(options.headers || {}) },
+  });
+  if (response.status === 401) { session.clear(); location.hash = "#/sign-in"; throw new Error("signed out"); }
+  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
+  if (!response.ok) {
+    const detail = body?.errors ? Object.entries(body.errors).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ") : body?.detail || body?.title || response.statusText;
+    throw new Error(detail);
+  }
+  return body;
+}
+
+// ---- charts: SVG with labelled axes and values, each with its data as a table -----------------
+
+function dataTable(rows, columns) {
+  return `<details><summary>Data</summary><div class="table-wrap"><table><thead><tr>${columns.map((c) => `<th${c.num ? ' class="num"' : ""}>${esc(c.title)}</th>`).join("")}</tr></thead>
+    <tbody>${rows.map((r) => `<tr>${columns.map((c) => `<td${c.num ? ' class="num"' : ""}>${esc(c.show(r))}</td>`).join("")}</tr>`).join("")}</tbody></table></div></details>`;
+}
+
+/** Horizontal bars, one a row, value written at the end of each. */
+function barChart(id, title, rows, { format = money, color = "#0b5cad", funnel = false } = {}) {
+  if (!rows.length) return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
+  const width = 600, bar = 22, gap = 8, height = rows.length * (bar + gap) + 24;
+  const label = Math.min(210, Math.max(60, Math.max(...rows.map((r) => String(r.label).length)) * 6.8 + 12));
+  const note = Math.max(...rows.map((r) => `${format(r.value)}${r.note ? ` · ${r.note}` : ""}`.length)) * 6.8 + 12;
+  const max = Math.max(...rows.map((r) => Math.abs(r.value)), 1);
+  const span = Math.max(80, width - label - note);
+  const bars = rows.map((r, i) => {
+    const w = Math.max(2, (Math.abs(r.value) / max) * span);
+    const x = funnel ? label + (span - w) / 2 : label;
+    const y = 8 + i * (bar + gap);
+    return `<text x="${label - 8}" y="${y + bar / 2 + 4}" text-anchor="end">${esc(r.label)}</text>
+      <rect x="${x}" y="${y}" width="${w}" height="${bar}" rx="3" fill="${r.color || color}"><title>${esc(r.label)}: ${esc(format(r.value))}</title></rect>
+      <text x="${funnel ? label + span + 6 : x + w + 6}" y="${y + bar / 2 + 4}">${esc(format(r.value))}${r.note ? ` · ${esc(r.note)}` : ""}</text>`;
+  }).join("");
+  const summary = rows.map((r) => `${r.label} ${format(r.value)}`).join(", ");
+  return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption>
+    <svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(`${title}: ${summary}`)}">
+      <line class="axis" x1="${label}" y1="4" x2="${label}" y2="${height - 16}"/>${bars}</svg>
+    ${dataTable(rows, [{ title: "", show: (r) => r.label }, { title: "Value", num: true, show: (r) => format(r.value) }, ...(rows[0].note !== undefined ? [{ title: "", show: (r) => r.note }] : [])])}</figure>`;
+}
+
+/** Lines over months with a labelled y axis; series = [{ name, color, values: [..] }], labels = x labels. */
+function lineChart(id, title, labels, series, { format = short } = {}) {
+  if (!labels.length) return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
+  const width = 560, height = 240, left = 56, bottom = 36, top = 12, right = 34;
+  const all = series.flatMap((s) => s.values);
+  const max = Math.max(...all, 1), min = Math.min(0, ...all);
+  const x = (i) => left + (labels.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (labels.length - 1));
+  const y = (v) => top + (height - top - bottom) * (1 - (v - min) / (max - min || 1));
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => min + f * (max - min));
+  const grid = ticks.map((t) => `<line class="grid-line" x1="${left}" x2="${width - right}" y1="${y(t)}" y2="${y(t)}"/><text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${esc(format(t))}</text>`).join("");
+  const xs = labels.map((l, i) => `<text x="${x(i)}" y="${height - bottom + 16}" text-anchor="middle">${esc(l)}</text>`).join("");
+  const lines = series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")}"/>` +
+    s.values.map((v, i) => `<circle cx="${x(i)}" cy="${y(v)}" r="3.5" fill="${s.color}"><title>${esc(s.name)} ${esc(labels[i])}: ${esc(format(v))}</title></circle>`).join("")).join("");
+  const legend = series.map((s, i) => `<rect x="${left + i * 150}" y="${height - 12}" width="12" height="4" fill="${s.color}"/><text x="${left + i * 150 + 16}" y="${height - 8}">${esc(s.name)}</text>`).join("");
+  return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption>
+    <svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(title)}">${grid}
+      <line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"/>${xs}${lines}${legend}</svg>
+    ${dataTable(labels.map((l, i) => ({ l, i })), [{ title: "Month", show: (r) => r.l }, ...series.map((s) => ({ title: s.name, num: true, show: (r) => format(s.values[r.i]) }))])}</figure>`;
+}
+
+// ---- pages ---------------------------------------------------------------------------------
+
+const pages = {
+  async "sign-in"() {
+    const users = await fetch("/demo/users").then((r) => (r.ok ? r.json() : []));
+    main.innerHTML = `<h1>Sign in</h1>
+      <p class="muted">This local Channel offers its demo users. Each signs in with the same kind of token the API takes (<code>./channel token ROLE</code>).</p>
+      <div class="users">${users.map((u) => `<button type="button" data-user="${esc(u.id)}"><strong>${esc(u.name)}</strong><span class="muted">${esc(u.description)}</span></button>`).join("")
+      || '<p class="error">No demo users: start the system with <code>./channel up</code>.</p>'}</div>`;
+    main.querySelectorAll("[data-user]").forEach((b) => b.addEventListener("click", async () => {
+      const { token, user } = await api(`/demo/sign-in/${encodeURIComponent(b.dataset.user)}`, { method: "POST" });
+      session.set(token, user);
+      location.hash = user.role === "channel-manager" ? "#/queue" : "#/pipeline";
+    }));
+  },
+
+  async pipeline(params) {
+    const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v));
+    const [p, s] = await Promise.all([api(`/api/reports/pipeline?${query}`), api(`/api/reports/sell-through?${query}`)]);
+    const t = p.totals;
+    const order = ["submitted", "compliance_review", "approved", "won", "lost", "returned", "rejected", "expired"];
+    const colors = { won: "#1f8a4c", lost: "#b3402e", rejected: "#b3402e", expired: "#8a6d3b", compliance_review: "#b26b00" };
+    const stages = order.map((k) => p.byStage.find((r) => r.key === k)).filter(Boolean)
+      .map((r) => ({ label: stageName(r.key), value: r.value, note: `${r.deals} deals`, color: colors[r.key] }));
+    const months = p.byMonth.map((r) => r.key);
+    const st = s.byMonth;
+    main.innerHTML = `<h1>Pipeline${isStaff() ? "" : ` · ${esc(session.user.name)}`}</h1>
+      <form class="filters" id="filters">
+        <label>From <input type="month" name="from" value="${esc(params.from || "")}"></label>
+        <label>To <input type="month" name="to" value="${esc(params.to || "")}"></label>
+        <label>Region <input name="region" value="${esc(params.region || "")}" placeholder="e.g. CA"></label>
+        <button type="submit">Apply</button> <button type="button" class="secondary" id="export">Export CSV</button>
+      </form>
+      <section class="kpis" aria-label="Key figures">
+        <div class="kpi"><div class="label">Deals</div><div class="value" data-testid="deals">${t.deals}</div></div>
+        <div class="kpi"><div class="label">Open pipeline</div><div class="value" data-testid="open-value">${money(t.openValue)}</div></div>
+        <div class="kpi"><div class="label">Won</div><div class="value" data-testid="won-value">${money(t.wonValue)}</div></div>
+        <div class="kpi"><div class="label">Win rate</div><div class="value" data-testid="win-rate">${pct(t.winRate)}</div></div>
+        <div class="kpi"><div class="label">Days to approve</div><div class="value" data-testid="days-to-approve">${t.averageDaysToApprove ?? "—"}</div></div>
+        <div class="kpi"><div class="label">Sell-through</div><div class="value" data-testid="sell-through">${money(s.totals.revenue)}</div></div>
+      </section>
+      <div class="grid">
+        ${barChart("funnel", "Deals by stage (value)", stages, { funnel: true })}
+        ${barChart("by-region", "Value by region", p.byRegion.map((r) => ({ label: r.key, value: r.value, note: `${r.deals} deals` })))}
+        ${barChart("by-distributor", "Value by distributor", p.byDistributor.map((r) => ({ label: r.label || r.key, value: r.value, note: `${r.deals} deals` })))}
+        ${lineChart("trend", "Value and wins by month of expected close", months, [
+          { name: "All deals", color: "#0b5cad", values: p.byMonth.map((r) => r.value) },
+          { name: "Won", color: "#1f8a4c", values: p.byMonth.map((r) => r.wonValue) }], { format: short })}
+        ${lineChart("sell-through-chart", `Sell-through vs registered (coverage ${pct(s.totals.coverage)})`, st.map((r) => r.key), [
+          { name: "Sell-through", color: "#14213d", values: st.map((r) => r.revenue) },
+          { name: "Registered", color: "#1f8a4c", values: st.map((r) => r.registered ?? 0) }], { format: short })}
+        ${barChart("ageing", "Open deals by age", p.ageing.map((r) => ({ label: r.key, value: r.deals, note: money(r.value) })), { format: (v) => `${v} deals`, color: "#8a6d3b" })}
+      </div>
+      <section class="card" style="margin-top:1rem"><h2>Protection ending in the next 14 days</h2>
+        ${p.expiringSoon.length ? `<div class="table-wrap"><table><thead><tr><th>Customer</th><th>Partner</th><th>Region</th><th class="num">Value</th><th>Ends</th></tr></thead><tbody>
+          ${p.expiringSoon.map((d) => `<tr><td>${esc(d.customerName)}</td><td>${esc(d.partnerName || d.partnerId)}</td><td>${esc(d.region)}</td><td class="num">${money(d.value)}</td><td>${day(d.protectionEndsAt)}</td></tr>`).join("")}
+          </tbody></table></div>` : '<p class="muted">None.</p>'}</section>`;
+    document.getElementById("filters").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const f = new FormData(e.target);
+      location.hash = `#/pipeline?${new URLSearchParams([...f.entries()].filter(([, v]) => v))}`;
+    });
+    document.getElementById("export").addEventListener("click", async () => {
+      const response = await fetch(`/api/reports/pipeline/stage?format=csv&${query}`, { headers: { Authorization: `Bearer ${session.token}` } });
+      const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(await response.blob()), download: "pipeline-by-stage.csv" });
+      link.click();
+    });
+  },
+
+  async queue(params) {
+    const items = await api("/api/deals/queue");
+    main.innerHTML = `<h1>Deal approval queue</h1>
+      <p class="muted">${items.length} waiting · overdue first, then oldest.</p>
+      <div class="card table-wrap"><table><thead><tr><th>Customer</th><th>Partner</th><th class="num">Value</th><th>Submitted</th><th>Due</th><th>Status</th><th>Conflicts</th><th></th></tr></thead><tbody>
+      ${items.map((d) => `<tr data-deal="${esc(d.id)}"><td>${esc(d.customerName)}<div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)} · ${esc(d.productFamilies.join(", "))}</div></td>
+        <td>${esc(d.partnerName || d.partnerId)}${d.partnerTier ? ` <span class="badge">${esc(d.partnerTier)}</span>` : ""}</td>
+        <td class="num">${money(d.totalValue)}</td><td>${day(d.submittedAt)}</td><td>${day(d.slaDueAt)}</td>
+        <td>${d.overdue ? '<span class="badge overdue">Overdue</span> ' : ""}<span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></td>
+        <td class="num">${d.conflictCount}</td><td><button type="button" class="secondary" data-open="${esc(d.id)}">Review</button></td></tr>`).join("")}
+      </tbody></table>${items.length ? "" : '<p class="muted">Nothing waiting.</p>'}</div><section id="detail" aria-live="polite"></section>`;
+    main.querySelectorAll("[data-open]").forEach((b) => b.addEventListener("click", () => review(b.dataset.open)));
+    if (params.deal) review(params.deal);
+  },
+
+  async applications() {
+    const [applied, held] = await Promise.all([api("/api/partners?status=applied&pageSize=200"), api("/api/partners?status=on_hold&pageSize=200")]);
+    const rows = [...held.items, ...applied.items];
+    main.innerHTML = `<h1>Partner applications</h1><p class="muted">${rows.length} awaiting review.</p>
+      <div class="card table-wrap"><table><thead><tr><th>Organisation</th><th>Where</th><th>Type</th><th>Status</th><th>Decision</th></tr></thead><tbody>
+      ${rows.map((p) => `<tr data-partner="${esc(p.id)}"><td>${esc(p.legalName)}<div class="muted">${esc(p.websiteDomain)} · ${esc(p.contactName)}</div></td>
+        <td>${esc(p.region)}, ${esc(p.country)}</td><td>${esc(p.partnerType.toUpperCase())}</td>
+        <td><span class="badge ${esc(p.status)}">${esc(stageName(p.status))}</span>${p.holdReason ? `<div class="muted">${esc(p.holdReason)}</div>` : ""}</td>
+        <td><div class="actions">
+          ${p.status === "applied" ? `<label class="muted">Tier <select aria-label="Tier for ${esc(p.legalName)}" data-tier>${["registered", "silver", "gold", "platinum"].map((t) => `<option>${t}</option>`).join("")}</select></label>
+            <button type="button" data-act="approve">Approve</button>` : `<button type="button" class="secondary" data-act="clear-hold">Clear hold</button>`}
+          <textarea aria-label="Reason for ${esc(p.legalName)}" placeholder="Reason" data-reason></textarea>
+          <button type="button" class="danger" data-act="reject">Reject</button></div></td></tr>`).join("")}
+      </tbody></table>${rows.length ? "" : '<p class="muted">No applications waiting.</p>'}</div>`;
+    main.querySelectorAll("[data-act]").forEach((b) => b.addEventListener("click", async () => {
+      const row = b.closest("tr");
+      const body = b.dataset.act === "approve" ? { tier: row.querySelector("[data-tier]").value } : { reason: row.querySelector("[data-reason]").value };
+      try {
+        await api(`/api/partners/${row.dataset.partner}/${b.dataset.act}`, { method: "POST", body: JSON.stringify(body) });
+        toast(`${b.textContent}: done`);
+        render();
+      } catch (e) { toast(e.message); }
+    }));
+  },
+
+  async deals(params) {
+    const query = new URLSearchParams({ pageSize: "100", ...(params.status ? { status: params.status } : {}) });
+    const page = await api(`/api/deals?${query}`);
+    main.innerHTML = `<h1>${session.user.role === "partner" ? "My deals" : "Deals"}</h1>
+      <form class="filters" id="filters"><label>Status <select name="status"><option value="">All</option>
+        ${["submitted", "compliance_review", "approved", "returned", "won", "lost", "rejected", "expired"].map((s) => `<option value="${s}"${params.status === s ? " selected" : ""}>${stageName(s)}</option>`).join("")}
+      </select></label><button type="submit">Show</button></form>
+      <div class="card table-wrap"><table data-testid="deal-list"><thead><tr><th>Customer</th><th>Status</th><th class="num">Value</th><th>Expected close</th><th>Protected until</th></tr></thead><tbody>
+      ${page.items.map((d) => `<tr><td>${esc(d.customerName)}<div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)}</div></td>
+        <td><span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></td><td class="num">${money(d.actualAmount ?? d.totalValue)}</td>
+        <td>${esc(d.expectedClose)}</td><td>${day(d.protectionEndsAt)}</td></tr>`).join("")}</tbody></table>
+      <p class="muted">${page.total} deals.</p></div>`;
+    document.getElementById("filters").addEventListener("submit", (e) => {
+      e.preventDefault();
+      location.hash = `#/deals?status=${encodeURIComponent(new FormData(e.target).get("status"))}`;
+    });
+  },
+};
+
+async function review(id) {
+  const detail = document.getElementById("detail");
+  const { deal, lines, conflicts, history } = await api(`/api/deals/${id}`);
+  detail.innerHTML = `<div class="card" style="margin-top:1rem"><h2>${esc(deal.customerName)} · ${money(deal.totalValue)}</h2>
+    <p class="muted">${esc(deal.customerSector)} · ${esc(deal.customerRegion)}, ${esc(deal.customerCountry)} · expected close ${esc(deal.expectedClose)}${deal.complianceReason ? ` · <strong class="error">${esc(deal.complianceReason)}</strong>` : ""}</p>
+    <div class="table-wrap"><table><thead><tr><th>SKU</th><th>Family</th><th class="num">Quantity</th><th class="num">Amount</th></tr></thead><tbody>
+      ${lines.map((l) => `<tr><td>${esc(l.sku || "—")}</td><td>${esc(l.productFamily)}</td><td class="num">${l.quantity}</td><td class="num">${money(l.amount)}</td></tr>`).join("")}</tbody></table></div>
+    <h2 style="margin-top:1rem">Conflicts</h2>
+    ${conflicts?.length ? `<div class="table-wrap"><table data-testid="conflicts"><thead><tr><th>Other registration</th><th>Its status</th><th>Rule</th><th>Products in common</th><th>Found</th></tr></thead><tbody>
+      ${conflicts.map((c) => `<tr><td><a href="#/queue?deal=${esc(c.otherDealId)}">${esc(c.otherDealId.slice(0, 8))}</a> (partner ${esc(c.otherPartnerId.slice(0, 8))})</td><td>${esc(stageName(c.otherStatus))}</td>
+        <td>${esc(c.rule.replaceAll("_", " "))}</td><td>${esc(c.sharedFamilies.join(", "))}</td><td>${esc(c.stage)}</td></tr>`).join("")}</tbody></table></div>` : '<p class="muted">No conflicting registrations.</p>'}
+    <p class="muted">${history.map((h) => `${esc(h.action)} by ${esc(h.actor)}`).join(" → ")}</p>
+    ${isManager() ? `<div class="actions"><button type="button" data-decide="approve">Approve</button>
+      <textarea aria-label="Reason" placeholder="Reason (to reject or return)" id="reason"></textarea>
+      <button type="button" class="secondary" data-decide="return">Return for information</button>
+      <button type="button" class="danger" data-decide="reject">Reject</button></div>` : ""}</div>`;
+  detail.querySelectorAll("[data-decide]").forEach((b) => b.addEventListener("click", async () => {
+    try {
+      const body = b.dataset.decide === "approve" ? {} : { reason: document.getElementById("reason").value };
+      await api(`/api/deals/${id}/${b.dataset.decide}`, { method: "POST", body: JSON.stringify(body) });
+      toast(`${b.textContent}: ${deal.customerName}`);
+      location.hash = "#/queue";
+      render();
+    } catch (e) { toast(e.message); }
+  }));
+  detail.querySelector("h2").scrollIntoView?.({ block: "nearest" });
+}
+
+// ---- shell ---------------------------------------------------------------------------------
+
+function navigation(current) {
+  const user = session.user;
+  const links = !user ? [] : [
+    ["pipeline", "Pipeline"],
+    ...(isManager() ? [["queue", "Deal queue"], ["applications", "Applications"]] : []),
+    ["deals", user.role === "partner" ? "My deals" : "Deals"],
+  ];
+  document.getElementById("nav").innerHTML = links.map(([k, t]) => `<a href="#/${k}"${k === current ? ' aria-current="page"' : ""}>${t}</a>`).join("");
+  document.getElementById("who").innerHTML = user ? `<span>${esc(user.name)}</span><button type="button" id="sign-out">Sign out</button>` : "";
+  document.getElementById("sign-out")?.addEventListener("click", () => { session.clear(); location.hash = "#/sign-in"; });
+}
+
+async function render() {
+  const [path, search] = location.hash.replace(/^#\/?/, "").split("?");
+  let page = path || "pipeline";
+  if (!session.token) page = "sign-in";
+  if (!pages[page] || ((page === "queue" || page === "applications") && !isManager())) page = session.token ? "pipeline" : "sign-in";
+  navigation(page);
+  main.setAttribute("aria-busy", "true");
+  try {
+    await pages[page](Object.fromEntries(new URLSearchParams(search || "")));
+  } catch (e) {
+    if (e.message !== "signed out") main.innerHTML = `<h1>Something went wrong</h1><p class="error">${esc(e.message)}</p>`;
+  } finally {
+    main.removeAttribute("aria-busy");
+    main.dataset.page = page;
+  }
+}
+
+window.addEventListener("hashchange", render);
+render();

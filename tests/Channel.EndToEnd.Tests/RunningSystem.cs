@@ -16,6 +16,8 @@ public sealed class RunningSystem : IAsyncLifetime
     public EventCollector Events { get; private set; } = null!;
     public TestDatabase DealsDb { get; private set; } = null!;
     public TestDatabase DistributorsDb { get; private set; } = null!;
+    public TestDatabase ReportingDb { get; private set; } = null!;
+    public ServiceProcess Reporting { get; private set; } = null!;
     public ServiceProcess Distributors { get; private set; } = null!;
     public ServiceProcess Partners { get; private set; } = null!;
     public ServiceProcess Deals { get; private set; } = null!;
@@ -28,6 +30,7 @@ public sealed class RunningSystem : IAsyncLifetime
         PartnersDb = await TestDatabase.Create("e2e_partners");
         DealsDb = await TestDatabase.Create("e2e_deals");
         DistributorsDb = await TestDatabase.Create("e2e_distributors");
+        ReportingDb = await TestDatabase.Create("e2e_reporting");
         Events = await EventCollector.Start(Broker.Uri, "test-e2e-events",
             typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold),
             typeof(DealRegistered), typeof(DealApproved), typeof(DealWon));
@@ -47,8 +50,15 @@ public sealed class RunningSystem : IAsyncLifetime
             ["ConnectionStrings__Db"] = DealsDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
         });
+        Reporting = await ServiceProcess.Start("Reporting", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Db"] = ReportingDb.ConnectionString,
+            ["RabbitMq__Uri"] = Broker.Uri,
+        });
         Gateway = await ServiceProcess.Start("Gateway", new Dictionary<string, string>
         {
+            ["Gateway__DemoSignIn"] = "true",
+            ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = Reporting.Address,
             ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = Partners.Address,
             ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = Deals.Address,
             ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = Distributors.Address,
@@ -69,6 +79,7 @@ public sealed class RunningSystem : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Reporting.DisposeAsync();
         await Deals.DisposeAsync();
         await Distributors.DisposeAsync();
         await Partners.DisposeAsync();
@@ -77,5 +88,6 @@ public sealed class RunningSystem : IAsyncLifetime
         await PartnersDb.DisposeAsync();
         await DealsDb.DisposeAsync();
         await DistributorsDb.DisposeAsync();
+        await ReportingDb.DisposeAsync();
     }
 }

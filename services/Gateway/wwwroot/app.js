@@ -230,7 +230,7 @@ async function review(id) {
       ${lines.map((l) => `<tr><td>${esc(l.sku || "—")}</td><td>${esc(l.productFamily)}</td><td class="num">${l.quantity}</td><td class="num">${money(l.amount)}</td></tr>`).join("")}</tbody></table></div>
     <h2 style="margin-top:1rem">Conflicts</h2>
     ${conflicts?.length ? `<div class="table-wrap"><table data-testid="conflicts"><thead><tr><th>Other registration</th><th>Its status</th><th>Rule</th><th>Products in common</th><th>Found</th></tr></thead><tbody>
-      ${conflicts.map((c) => `<tr><td><a href="#/queue?deal=${esc(c.otherDealId)}">${esc(c.otherDealId.slice(0, 8))}</a> (partner ${esc(c.otherPartnerId.slice(0, 8))})</td><td>${esc(stageName(c.otherStatus))}</td>
+      ${conflicts.map((c) => `<tr><td><a href="#/queue?deal=${esc(c.otherDealId)}">${esc(c.otherDealId.slice(-12))}</a> (partner …${esc(c.otherPartnerId.slice(-12))})</td><td>${esc(stageName(c.otherStatus))}</td>
         <td>${esc(c.rule.replaceAll("_", " "))}</td><td>${esc(c.sharedFamilies.join(", "))}</td><td>${esc(c.stage)}</td></tr>`).join("")}</tbody></table></div>` : '<p class="muted">No conflicting registrations.</p>'}
     <p class="muted">${history.map((h) => `${esc(h.action)} by ${esc(h.actor)}`).join(" → ")}</p>
     ${isManager() ? `<div class="actions"><button type="button" data-decide="approve">Approve</button>

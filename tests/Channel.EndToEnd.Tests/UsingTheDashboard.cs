@@ -1,0 +1,208 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Channel.EndToEnd.Tests;
+
+/// <summary>
+/// A small channel made through the API: two partners whose registrations conflict, and a
+/// distributor serving one of them. The dashboard is then used in a real headless Chromium.
+/// </summary>
+public sealed class DashboardChannel : IAsyncLifetime
+{
+    public RunningSystem System { get; } = new();
+    public Guid Big { get; private set; }      // 120,000 of pipeline: the demo partner
+    public Guid Small { get; private set; }    // 45,000, served by the distributor
+    public Guid BigDeal { get; private set; }
+    public Guid SmallDeal { get; private set; }
+    public IPlaywright Playwright { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        await System.InitializeAsync();
+        var manager = System.Client("channel-manager");
+        Big = await Partner(manager, "Evergreen Networks");
+        Small = await Partner(manager, "Cascade Voice & Data");
+        var distributor = (await (await manager.PostAsJsonAsync("/api/distributors", new { name = "Northwest Distribution", countries = new[] { "US" }, regions = new[] { "WA", "OR" } }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Until(async () => (await manager.PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = Small, regions = new[] { "WA" } })).IsSuccessStatusCode);
+        BigDeal = await Register(Big, "Rainier Health System", 120_000m);
+        SmallDeal = await Register(Small, "Rainier Health System Inc.", 45_000m); // conflicts with the other
+        await Until(async () => (await System.Client("leadership").GetFromJsonAsync<JsonElement>("/api/reports/pipeline")).GetProperty("totals").GetProperty("deals").GetInt64() == 2);
+
+        Directory.CreateDirectory(Screenshots);
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium(),
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+    }
+
+    static string Chromium() =>
+        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("Debian's chromium is not installed (./channel test installs it)");
+
+    async Task<Guid> Partner(HttpClient manager, string name)
+    {
+        var domain = $"{Guid.NewGuid():N}"[..10] + ".example";
+        var applied = await System.Client().PostAsJsonAsync("/api/partners/applications", new
+        {
+            legalName = name,
+            country = "US",
+            region = "WA",
+            websiteDomain = domain,
+            partnerType = "var",
+            primaryContact = new { name = "Sam Lee", email = $"sam@{domain}" },
+            agreementVersion = "2026-01",
+        });
+        var id = (await applied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await manager.PostAsJsonAsync($"/api/partners/{id}/approve", new { tier = "gold" })).EnsureSuccessStatusCode();
+        return id;
+    }
+
+    async Task<Guid> Register(Guid partner, string customer, decimal value)
+    {
+        HttpResponseMessage response = null!;
+        await Until(async () => (response = await System.Client("partner", partner).PostAsJsonAsync("/api/deals", new
+        {
+            customer = new { legalName = customer, country = "US", region = "WA", sector = "healthcare" },
+            products = new[] { new { sku = "SW-9300-48P", quantity = 10, amount = value } },
+            totalValue = value,
+            currency = "USD",
+            expectedClose = DateTime.UtcNow.AddDays(50).ToString("yyyy-MM-dd"),
+        })).IsSuccessStatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    public static async Task Until(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the system did not get there in time");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>A fresh browser page signed in, through the sign-in page, as the demo user whose name starts so.</summary>
+    public async Task<IPage> SignIn(string who, int width = 1280)
+    {
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 1000 } });
+        await page.GotoAsync(System.Gateway.Address + "/");
+        await page.Locator("[data-user]", new PageLocatorOptions { HasText = who }).ClickAsync();
+        await Expect(page.Locator("main[data-page]:not([aria-busy])")).ToBeVisibleAsync();
+        return page;
+    }
+
+    public Task Screenshot(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        Playwright?.Dispose();
+        await System.DisposeAsync();
+    }
+}
+
+public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<DashboardChannel>
+{
+    [Fact]
+    public async Task Leadership_sees_the_whole_pipeline_with_its_charts()
+    {
+        var page = await channel.SignIn("Lee");
+        await page.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
+
+        await Expect(page.GetByTestId("deals")).ToHaveTextAsync("2");
+        await Expect(page.GetByTestId("open-value")).ToHaveTextAsync("$165,000");
+        await Expect(page.Locator("#funnel svg")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("Submitted \\$165,000"));
+        await Expect(page.Locator("#by-region svg text", new PageLocatorOptions { HasText = "WA" })).ToBeVisibleAsync();
+        await channel.Screenshot(page, "pipeline-leadership");
+    }
+
+    [Fact]
+    public async Task A_manager_approves_from_the_queue_with_the_conflict_in_view_and_the_pipeline_follows()
+    {
+        var page = await channel.SignIn("Morgan");
+        await Expect(page.Locator("main[data-page=queue]")).ToBeVisibleAsync();
+        await Expect(page.Locator($"tr[data-deal='{channel.BigDeal}']")).ToBeVisibleAsync();
+        await channel.Screenshot(page, "queue");
+
+        await page.Locator($"[data-open='{channel.BigDeal}']").ClickAsync();
+        await Expect(page.GetByTestId("conflicts")).ToContainTextAsync("customer name");
+        await channel.Screenshot(page, "queue-review");
+        await page.Locator("[data-decide=approve]").ClickAsync();
+        await Expect(page.Locator("#toast")).ToContainTextAsync("Approve");
+        await Expect(page.Locator($"tr[data-deal='{channel.BigDeal}']")).ToHaveCountAsync(0);
+
+        // The approval travels to the Reporting service as an event; the pipeline page shows it.
+        await DashboardChannel.Until(async () =>
+        {
+            await page.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
+            await page.ReloadAsync();
+            await Expect(page.GetByTestId("deals")).ToHaveTextAsync("2");
+            return (await page.Locator("#funnel svg").GetAttributeAsync("aria-label"))!.Contains("Approved $120,000");
+        });
+        await channel.Screenshot(page, "pipeline-after-approval");
+        await page.GotoAsync(channel.System.Gateway.Address + "/#/applications");
+        await Expect(page.Locator("main[data-page=applications]")).ToBeVisibleAsync();
+        await channel.Screenshot(page, "applications");
+    }
+
+    [Fact]
+    public async Task A_partner_sees_only_its_own_deals_and_figures()
+    {
+        var page = await channel.SignIn("Pat at Evergreen");
+        await Expect(page.GetByTestId("deals")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("open-value")).ToHaveTextAsync("$120,000");
+        await Expect(page.Locator("nav a", new PageLocatorOptions { HasText = "Deal queue" })).ToHaveCountAsync(0);
+
+        await page.GotoAsync(channel.System.Gateway.Address + "/#/deals");
+        await Expect(page.GetByTestId("deal-list").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("deal-list")).ToContainTextAsync("Rainier Health System");
+        await Expect(page.GetByTestId("deal-list")).Not.ToContainTextAsync("Inc.");
+        await channel.Screenshot(page, "partner-deals");
+
+        // The queue is not a partner's page, even by its address.
+        await page.GotoAsync(channel.System.Gateway.Address + "/#/queue");
+        await Expect(page.Locator("main[data-page=pipeline]")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_distributor_sees_the_resellers_it_serves()
+    {
+        var page = await channel.SignIn("Dana");
+        await Expect(page.GetByTestId("deals")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("open-value")).ToHaveTextAsync("$45,000");
+        await channel.Screenshot(page, "pipeline-distributor");
+    }
+
+    [Fact]
+    public async Task The_pipeline_works_on_a_narrow_screen_and_with_the_keyboard()
+    {
+        var page = await channel.SignIn("Lee", width: 390);
+        await Expect(page.GetByTestId("deals")).ToBeVisibleAsync();
+        var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the page scrolls sideways on a phone-sized screen");
+
+        // From the top of the page, the Deals link is a few Tab presses away.
+        await page.ReloadAsync(); // focus starts at the top of the document
+        await Expect(page.GetByTestId("deals")).ToBeVisibleAsync();
+        var presses = 0;
+        var seen = new List<string>();
+        while (await page.EvaluateAsync<string>("document.activeElement?.textContent ?? ''") != "Deals" && presses++ < 10)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            seen.Add(await page.EvaluateAsync<string>("(document.activeElement?.outerHTML ?? '').slice(0, 60)"));
+        }
+        Assert.True(presses <= 10, "the Deals link cannot be reached with the keyboard: " + string.Join(" | ", seen));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("main[data-page=deals]")).ToBeVisibleAsync();
+        await channel.Screenshot(page, "deals-narrow");
+    }
+}

@@ -78,14 +78,17 @@ public static class GetPipeline
                or p.partner_id in (select partner_id from authorizations where distributor_id = @ScopeDistributor and active))
         """;
 
+    // Open deals by how long ago they were submitted (every bucket listed, empty or not).
     const string Ageing = $"""
-        select b.bucket as key, null as label, count(p.id) as deals, coalesce(sum(p.value), 0) as value, 0 as won, 0 as won_value, 0 as lost
-        from (values (0, '0-30 days', 0, 30), (1, '31-60 days', 31, 60), (2, '61-90 days', 61, 90), (3, 'over 90 days', 91, 100000))
-             as b(n, bucket, low, high)
-        left join (select p.* from deals p {DealFilter}
-                   and p.status in ('submitted', 'compliance_review', 'approved', 'returned')) p
-          on (@Now::date - p.submitted_at::date) between b.low and b.high
-        group by b.n, b.bucket order by b.n
+        select b.bucket as key, null as label, coalesce(a.deals, 0) as deals, coalesce(a.value, 0) as value, 0 as won, 0 as won_value, 0 as lost
+        from (values (0, '0-30 days'), (1, '31-60 days'), (2, '61-90 days'), (3, 'over 90 days')) as b(n, bucket)
+        left join (
+            select case when age <= 30 then 0 when age <= 60 then 1 when age <= 90 then 2 else 3 end as n, count(*) as deals, sum(value) as value
+            from (select @Now::date - p.submitted_at::date as age, p.value from deals p {DealFilter}
+                  and p.status in ('submitted', 'compliance_review', 'approved', 'returned')) open
+            group by 1
+        ) a on a.n = b.n
+        order by b.n
         """;
 
     const string Expiring = $"""
@@ -157,12 +160,24 @@ public static class GetPipeline
         var q = ReportQuery.Read(check, user, request, Statuses);
         if (q is null) return check.Problem();
         var args = Args(q, clock);
-        await using var conn = await db.OpenConnectionAsync(ct);
-        async Task<IEnumerable<Slice>> Slice(string sql) => await conn.QueryAsync<Slice>(new CommandDefinition(sql, args, cancellationToken: ct));
-        var totals = await conn.QuerySingleAsync<TotalsRow>(new CommandDefinition(Totals, args, cancellationToken: ct));
-        return TypedResults.Ok(new Summary(totals, await Slice(slices["stage"]), await Slice(slices["partner"]), await Slice(slices["tier"]),
-            await Slice(slices["region"]), await Slice(slices["distributor"]), await Slice(slices["month"]), await Slice(Ageing),
-            await conn.QueryAsync<ExpiringDeal>(new CommandDefinition(Expiring, args, cancellationToken: ct))));
+        // The slices are independent: each runs on its own connection, at the same time.
+        async Task<IEnumerable<T>> Run<T>(string sql)
+        {
+            await using var conn = await db.OpenConnectionAsync(ct);
+            return await conn.QueryAsync<T>(new CommandDefinition(sql, args, cancellationToken: ct));
+        }
+        var totals = Run<TotalsRow>(Totals);
+        var stage = Run<Slice>(slices["stage"]);
+        var partner = Run<Slice>(slices["partner"]);
+        var tier = Run<Slice>(slices["tier"]);
+        var region = Run<Slice>(slices["region"]);
+        var distributor = Run<Slice>(slices["distributor"]);
+        var month = Run<Slice>(slices["month"]);
+        var ageing = Run<Slice>(Ageing);
+        var expiring = Run<ExpiringDeal>(Expiring);
+        await Task.WhenAll(totals, stage, partner, tier, region, distributor, month, ageing, expiring);
+        return TypedResults.Ok(new Summary((await totals).Single(), await stage, await partner, await tier, await region, await distributor,
+            await month, await ageing, await expiring));
     }
 
     static async Task<IResult> View(string view, HttpRequest request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock,

@@ -88,10 +88,18 @@ public static class GetSellThrough
         var q = ReportQuery.Read(check, user, request);
         if (q is null) return check.Problem();
         var args = Args(q);
-        await using var conn = await db.OpenConnectionAsync(ct);
-        async Task<IEnumerable<Row>> Slice(string view) => await conn.QueryAsync<Row>(new CommandDefinition(views[view], args, cancellationToken: ct));
-        return TypedResults.Ok(new Summary(await conn.QuerySingleAsync<Row>(new CommandDefinition(Totals, args, cancellationToken: ct)),
-            await Slice("month"), await Slice("distributor"), await Slice("partner"), await Slice("sku")));
+        async Task<IEnumerable<Row>> Run(string sql)
+        {
+            await using var conn = await db.OpenConnectionAsync(ct);
+            return await conn.QueryAsync<Row>(new CommandDefinition(sql, args, cancellationToken: ct));
+        }
+        var totals = Run(Totals);
+        var month = Run(views["month"]);
+        var distributor = Run(views["distributor"]);
+        var partner = Run(views["partner"]);
+        var sku = Run(views["sku"]);
+        await Task.WhenAll(totals, month, distributor, partner, sku);
+        return TypedResults.Ok(new Summary((await totals).Single(), await month, await distributor, await partner, await sku));
     }
 
     static async Task<IResult> View(string view, HttpRequest request, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct,

@@ -16,6 +16,8 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Polly;
+using Polly.Retry;
 
 namespace Channel.Hosting;
 
@@ -150,20 +152,28 @@ public static class ChannelService
 
     public static async Task MigrateUnderLock(string connectionString, Assembly assembly, ILogger logger)
     {
-        for (var attempt = 1; ; attempt++)
+        // The database may still be starting, or another instance may be creating it right now.
+        var retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>().Handle<InvalidOperationException>(),
+                MaxRetryAttempts = 30,
+                Delay = TimeSpan.FromMilliseconds(500),
+                BackoffType = DelayBackoffType.Exponential,
+                MaxDelay = TimeSpan.FromSeconds(3),
+                UseJitter = true,
+                OnRetry = a =>
+                {
+                    logger.LogWarning("migration attempt {Attempt} failed: {Error}", a.AttemptNumber + 1, a.Outcome.Exception?.Message);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        await retry.ExecuteAsync(_ =>
         {
-            try
-            {
-                Database.Migrate(connectionString, assembly, logger);
-                return;
-            }
-            catch (Exception e) when (attempt < 30 && e is NpgsqlException or PostgresException or InvalidOperationException)
-            {
-                // The database may still be starting, or another instance is creating it right now.
-                logger.LogWarning("migration attempt {Attempt} failed: {Error}", attempt, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-        }
+            Database.Migrate(connectionString, assembly, logger);
+            return ValueTask.CompletedTask;
+        });
     }
 }
 

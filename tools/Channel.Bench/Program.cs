@@ -12,7 +12,7 @@ using Npgsql;
 var options = Options.Parse(args);
 if (options.Command != "reports")
 {
-    Console.Error.WriteLine("usage: channel bench reports [--deals N] [--lines N] [--requests N]");
+    Console.Error.WriteLine("usage: channel bench reports [--deals N] [--lines N] [--requests N] [--keep]");
     return 2;
 }
 
@@ -57,7 +57,8 @@ try
 finally
 {
     await broker.DisposeAsync();
-    await db.DisposeAsync();
+    if (args.Contains("--keep")) Console.WriteLine($"kept the database {db.Name}");
+    else await db.DisposeAsync();
 }
 
 static async Task<List<double>> Measure(HttpClient http, string path, int requests)

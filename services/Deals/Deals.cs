@@ -1,7 +1,10 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
+using Channel.Hosting.Messaging;
+using Channel.Hosting.Web;
 using Dapper;
 using Npgsql;
 
@@ -139,6 +142,34 @@ public static class Deals
         deal.Version++;
         deal.UpdatedAt = now;
         return tx.Connection!.ExecuteAsync(new CommandDefinition(SaveSql, deal, tx, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// A channel manager's decision with a reason on a deal waiting for one (reject, return): check the
+    /// reason, move the deal to <paramref name="to"/>, record it and write the event
+    /// <paramref name="announce"/> makes of it (deal, actor, reason, time), in one transaction.
+    /// </summary>
+    public static async Task<IResult> Decide(NpgsqlDataSource db, Outbox outbox, TimeProvider clock, ClaimsPrincipal user, Guid id,
+        string? reasonText, string to, string action, string verb, Func<Deal, string, string, DateTimeOffset, object> announce, CancellationToken ct)
+    {
+        var check = new Check();
+        var reason = check.Note("reason", reasonText, 2000);
+        if (check.Failed) return check.Problem();
+        var caller = Caller.From(user);
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var deal = await Lock(tx, id, ct);
+        if (deal is null) return NotFound(id);
+        if (!Status.AwaitingDecision.Contains(deal.Status)) return WrongState(deal, verb);
+        deal.Status = to;
+        deal.StatusReason = reason;
+        if (to == Status.Rejected) deal.ClosedAt = now;
+        await Save(tx, deal, now, ct);
+        await History(tx, deal, action, caller.Subject, reason, new { status = deal.Status }, now, ct);
+        await outbox.Add(tx, announce(deal, caller.Subject, reason!, now), ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(deal);
     }
 
     public static IResult NotFound(Guid id) =>

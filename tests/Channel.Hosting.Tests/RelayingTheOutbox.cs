@@ -124,6 +124,23 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_inbox_forgets_old_messages_and_keeps_recent_ones()
+    {
+        await using var host = await MessagingHost.Start(db, broker.Uri);
+        await using (var conn = await db.Open())
+            await conn.ExecuteAsync("""
+                insert into inbox (message_id, consumer, processed_at)
+                select gen_random_uuid(), 'old', now() - interval '30 days' from generate_series(1, 12000);
+                insert into inbox (message_id, consumer, processed_at) values (gen_random_uuid(), 'recent', now() - interval '1 day');
+                """);
+
+        var purged = await host.Services.GetRequiredService<InboxPurge>().Purge(DateTimeOffset.UtcNow.AddDays(-14), default);
+
+        Assert.Equal(12000, purged);
+        Assert.Equal(1L, await db.Scalar<long>("select count(*) from inbox"));
+    }
+
+    [Fact]
     public async Task Concurrent_duplicates_still_change_state_once()
     {
         await using var host = await MessagingHost.Start(db, broker.Uri);

@@ -20,6 +20,8 @@ public static class Bus
             ?? throw new InvalidOperationException("ConnectionStrings:Db is not set")));
         services.AddSingleton<Outbox>();
         services.AddSingleton<Inbox>();
+        services.AddSingleton<InboxPurge>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxPurge>());
         services.AddSingleton(sp =>
         {
             var options = new OutboxRelayOptions();

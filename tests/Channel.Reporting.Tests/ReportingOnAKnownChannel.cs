@@ -151,6 +151,15 @@ public sealed class ReportingOnAKnownChannel(KnownChannel channel) : IClassFixtu
         Assert.Equal(140m, december.GetProperty("totals").GetProperty("value").GetDecimal());
         Assert.Equal(1, december.GetProperty("totals").GetProperty("won").GetInt64());
         Assert.Equal(200m, viaD1.GetProperty("totals").GetProperty("value").GetDecimal());
+
+        // Filtered by partner, every slice comes from the partner-level sums; unfiltered, from the rollups: the same figures.
+        var p1 = await channel.App.As("leadership").GetFromJsonAsync<JsonElement>($"/api/reports/pipeline?partnerId={channel.P1}");
+        Assert.Equal(140m, p1.GetProperty("totals").GetProperty("value").GetDecimal());
+        Assert.Equal(new Dictionary<string, (long, decimal)> { ["lost"] = (1, 50m), ["won"] = (1, 90m) }, Slices(p1.GetProperty("byStage")));
+        Assert.Equal(new Dictionary<string, (long, decimal)> { ["gold"] = (2, 140m) }, Slices(p1.GetProperty("byTier")));
+        var wonOnly = await channel.App.As("leadership").GetFromJsonAsync<JsonElement>("/api/reports/pipeline?status=won");
+        Assert.Equal(new Dictionary<string, (long, decimal)> { ["gold"] = (1, 90m) }, Slices(wonOnly.GetProperty("byTier")));
+        Assert.Equal(channel.P1.ToString(), Assert.Single(wonOnly.GetProperty("byPartner").EnumerateArray()).GetProperty("key").GetString());
     }
 
     [Fact]

@@ -112,6 +112,12 @@ static async Task Load(TestDatabase db, int deals, int lines)
                date_trunc('month', expected_close)::date, count(*), sum(value), count(approved_at),
                coalesce(sum(extract(epoch from approved_at - submitted_at) / 86400), 0)
         from deals group by 1, 2, 3, 4, 5;
+        insert into pipeline_rollup
+        select status, distributor_id, region, close_month, sum(deals), sum(value), sum(approved), sum(days_to_approve) from pipeline group by 1, 2, 3, 4;
+        insert into partner_pipeline select partner_id, status, sum(deals), sum(value) from pipeline group by 1, 2;
+        insert into open_by_day
+        select submitted_at::date, status, coalesce(distributor_id, '00000000-0000-0000-0000-000000000000'), region, count(*), sum(value)
+        from deals where status in ('submitted', 'compliance_review', 'approved', 'returned') group by 1, 2, 3, 4;
         insert into sell_through (month, distributor_id, partner_id, sku, region, currency, revenue, units, lines)
         select date_trunc('month', date '2025-01-01' + (i % 700))::date, md5('d' || ((i % 2000) % 25))::uuid, md5('p' || (i % 2000))::uuid,
                'SW-' || (i % 300), (array['CA','TX','NY','WA','FL','IL','OR','MA','GA','CO'])[1 + (i % 2000) % 10], 'USD',

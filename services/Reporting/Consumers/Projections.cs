@@ -50,6 +50,29 @@ public static class DealProjection
                 approved = pipeline.approved + excluded.approved, days_to_approve = pipeline.days_to_approve + excluded.days_to_approve
         """;
 
+    const string AdjustRollups = """
+        insert into pipeline_rollup (status, distributor_id, region, close_month, deals, value, approved, days_to_approve)
+        values (@Status, @DistributorId, @Region, @CloseMonth, @Deals, @Value, @Approved, @Days)
+        on conflict (status, distributor_id, region, close_month) do update
+            set deals = pipeline_rollup.deals + excluded.deals, value = pipeline_rollup.value + excluded.value,
+                approved = pipeline_rollup.approved + excluded.approved,
+                days_to_approve = pipeline_rollup.days_to_approve + excluded.days_to_approve;
+        insert into partner_pipeline (partner_id, status, deals, value) values (@PartnerId, @Status, @Deals, @Value)
+        on conflict (partner_id, status) do update
+            set deals = partner_pipeline.deals + excluded.deals, value = partner_pipeline.value + excluded.value;
+        """;
+
+    const string AdjustOpen = """
+        insert into open_by_day (submitted_day, status, distributor_id, region, deals, value)
+        values (@SubmittedDay, @Status, @DistributorId, @Region, @Deals, @Value)
+        on conflict (submitted_day, status, distributor_id, region) do update
+            set deals = open_by_day.deals + excluded.deals, value = open_by_day.value + excluded.value
+        """;
+
+    const string AdjustAll = Adjust + ";\n" + AdjustRollups;
+
+    public static readonly string[] OpenStatuses = ["submitted", "compliance_review", "approved", "returned"];
+
     public static async Task Apply(NpgsqlTransaction tx, Guid dealId, int version, DealState state, CancellationToken ct)
     {
         var conn = tx.Connection!;
@@ -83,9 +106,10 @@ public static class DealProjection
             state.SubmittedAt, state.ApprovedAt, +1, ct);
     }
 
-    static Task Contribute(NpgsqlConnection conn, NpgsqlTransaction tx, string status, Guid partnerId, Guid? distributorId, string region,
-        DateOnly close, decimal value, DateTimeOffset submittedAt, DateTimeOffset? approvedAt, int sign, CancellationToken ct) =>
-        conn.ExecuteAsync(new CommandDefinition(Adjust, new
+    static async Task Contribute(NpgsqlConnection conn, NpgsqlTransaction tx, string status, Guid partnerId, Guid? distributorId, string region,
+        DateOnly close, decimal value, DateTimeOffset submittedAt, DateTimeOffset? approvedAt, int sign, CancellationToken ct)
+    {
+        var args = new
         {
             Status = status,
             PartnerId = partnerId,
@@ -96,7 +120,12 @@ public static class DealProjection
             Value = sign * value,
             Approved = approvedAt is null ? 0 : sign,
             Days = approvedAt is { } at ? sign * (decimal)(at - submittedAt).TotalDays : 0m,
-        }, tx, cancellationToken: ct));
+            SubmittedDay = DateOnly.FromDateTime(submittedAt.UtcDateTime),
+        };
+        await conn.ExecuteAsync(new CommandDefinition(AdjustAll, args, tx, cancellationToken: ct));
+        if (OpenStatuses.Contains(status))
+            await conn.ExecuteAsync(new CommandDefinition(AdjustOpen, args, tx, cancellationToken: ct));
+    }
 }
 
 /// <summary>Sell-through summed by month, distributor, partner, SKU, region and currency (returns count negative).</summary>

@@ -27,6 +27,15 @@ public static class GetPipeline
                or p.partner_id in (select partner_id from authorizations where distributor_id = @ScopeDistributor and active))
         """;
 
+    // The same filters on the rollups, which leave out the partner (used only when the caller sees everything).
+    const string RollupFilter = """
+        where (@From::date is null or p.close_month >= date_trunc('month', @From::date)::date)
+          and (@To::date is null or p.close_month <= @To::date)
+          and (@Region::text is null or p.region = @Region)
+          and (@DistributorId::uuid is null or p.distributor_id = @DistributorId)
+          and (@Status::text is null or p.status = @Status)
+        """;
+
     const string Sums = """
         sum(p.deals) as deals, sum(p.value) as value,
         coalesce(sum(p.deals) filter (where p.status = 'won'), 0) as won,
@@ -56,6 +65,64 @@ public static class GetPipeline
             """,
         ["month"] = $"select to_char(p.close_month, 'YYYY-MM') as key, null as label, {Sums} from pipeline p {Filter} group by 1 having sum(p.deals) <> 0 order by 1",
     };
+
+    static readonly Dictionary<string, string> rollupSlices = new()
+    {
+        ["stage"] = $"select p.status as key, null as label, {Sums} from pipeline_rollup p {RollupFilter} group by 1 having sum(p.deals) <> 0 order by 1",
+        ["region"] = $"select p.region as key, null as label, {Sums} from pipeline_rollup p {RollupFilter} group by 1 having sum(p.deals) <> 0 order by value desc, key",
+        ["distributor"] = $"""
+            select case when p.distributor_id = '00000000-0000-0000-0000-000000000000' then 'direct' else p.distributor_id::text end as key,
+                   coalesce(d.name, case when p.distributor_id = '00000000-0000-0000-0000-000000000000' then 'Registered by partners' end) as label, {Sums}
+            from pipeline_rollup p left join distributors d on d.id = p.distributor_id {RollupFilter}
+            group by 1, 2 having sum(p.deals) <> 0 order by value desc
+            """,
+        ["month"] = $"select to_char(p.close_month, 'YYYY-MM') as key, null as label, {Sums} from pipeline_rollup p {RollupFilter} group by 1 having sum(p.deals) <> 0 order by 1",
+        ["partner"] = $"""
+            select p.partner_id::text as key, pa.legal_name as label, {Sums}
+            from partner_pipeline p left join partners pa on pa.id = p.partner_id where (@Status::text is null or p.status = @Status)
+            group by 1, 2 having sum(p.deals) <> 0 order by value desc, key limit 100
+            """,
+        ["tier"] = $"""
+            select coalesce(pa.tier, 'unknown') as key, null as label, {Sums}
+            from partner_pipeline p left join partners pa on pa.id = p.partner_id where (@Status::text is null or p.status = @Status)
+            group by 1 having sum(p.deals) <> 0 order by value desc
+            """,
+    };
+
+    const string RollupTotals = $"""
+        select coalesce(sum(p.deals), 0) as deals, coalesce(sum(p.value), 0) as value,
+               coalesce(sum(p.deals) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open,
+               coalesce(sum(p.value) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open_value,
+               coalesce(sum(p.deals) filter (where p.status = 'won'), 0) as won,
+               coalesce(sum(p.value) filter (where p.status = 'won'), 0) as won_value,
+               coalesce(sum(p.deals) filter (where p.status = 'lost'), 0) as lost,
+               coalesce(sum(p.approved), 0) as approved, coalesce(sum(p.days_to_approve), 0) as days_to_approve
+        from pipeline_rollup p {RollupFilter}
+        """;
+
+    const string RollupAgeing = """
+        select b.bucket as key, null as label, coalesce(a.deals, 0) as deals, coalesce(a.value, 0) as value, 0 as won, 0 as won_value, 0 as lost
+        from (values (0, '0-30 days'), (1, '31-60 days'), (2, '61-90 days'), (3, 'over 90 days')) as b(n, bucket)
+        left join (
+            select case when age <= 30 then 0 when age <= 60 then 1 when age <= 90 then 2 else 3 end as n, sum(deals) as deals, sum(value) as value
+            from (select @Now::date - p.submitted_day as age, p.deals, p.value from open_by_day p
+                  where (@Region::text is null or p.region = @Region) and (@DistributorId::uuid is null or p.distributor_id = @DistributorId)) open
+            group by 1
+        ) a on a.n = b.n
+        order by b.n
+        """;
+
+    /// <summary>The SQL for a slice: the coarsest sums that can answer the caller's question.</summary>
+    static string SliceSql(string view, ReportQuery q) =>
+        view switch
+        {
+            "partner" or "tier" when q.All && q.PartnerId is null && q.From is null && q.To is null && q.Region is null && q.DistributorId is null
+                => rollupSlices[view],
+            "stage" or "region" or "distributor" or "month" when q.All && q.PartnerId is null => rollupSlices[view],
+            "ageing" when q.All && q.PartnerId is null && q.From is null && q.To is null => RollupAgeing,
+            "ageing" => Ageing,
+            _ => slices[view],
+        };
 
     const string Totals = $"""
         select coalesce(sum(p.deals), 0) as deals, coalesce(sum(p.value), 0) as value,
@@ -166,14 +233,14 @@ public static class GetPipeline
             await using var conn = await db.OpenConnectionAsync(ct);
             return await conn.QueryAsync<T>(new CommandDefinition(sql, args, cancellationToken: ct));
         }
-        var totals = Run<TotalsRow>(Totals);
-        var stage = Run<Slice>(slices["stage"]);
-        var partner = Run<Slice>(slices["partner"]);
-        var tier = Run<Slice>(slices["tier"]);
-        var region = Run<Slice>(slices["region"]);
-        var distributor = Run<Slice>(slices["distributor"]);
-        var month = Run<Slice>(slices["month"]);
-        var ageing = Run<Slice>(Ageing);
+        var totals = Run<TotalsRow>(q.All && q.PartnerId is null ? RollupTotals : Totals);
+        var stage = Run<Slice>(SliceSql("stage", q));
+        var partner = Run<Slice>(SliceSql("partner", q));
+        var tier = Run<Slice>(SliceSql("tier", q));
+        var region = Run<Slice>(SliceSql("region", q));
+        var distributor = Run<Slice>(SliceSql("distributor", q));
+        var month = Run<Slice>(SliceSql("month", q));
+        var ageing = Run<Slice>(SliceSql("ageing", q));
         var expiring = Run<ExpiringDeal>(Expiring);
         await Task.WhenAll(totals, stage, partner, tier, region, distributor, month, ageing, expiring);
         return TypedResults.Ok(new Summary((await totals).Single(), await stage, await partner, await tier, await region, await distributor,
@@ -195,7 +262,7 @@ public static class GetPipeline
             var deals = await conn.QueryAsync<ExpiringDeal>(new CommandDefinition(Expiring, args, cancellationToken: ct));
             return format == "csv" ? Csv.File(deals, "pipeline-expiring.csv") : TypedResults.Ok(deals);
         }
-        var rows = await conn.QueryAsync<Slice>(new CommandDefinition(view == "ageing" ? Ageing : slices[view], args, cancellationToken: ct));
+        var rows = await conn.QueryAsync<Slice>(new CommandDefinition(SliceSql(view, q), args, cancellationToken: ct));
         return format == "csv" ? Csv.File(rows, $"pipeline-by-{view}.csv") : TypedResults.Ok(rows);
     }
 }

@@ -125,6 +125,9 @@ static async Task Load(TestDatabase db, int deals, int lines)
         from generate_series(1, @Lines) i group by 1, 2, 3, 4, 5, 6;
         insert into sell_through_registered (month, distributor_id, partner_id, revenue)
         select month, distributor_id, partner_id, sum(revenue) * 0.6 from sell_through group by 1, 2, 3;
+        insert into sell_through_month
+        select month, distributor_id, region, sum(revenue), sum(units), sum(lines) from sell_through group by 1, 2, 3;
+        insert into registered_month select month, distributor_id, sum(revenue) from sell_through_registered group by 1, 2;
         analyze;
         """;
     await conn.ExecuteAsync(new CommandDefinition(Sql, new { Deals = deals, Lines = lines }, commandTimeout: 1800));

@@ -137,7 +137,15 @@ public static class SellThroughProjection
                              @Currencies::text[], @Revenues::numeric[], @Units::numeric[], @Lines::int[])
         on conflict (month, distributor_id, partner_id, sku, region, currency) do update
             set revenue = sell_through.revenue + excluded.revenue, units = sell_through.units + excluded.units,
-                lines = sell_through.lines + excluded.lines
+                lines = sell_through.lines + excluded.lines;
+        insert into sell_through_month (month, distributor_id, region, revenue, units, lines)
+        select month, distributor_id, region, sum(revenue), sum(units), sum(lines)
+        from unnest(@Months::date[], @Distributors::uuid[], @Regions::text[], @Revenues::numeric[], @Units::numeric[], @Lines::int[])
+             as l(month, distributor_id, region, revenue, units, lines)
+        group by 1, 2, 3
+        on conflict (month, distributor_id, region) do update
+            set revenue = sell_through_month.revenue + excluded.revenue, units = sell_through_month.units + excluded.units,
+                lines = sell_through_month.lines + excluded.lines
         """;
 
     public static Task Apply(NpgsqlTransaction tx, SellThroughReported report, CancellationToken ct)
@@ -163,7 +171,11 @@ public static class SellThroughProjection
     const string Registered = """
         insert into sell_through_registered (month, distributor_id, partner_id, revenue)
         select * from unnest(@Months::date[], @Distributors::uuid[], @Partners::uuid[], @Revenues::numeric[])
-        on conflict (month, distributor_id, partner_id) do update set revenue = sell_through_registered.revenue + excluded.revenue
+        on conflict (month, distributor_id, partner_id) do update set revenue = sell_through_registered.revenue + excluded.revenue;
+        insert into registered_month (month, distributor_id, revenue)
+        select month, distributor_id, sum(revenue) from unnest(@Months::date[], @Distributors::uuid[], @Revenues::numeric[]) as l(month, distributor_id, revenue)
+        group by 1, 2
+        on conflict (month, distributor_id) do update set revenue = registered_month.revenue + excluded.revenue
         """;
 
     public static Task Link(NpgsqlTransaction tx, SellThroughLinked linked, CancellationToken ct)

@@ -62,6 +62,28 @@ public static class GetSellThrough
             """,
     };
 
+    // The channel-wide month view from the month rollups (no partner, no SKU).
+    const string RollupMonth = """
+        with sold as (
+            select to_char(s.month, 'YYYY-MM') as key, sum(s.revenue) as revenue, sum(s.units) as units, sum(s.lines) as lines
+            from sell_through_month s
+            where (@From::date is null or s.month >= date_trunc('month', @From::date)::date) and (@To::date is null or s.month <= @To::date)
+              and (@DistributorId::uuid is null or s.distributor_id = @DistributorId) and (@Region::text is null or s.region = @Region)
+            group by 1
+        ), registered as (
+            select to_char(s.month, 'YYYY-MM') as key, sum(s.revenue) as revenue from registered_month s
+            where (@From::date is null or s.month >= date_trunc('month', @From::date)::date) and (@To::date is null or s.month <= @To::date)
+              and (@DistributorId::uuid is null or s.distributor_id = @DistributorId)
+            group by 1
+        )
+        select sold.key, null as label, sold.revenue, sold.units, sold.lines,
+               case when @Region::text is null then coalesce(registered.revenue, 0) end as registered
+        from sold left join registered on registered.key = sold.key
+        order by sold.key
+        """;
+
+    static string ViewSql(string view, ReportQuery q) => view == "month" && q.All && q.PartnerId is null ? RollupMonth : views[view];
+
     const string Totals = $"""
         select 'total' as key, null as label,
                coalesce((select sum(s.revenue) from sell_through s {Filter}{RegionFilter}), 0) as revenue,
@@ -94,7 +116,7 @@ public static class GetSellThrough
             return await conn.QueryAsync<Row>(new CommandDefinition(sql, args, cancellationToken: ct));
         }
         var totals = Run(Totals);
-        var month = Run(views["month"]);
+        var month = Run(ViewSql("month", q));
         var distributor = Run(views["distributor"]);
         var partner = Run(views["partner"]);
         var sku = Run(views["sku"]);
@@ -111,7 +133,7 @@ public static class GetSellThrough
         var q = ReportQuery.Read(check, user, request);
         if (q is null || check.Failed) return check.Problem();
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<Row>(new CommandDefinition(views[view], Args(q), cancellationToken: ct));
+        var rows = await conn.QueryAsync<Row>(new CommandDefinition(ViewSql(view, q), Args(q), cancellationToken: ct));
         return format == "csv" ? Csv.File(rows, $"sell-through-by-{view}.csv") : TypedResults.Ok(rows);
     }
 }

@@ -197,6 +197,36 @@ public sealed class ReportingOnAKnownChannel(KnownChannel channel) : IClassFixtu
         Assert.Equal(new Dictionary<string, decimal> { ["SW-1"] = 1200m, ["WL-1"] = 500m }, bySku);
     }
 
+    [Theory]
+    [InlineData("/api/reports/pipeline/partner")]
+    [InlineData("/api/reports/pipeline/stage")]
+    [InlineData("/api/reports/pipeline/tier")]
+    [InlineData("/api/reports/pipeline/region")]
+    [InlineData("/api/reports/pipeline/distributor")]
+    [InlineData("/api/reports/pipeline/month")]
+    [InlineData("/api/reports/pipeline/ageing")]
+    public async Task Every_pipeline_slice_holds_only_the_partners_own_deals(string path)
+    {
+        var mine = await channel.App.As("partner", channel.P1).GetFromJsonAsync<JsonElement>(path);
+        var all = await channel.App.As("leadership").GetFromJsonAsync<JsonElement>(path);
+
+        // P1 has two deals, both closed (so none in the ageing of open deals); everyone else's are not counted.
+        Assert.Equal(path.EndsWith("ageing") ? 0 : 2, mine.EnumerateArray().Sum(r => r.GetProperty("deals").GetInt64()));
+        Assert.True(all.EnumerateArray().Sum(r => r.GetProperty("deals").GetInt64()) > mine.EnumerateArray().Sum(r => r.GetProperty("deals").GetInt64()));
+    }
+
+    [Theory]
+    [InlineData("month")]
+    [InlineData("distributor")]
+    [InlineData("partner")]
+    [InlineData("sku")]
+    public async Task Every_sell_through_slice_holds_only_the_distributors_own_sales(string view)
+    {
+        var mine = await channel.App.As("distributor", distributor: channel.D1).GetFromJsonAsync<JsonElement>($"/api/reports/sell-through/{view}");
+
+        Assert.Equal(1400m, mine.EnumerateArray().Sum(r => r.GetProperty("revenue").GetDecimal()));
+    }
+
     [Fact]
     public async Task Sell_through_is_scoped_too()
     {

@@ -10,9 +10,11 @@ using Npgsql;
 // pipeline summary and sell-through by month many times as leadership and prints the latencies.
 
 var options = Options.Parse(args);
+if (options.Command == "registrations") return await Registrations.Run(args);
 if (options.Command != "reports")
 {
     Console.Error.WriteLine("usage: channel bench reports [--deals N] [--lines N] [--requests N] [--keep]");
+    Console.Error.WriteLine("       channel bench registrations [--seconds N] [--concurrency N] [--partners N]  (against ./channel up)");
     return 2;
 }
 

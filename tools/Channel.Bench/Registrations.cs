@@ -49,8 +49,13 @@ static class Registrations
             {
                 Content = JsonContent.Create(new
                 {
-                    legalName = $"Bench Reseller {domain[6..14]}", country = "US", region = "CA", websiteDomain = domain, partnerType = "var",
-                    primaryContact = new { name = "Bench", email = $"bench@{domain}" }, agreementVersion = "2026-01",
+                    legalName = $"Bench Reseller {domain[6..14]}",
+                    country = "US",
+                    region = "CA",
+                    websiteDomain = domain,
+                    partnerType = "var",
+                    primaryContact = new { name = "Bench", email = $"bench@{domain}" },
+                    agreementVersion = "2026-01",
                 }),
             };
             apply.Headers.Add("X-Forwarded-For", $"198.18.{i / 250}.{i % 250 + 1}");
@@ -82,7 +87,9 @@ static class Registrations
                     {
                         customer = new { legalName = customer, country = "US", region = "CA", sector = "commercial" },
                         products = new[] { new { sku = "SW-9300-48P", quantity = 2, amount = 15_000m } },
-                        totalValue = 15_000m, currency = "USD", expectedClose = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd"),
+                        totalValue = 15_000m,
+                        currency = "USD",
+                        expectedClose = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd"),
                     }),
                 };
                 var watch = Stopwatch.StartNew();

@@ -43,97 +43,45 @@ public static class GetPipeline
         coalesce(sum(p.deals) filter (where p.status = 'lost'), 0) as lost
         """;
 
-    static readonly Dictionary<string, string> slices = new()
+    static readonly Dictionary<string, string> slices = Over("pipeline", Filter, "pipeline", Filter);
+
+    // Rollups without the partner: the same questions for a caller who sees everything and filters by no partner.
+    static readonly Dictionary<string, string> rollupSlices =
+        Over("pipeline_rollup", RollupFilter, "partner_pipeline", "where (@Status::text is null or p.status = @Status)");
+
+    /// <summary>Every slice, over a table of pipeline sums (and, for partner and tier, a table with the partner in it).</summary>
+    static Dictionary<string, string> Over(string table, string filter, string partnerTable, string partnerFilter) => new()
     {
-        ["stage"] = $"select p.status as key, null as label, {Sums} from pipeline p {Filter} group by 1 having sum(p.deals) <> 0 order by 1",
+        ["stage"] = $"select p.status as key, null as label, {Sums} from {table} p {filter} group by 1 having sum(p.deals) <> 0 order by 1",
         ["partner"] = $"""
             select p.partner_id::text as key, pa.legal_name as label, {Sums}
-            from pipeline p left join partners pa on pa.id = p.partner_id {Filter}
+            from {partnerTable} p left join partners pa on pa.id = p.partner_id {partnerFilter}
             group by 1, 2 having sum(p.deals) <> 0 order by value desc, key limit 100
             """,
         ["tier"] = $"""
             select coalesce(pa.tier, 'unknown') as key, null as label, {Sums}
-            from pipeline p left join partners pa on pa.id = p.partner_id {Filter}
+            from {partnerTable} p left join partners pa on pa.id = p.partner_id {partnerFilter}
             group by 1 having sum(p.deals) <> 0 order by value desc
             """,
-        ["region"] = $"select p.region as key, null as label, {Sums} from pipeline p {Filter} group by 1 having sum(p.deals) <> 0 order by value desc, key",
+        ["region"] = $"select p.region as key, null as label, {Sums} from {table} p {filter} group by 1 having sum(p.deals) <> 0 order by value desc, key",
         ["distributor"] = $"""
             select case when p.distributor_id = '00000000-0000-0000-0000-000000000000' then 'direct' else p.distributor_id::text end as key,
                    coalesce(d.name, case when p.distributor_id = '00000000-0000-0000-0000-000000000000' then 'Registered by partners' end) as label, {Sums}
-            from pipeline p left join distributors d on d.id = p.distributor_id {Filter}
+            from {table} p left join distributors d on d.id = p.distributor_id {filter}
             group by 1, 2 having sum(p.deals) <> 0 order by value desc
             """,
-        ["month"] = $"select to_char(p.close_month, 'YYYY-MM') as key, null as label, {Sums} from pipeline p {Filter} group by 1 having sum(p.deals) <> 0 order by 1",
-    };
-
-    static readonly Dictionary<string, string> rollupSlices = new()
-    {
-        ["stage"] = $"select p.status as key, null as label, {Sums} from pipeline_rollup p {RollupFilter} group by 1 having sum(p.deals) <> 0 order by 1",
-        ["region"] = $"select p.region as key, null as label, {Sums} from pipeline_rollup p {RollupFilter} group by 1 having sum(p.deals) <> 0 order by value desc, key",
-        ["distributor"] = $"""
-            select case when p.distributor_id = '00000000-0000-0000-0000-000000000000' then 'direct' else p.distributor_id::text end as key,
-                   coalesce(d.name, case when p.distributor_id = '00000000-0000-0000-0000-000000000000' then 'Registered by partners' end) as label, {Sums}
-            from pipeline_rollup p left join distributors d on d.id = p.distributor_id {RollupFilter}
-            group by 1, 2 having sum(p.deals) <> 0 order by value desc
-            """,
-        ["month"] = $"select to_char(p.close_month, 'YYYY-MM') as key, null as label, {Sums} from pipeline_rollup p {RollupFilter} group by 1 having sum(p.deals) <> 0 order by 1",
-        ["partner"] = $"""
-            select p.partner_id::text as key, pa.legal_name as label, {Sums}
-            from partner_pipeline p left join partners pa on pa.id = p.partner_id where (@Status::text is null or p.status = @Status)
-            group by 1, 2 having sum(p.deals) <> 0 order by value desc, key limit 100
-            """,
-        ["tier"] = $"""
-            select coalesce(pa.tier, 'unknown') as key, null as label, {Sums}
-            from partner_pipeline p left join partners pa on pa.id = p.partner_id where (@Status::text is null or p.status = @Status)
-            group by 1 having sum(p.deals) <> 0 order by value desc
+        ["month"] = $"select to_char(p.close_month, 'YYYY-MM') as key, null as label, {Sums} from {table} p {filter} group by 1 having sum(p.deals) <> 0 order by 1",
+        ["totals"] = $"""
+            select coalesce(sum(p.deals), 0) as deals, coalesce(sum(p.value), 0) as value,
+                   coalesce(sum(p.deals) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open,
+                   coalesce(sum(p.value) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open_value,
+                   coalesce(sum(p.deals) filter (where p.status = 'won'), 0) as won,
+                   coalesce(sum(p.value) filter (where p.status = 'won'), 0) as won_value,
+                   coalesce(sum(p.deals) filter (where p.status = 'lost'), 0) as lost,
+                   coalesce(sum(p.approved), 0) as approved, coalesce(sum(p.days_to_approve), 0) as days_to_approve
+            from {table} p {filter}
             """,
     };
-
-    const string RollupTotals = $"""
-        select coalesce(sum(p.deals), 0) as deals, coalesce(sum(p.value), 0) as value,
-               coalesce(sum(p.deals) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open,
-               coalesce(sum(p.value) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open_value,
-               coalesce(sum(p.deals) filter (where p.status = 'won'), 0) as won,
-               coalesce(sum(p.value) filter (where p.status = 'won'), 0) as won_value,
-               coalesce(sum(p.deals) filter (where p.status = 'lost'), 0) as lost,
-               coalesce(sum(p.approved), 0) as approved, coalesce(sum(p.days_to_approve), 0) as days_to_approve
-        from pipeline_rollup p {RollupFilter}
-        """;
-
-    const string RollupAgeing = """
-        select b.bucket as key, null as label, coalesce(a.deals, 0) as deals, coalesce(a.value, 0) as value, 0 as won, 0 as won_value, 0 as lost
-        from (values (0, '0-30 days'), (1, '31-60 days'), (2, '61-90 days'), (3, 'over 90 days')) as b(n, bucket)
-        left join (
-            select case when age <= 30 then 0 when age <= 60 then 1 when age <= 90 then 2 else 3 end as n, sum(deals) as deals, sum(value) as value
-            from (select @Now::date - p.submitted_day as age, p.deals, p.value from open_by_day p
-                  where (@Region::text is null or p.region = @Region) and (@DistributorId::uuid is null or p.distributor_id = @DistributorId)) open
-            group by 1
-        ) a on a.n = b.n
-        order by b.n
-        """;
-
-    /// <summary>The SQL for a slice: the coarsest sums that can answer the caller's question.</summary>
-    static string SliceSql(string view, ReportQuery q) =>
-        view switch
-        {
-            "partner" or "tier" when q.All && q.PartnerId is null && q.From is null && q.To is null && q.Region is null && q.DistributorId is null
-                => rollupSlices[view],
-            "stage" or "region" or "distributor" or "month" when q.All && q.PartnerId is null => rollupSlices[view],
-            "ageing" when q.All && q.PartnerId is null && q.From is null && q.To is null => RollupAgeing,
-            "ageing" => Ageing,
-            _ => slices[view],
-        };
-
-    const string Totals = $"""
-        select coalesce(sum(p.deals), 0) as deals, coalesce(sum(p.value), 0) as value,
-               coalesce(sum(p.deals) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open,
-               coalesce(sum(p.value) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open_value,
-               coalesce(sum(p.deals) filter (where p.status = 'won'), 0) as won,
-               coalesce(sum(p.value) filter (where p.status = 'won'), 0) as won_value,
-               coalesce(sum(p.deals) filter (where p.status = 'lost'), 0) as lost,
-               coalesce(sum(p.approved), 0) as approved, coalesce(sum(p.days_to_approve), 0) as days_to_approve
-        from pipeline p {Filter}
-        """;
 
     const string DealFilter = """
         where (@From::date is null or p.expected_close >= date_trunc('month', @From::date)::date)
@@ -145,18 +93,39 @@ public static class GetPipeline
                or p.partner_id in (select partner_id from authorizations where distributor_id = @ScopeDistributor and active))
         """;
 
-    // Open deals by how long ago they were submitted (every bucket listed, empty or not).
-    const string Ageing = $"""
+    // Open deals by how long ago they were submitted (every bucket listed, empty or not), from rows of (age, deals, value).
+    static string AgeingOf(string open) => $"""
         select b.bucket as key, null as label, coalesce(a.deals, 0) as deals, coalesce(a.value, 0) as value, 0 as won, 0 as won_value, 0 as lost
         from (values (0, '0-30 days'), (1, '31-60 days'), (2, '61-90 days'), (3, 'over 90 days')) as b(n, bucket)
         left join (
-            select case when age <= 30 then 0 when age <= 60 then 1 when age <= 90 then 2 else 3 end as n, count(*) as deals, sum(value) as value
-            from (select @Now::date - p.submitted_at::date as age, p.value from deals p {DealFilter}
-                  and p.status in ('submitted', 'compliance_review', 'approved', 'returned')) open
+            select case when age <= 30 then 0 when age <= 60 then 1 when age <= 90 then 2 else 3 end as n, sum(deals) as deals, sum(value) as value
+            from ({open}) open
             group by 1
         ) a on a.n = b.n
         order by b.n
         """;
+
+    static readonly string Ageing = AgeingOf($"""
+        select @Now::date - p.submitted_at::date as age, 1 as deals, p.value from deals p {DealFilter}
+          and p.status in ('submitted', 'compliance_review', 'approved', 'returned')
+        """);
+
+    static readonly string RollupAgeing = AgeingOf("""
+        select @Now::date - p.submitted_day as age, p.deals, p.value from open_by_day p
+        where (@Region::text is null or p.region = @Region) and (@DistributorId::uuid is null or p.distributor_id = @DistributorId)
+        """);
+
+    /// <summary>The SQL for a slice (or the totals): the coarsest sums that can answer the caller's question.</summary>
+    static string SliceSql(string view, ReportQuery q) =>
+        view switch
+        {
+            "partner" or "tier" when q.All && q.PartnerId is null && q.From is null && q.To is null && q.Region is null && q.DistributorId is null
+                => rollupSlices[view],
+            "stage" or "region" or "distributor" or "month" or "totals" when q.All && q.PartnerId is null => rollupSlices[view],
+            "ageing" when q.All && q.PartnerId is null && q.From is null && q.To is null => RollupAgeing,
+            "ageing" => Ageing,
+            _ => slices[view],
+        };
 
     const string Expiring = $"""
         select p.id, p.customer_name, p.partner_id, pa.legal_name as partner_name, p.distributor_id, p.region, p.value, p.currency,
@@ -233,7 +202,7 @@ public static class GetPipeline
             await using var conn = await db.OpenConnectionAsync(ct);
             return await conn.QueryAsync<T>(new CommandDefinition(sql, args, cancellationToken: ct));
         }
-        var totals = Run<TotalsRow>(q.All && q.PartnerId is null ? RollupTotals : Totals);
+        var totals = Run<TotalsRow>(SliceSql("totals", q));
         var stage = Run<Slice>(SliceSql("stage", q));
         var partner = Run<Slice>(SliceSql("partner", q));
         var tier = Run<Slice>(SliceSql("tier", q));

@@ -106,15 +106,7 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return new Guid(bytes);
     }
 
-    public async Task WaitUntil(string countSql, long expected = 1, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (await Db.Scalar<long>(countSql) != expected)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for: {countSql}");
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitUntil(string countSql, long expected = 1, TimeSpan? timeout = null) => Db.WaitFor(countSql, expected, timeout);
 
     /// <summary>A registration body for an end customer; products are (family or SKU, amount).</summary>
     public object Registration(string customer, string? domain = null, string country = "US", string region = "CA",

@@ -66,15 +66,7 @@ public class DistributorsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return partnerId;
     }
 
-    public async Task WaitUntil(string countSql, long expected = 1)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Db.Scalar<long>(countSql) != expected)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for: {countSql}");
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitUntil(string countSql, long expected = 1) => Db.WaitFor(countSql, expected);
 
     public async Task<Guid> Onboard(string? name = null, params string[] regions)
     {

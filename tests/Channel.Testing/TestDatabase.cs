@@ -36,6 +36,17 @@ public sealed class TestDatabase : IAsyncDisposable
         return await conn.ExecuteScalarAsync<T>(sql, args) ?? default!;
     }
 
+    /// <summary>Waits until a count query answers <paramref name="expected"/> (what a consumer did, seen in its tables).</summary>
+    public async Task WaitFor(string countSql, long expected = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (await Scalar<long>(countSql) != expected)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for: {countSql}");
+            await Task.Delay(50);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -40,21 +40,6 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return vhost;
     }
 
-    /// <summary>Messages waiting in a queue of this virtual host (0 when it does not exist).</summary>
-    public async Task<long> MessagesIn(string queue)
-    {
-        var response = await api.GetAsync($"queues/{System.Uri.EscapeDataString(Name)}/{System.Uri.EscapeDataString(queue)}");
-        if (!response.IsSuccessStatusCode) return 0;
-        var json = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        return json.TryGetProperty("messages", out var m) ? m.GetInt64() : 0;
-    }
-
-    public async Task<string[]> Queues()
-    {
-        var json = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"queues/{System.Uri.EscapeDataString(Name)}");
-        return [.. json.EnumerateArray().Select(q => q.GetProperty("name").GetString()!)];
-    }
-
     public async ValueTask DisposeAsync()
     {
         try { await api.DeleteAsync($"vhosts/{Name}"); } catch (HttpRequestException) { }

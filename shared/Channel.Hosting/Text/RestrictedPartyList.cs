@@ -20,8 +20,6 @@ public sealed class RestrictedPartyList
     public RestrictedPartyList(IEnumerable<RestrictedParty> parties) =>
         entries = [.. parties.Select(p => (p, Names.Normalize(p.Name), p.Domain is null ? null : Names.Domain(p.Domain)))];
 
-    public int Count => entries.Count;
-
     /// <summary>Why the organisation matches, or null when it does not.</summary>
     public string? Match(string legalName, string? domain)
     {

@@ -30,6 +30,23 @@ public sealed partial class BadRequestHandler(IProblemDetailsService problems, I
                 },
             });
         }
+        if (Unavailable(exception))
+        {
+            // The database restarted or cannot be reached: the client may try again shortly.
+            logger.LogWarning(exception, "database unavailable on {Method} {Path}", http.Request.Method, http.Request.Path);
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "2";
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "The service's database is unavailable for the moment.",
+                    Detail = "Try again shortly. If the connection broke while the change was being committed, look the record up before sending it again.",
+                },
+            });
+        }
         if (exception is not BadHttpRequestException bad)
         {
             logger.LogError(exception, "unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
@@ -77,6 +94,14 @@ public sealed partial class BadRequestHandler(IProblemDetailsService problems, I
             field = field.Length == 0 ? property : $"{field}.{property}";
         return field.Length == 0 ? "body" : field;
     }
+
+    /// <summary>A connection that failed or broke, or a server shutting down or starting up (SQLSTATE classes 08 and 57P).</summary>
+    static bool Unavailable(Exception exception) => exception switch
+    {
+        Npgsql.PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal),
+        Npgsql.NpgsqlException n => n.IsTransient || n.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
+        _ => false,
+    };
 
     [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
     private static partial Regex UnmappedProperty();

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Channel.Testing;
+using Dapper;
+using Npgsql;
+
+namespace Channel.Load.Chaos;
+
+/// <summary>
+/// The system a chaos run breaks: Partners, Deals, Reporting and the gateway as their own processes,
+/// on a PostgreSQL cluster and a RabbitMQ node nobody else uses (<c>./channel</c> starts them and
+/// exports where they are), with fresh databases and a fresh virtual host for each run. The broker and
+/// PostgreSQL are broken through <c>./channel _chaos VERB</c>, the one place that knows how they run.
+/// </summary>
+public sealed class ChaosSystem : IAsyncDisposable
+{
+    static readonly string[] Backends = ["Partners", "Deals", "Reporting"];
+
+    readonly Dictionary<string, ServiceProcess> running = [];
+    readonly Dictionary<string, (int Port, Dictionary<string, string> Environment)> launch = [];
+    readonly string server;
+    readonly string rabbitApi;
+    readonly string control;
+    readonly string suffix = Guid.NewGuid().ToString("N")[..8];
+    TestVirtualHost? vhost;
+
+    ChaosSystem()
+    {
+        server = Required("CHANNEL_CHAOS_PG");
+        rabbitApi = Required("CHANNEL_CHAOS_RABBIT_API");
+        control = Environment.GetEnvironmentVariable("CHANNEL_CHAOS_CONTROL") ?? Path.Combine(TestEnvironment.Root, "channel");
+    }
+
+    static string Required(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value
+        : throw new InvalidOperationException($"{name} is not set: run through ./channel chaos or ./channel test, which start the chaos run's own PostgreSQL and broker");
+
+    public string Gateway => running["Gateway"].Address;
+    public string VirtualHost => vhost!.Name;
+
+    public string Database(string service) =>
+        new NpgsqlConnectionStringBuilder(server) { Database = $"chaos_{service.ToLowerInvariant()}_{suffix}" }.ConnectionString;
+
+    public static async Task<ChaosSystem> Start()
+    {
+        var system = new ChaosSystem();
+        await system.Prepare();
+        foreach (var service in Backends)
+        {
+            system.launch[service] = (ServiceProcess.FreePort(), new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Db"] = system.Database(service),
+                ["RabbitMq__Uri"] = system.vhost!.Uri,
+            });
+        }
+        await Task.WhenAll(Backends.Select(system.StartService));
+        system.launch["Gateway"] = (ServiceProcess.FreePort(), new Dictionary<string, string>
+        {
+            ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = system.running["Partners"].Address,
+            ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = system.running["Deals"].Address,
+            ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = system.running["Reporting"].Address,
+            ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = "http://127.0.0.1:9",
+            ["Gateway__RequestsPerSecondPerClient"] = "100000",
+            ["Gateway__ApplicationsPerMinute"] = "100000",
+        });
+        await system.StartService("Gateway");
+        return system;
+    }
+
+    /// <summary>Drops what earlier runs left, then makes this run's databases and virtual host.</summary>
+    async Task Prepare()
+    {
+        await using (var conn = new NpgsqlConnection(server))
+        {
+            foreach (var old in await conn.QueryAsync<string>("select datname from pg_database where datname like 'chaos\\_%'"))
+                await conn.ExecuteAsync($"drop database if exists \"{old}\" with (force)");
+            foreach (var service in Backends)
+                await conn.ExecuteAsync($"create database \"{new NpgsqlConnectionStringBuilder(Database(service)).Database}\"");
+        }
+        using var api = TestVirtualHost.Management(rabbitApi);
+        foreach (var old in (await api.GetFromJsonAsync<JsonElement>("vhosts")).EnumerateArray()
+                     .Select(v => v.GetProperty("name").GetString()!).Where(n => n.StartsWith("t-chaos-")))
+            await api.DeleteAsync($"vhosts/{old}");
+        vhost = await TestVirtualHost.Create("chaos", Required("CHANNEL_CHAOS_RABBIT"), rabbitApi);
+    }
+
+    public async Task StartService(string service)
+    {
+        var (port, environment) = launch[service];
+        running[service] = await ServiceProcess.Start(service, environment, port);
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, no goodbye to the broker.</summary>
+    public async Task Kill(string service)
+    {
+        running.Remove(service, out var victim);
+        victim!.Kill();
+        await victim.DisposeAsync();
+    }
+
+    /// <summary>Runs <c>./channel _chaos VERB</c> against the chaos run's own PostgreSQL and broker.</summary>
+    public async Task Control(string verb)
+    {
+        var start = new ProcessStartInfo("bash", [control, "_chaos", verb]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"./channel _chaos {verb} failed: {await errors}");
+    }
+
+    public async Task<NpgsqlConnection> Open(string service)
+    {
+        var conn = new NpgsqlConnection(Database(service) + ";Pooling=false");
+        await conn.OpenAsync();
+        return conn;
+    }
+
+    /// <summary>Messages in this run's <c>_error</c> queues, by queue.</summary>
+    public async Task<Dictionary<string, long>> ErrorQueues()
+    {
+        using var api = TestVirtualHost.Management(rabbitApi);
+        var queues = await api.GetFromJsonAsync<JsonElement>($"queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,messages");
+        return queues.EnumerateArray()
+            .Where(q => q.GetProperty("name").GetString()!.EndsWith("_error"))
+            .ToDictionary(q => q.GetProperty("name").GetString()!, q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in running.Values) await service.DisposeAsync();
+        running.Clear();
+        if (vhost is not null) await vhost.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+    }
+}

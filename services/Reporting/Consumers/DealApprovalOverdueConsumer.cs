@@ -4,8 +4,11 @@ using MassTransit;
 
 namespace Channel.Reporting.Consumers;
 
-public sealed class DealApprovalOverdueConsumer(Inbox inbox) : IConsumer<DealApprovalOverdue>
+public sealed class DealApprovalOverdueConsumer(Inbox inbox) : IConsumer<Batch<DealApprovalOverdue>>
 {
-    public Task Consume(ConsumeContext<DealApprovalOverdue> context) =>
-        inbox.Once(context, (tx, ct) => DealProjection.Apply(tx, context.Message.DealId, context.Message.Version, context.Message.Deal, ct));
+    public Task Consume(ConsumeContext<Batch<DealApprovalOverdue>> context) =>
+        inbox.OnceEach(context, (tx, events, ct) =>
+            DealProjection.Apply(tx, [.. events.Select(e => new DealProjection.Change(e.DealId, e.Version, e.Deal))], ct));
 }
+
+public sealed class DealApprovalOverdueConsumerDefinition : DealEventBatches<DealApprovalOverdueConsumer>;

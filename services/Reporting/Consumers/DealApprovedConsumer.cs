@@ -4,8 +4,11 @@ using MassTransit;
 
 namespace Channel.Reporting.Consumers;
 
-public sealed class DealApprovedConsumer(Inbox inbox) : IConsumer<DealApproved>
+public sealed class DealApprovedConsumer(Inbox inbox) : IConsumer<Batch<DealApproved>>
 {
-    public Task Consume(ConsumeContext<DealApproved> context) =>
-        inbox.Once(context, (tx, ct) => DealProjection.Apply(tx, context.Message.DealId, context.Message.Version, context.Message.Deal, ct));
+    public Task Consume(ConsumeContext<Batch<DealApproved>> context) =>
+        inbox.OnceEach(context, (tx, events, ct) =>
+            DealProjection.Apply(tx, [.. events.Select(e => new DealProjection.Change(e.DealId, e.Version, e.Deal))], ct));
 }
+
+public sealed class DealApprovedConsumerDefinition : DealEventBatches<DealApprovedConsumer>;

@@ -4,8 +4,11 @@ using MassTransit;
 
 namespace Channel.Reporting.Consumers;
 
-public sealed class DealExpiredConsumer(Inbox inbox) : IConsumer<DealExpired>
+public sealed class DealExpiredConsumer(Inbox inbox) : IConsumer<Batch<DealExpired>>
 {
-    public Task Consume(ConsumeContext<DealExpired> context) =>
-        inbox.Once(context, (tx, ct) => DealProjection.Apply(tx, context.Message.DealId, context.Message.Version, context.Message.Deal, ct));
+    public Task Consume(ConsumeContext<Batch<DealExpired>> context) =>
+        inbox.OnceEach(context, (tx, events, ct) =>
+            DealProjection.Apply(tx, [.. events.Select(e => new DealProjection.Change(e.DealId, e.Version, e.Deal))], ct));
 }
+
+public sealed class DealExpiredConsumerDefinition : DealEventBatches<DealExpiredConsumer>;

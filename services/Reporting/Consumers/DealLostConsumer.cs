@@ -4,8 +4,11 @@ using MassTransit;
 
 namespace Channel.Reporting.Consumers;
 
-public sealed class DealLostConsumer(Inbox inbox) : IConsumer<DealLost>
+public sealed class DealLostConsumer(Inbox inbox) : IConsumer<Batch<DealLost>>
 {
-    public Task Consume(ConsumeContext<DealLost> context) =>
-        inbox.Once(context, (tx, ct) => DealProjection.Apply(tx, context.Message.DealId, context.Message.Version, context.Message.Deal, ct));
+    public Task Consume(ConsumeContext<Batch<DealLost>> context) =>
+        inbox.OnceEach(context, (tx, events, ct) =>
+            DealProjection.Apply(tx, [.. events.Select(e => new DealProjection.Change(e.DealId, e.Version, e.Deal))], ct));
 }
+
+public sealed class DealLostConsumerDefinition : DealEventBatches<DealLostConsumer>;

@@ -4,8 +4,11 @@ using MassTransit;
 
 namespace Channel.Reporting.Consumers;
 
-public sealed class DealRegisteredConsumer(Inbox inbox) : IConsumer<DealRegistered>
+public sealed class DealRegisteredConsumer(Inbox inbox) : IConsumer<Batch<DealRegistered>>
 {
-    public Task Consume(ConsumeContext<DealRegistered> context) =>
-        inbox.Once(context, (tx, ct) => DealProjection.Apply(tx, context.Message.DealId, context.Message.Version, context.Message.Deal, ct));
+    public Task Consume(ConsumeContext<Batch<DealRegistered>> context) =>
+        inbox.OnceEach(context, (tx, events, ct) =>
+            DealProjection.Apply(tx, [.. events.Select(e => new DealProjection.Change(e.DealId, e.Version, e.Deal))], ct));
 }
+
+public sealed class DealRegisteredConsumerDefinition : DealEventBatches<DealRegisteredConsumer>;

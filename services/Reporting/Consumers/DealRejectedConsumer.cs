@@ -4,8 +4,11 @@ using MassTransit;
 
 namespace Channel.Reporting.Consumers;
 
-public sealed class DealRejectedConsumer(Inbox inbox) : IConsumer<DealRejected>
+public sealed class DealRejectedConsumer(Inbox inbox) : IConsumer<Batch<DealRejected>>
 {
-    public Task Consume(ConsumeContext<DealRejected> context) =>
-        inbox.Once(context, (tx, ct) => DealProjection.Apply(tx, context.Message.DealId, context.Message.Version, context.Message.Deal, ct));
+    public Task Consume(ConsumeContext<Batch<DealRejected>> context) =>
+        inbox.OnceEach(context, (tx, events, ct) =>
+            DealProjection.Apply(tx, [.. events.Select(e => new DealProjection.Change(e.DealId, e.Version, e.Deal))], ct));
 }
+
+public sealed class DealRejectedConsumerDefinition : DealEventBatches<DealRejectedConsumer>;

@@ -4,8 +4,11 @@ using MassTransit;
 
 namespace Channel.Reporting.Consumers;
 
-public sealed class DealResubmittedConsumer(Inbox inbox) : IConsumer<DealResubmitted>
+public sealed class DealResubmittedConsumer(Inbox inbox) : IConsumer<Batch<DealResubmitted>>
 {
-    public Task Consume(ConsumeContext<DealResubmitted> context) =>
-        inbox.Once(context, (tx, ct) => DealProjection.Apply(tx, context.Message.DealId, context.Message.Version, context.Message.Deal, ct));
+    public Task Consume(ConsumeContext<Batch<DealResubmitted>> context) =>
+        inbox.OnceEach(context, (tx, events, ct) =>
+            DealProjection.Apply(tx, [.. events.Select(e => new DealProjection.Change(e.DealId, e.Version, e.Deal))], ct));
 }
+
+public sealed class DealResubmittedConsumerDefinition : DealEventBatches<DealResubmittedConsumer>;

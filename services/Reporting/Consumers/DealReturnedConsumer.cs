@@ -4,8 +4,11 @@ using MassTransit;
 
 namespace Channel.Reporting.Consumers;
 
-public sealed class DealReturnedConsumer(Inbox inbox) : IConsumer<DealReturned>
+public sealed class DealReturnedConsumer(Inbox inbox) : IConsumer<Batch<DealReturned>>
 {
-    public Task Consume(ConsumeContext<DealReturned> context) =>
-        inbox.Once(context, (tx, ct) => DealProjection.Apply(tx, context.Message.DealId, context.Message.Version, context.Message.Deal, ct));
+    public Task Consume(ConsumeContext<Batch<DealReturned>> context) =>
+        inbox.OnceEach(context, (tx, events, ct) =>
+            DealProjection.Apply(tx, [.. events.Select(e => new DealProjection.Change(e.DealId, e.Version, e.Deal))], ct));
 }
+
+public sealed class DealReturnedConsumerDefinition : DealEventBatches<DealReturnedConsumer>;

@@ -4,8 +4,11 @@ using MassTransit;
 
 namespace Channel.Reporting.Consumers;
 
-public sealed class DealWonConsumer(Inbox inbox) : IConsumer<DealWon>
+public sealed class DealWonConsumer(Inbox inbox) : IConsumer<Batch<DealWon>>
 {
-    public Task Consume(ConsumeContext<DealWon> context) =>
-        inbox.Once(context, (tx, ct) => DealProjection.Apply(tx, context.Message.DealId, context.Message.Version, context.Message.Deal, ct));
+    public Task Consume(ConsumeContext<Batch<DealWon>> context) =>
+        inbox.OnceEach(context, (tx, events, ct) =>
+            DealProjection.Apply(tx, [.. events.Select(e => new DealProjection.Change(e.DealId, e.Version, e.Deal))], ct));
 }
+
+public sealed class DealWonConsumerDefinition : DealEventBatches<DealWonConsumer>;

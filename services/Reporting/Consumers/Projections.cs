@@ -1,5 +1,6 @@
 using Channel.Contracts.Deals;
 using Channel.Contracts.Distributors;
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 
@@ -9,11 +10,16 @@ namespace Channel.Reporting.Consumers;
 /// Keeps the deal read model and the pipeline sums in step with each deal's newest state. Events
 /// carry the whole state, so an event older than what the model holds changes nothing, and the
 /// pipeline moves the deal's contribution from its old slice to its new one in the same transaction.
+/// Events come in batches: the batch's contributions are summed per slice first, so a busy slice
+/// (this month's submitted deals in one region) is written once per batch, not once per deal.
 /// </summary>
 public static class DealProjection
 {
+    public sealed record Change(Guid DealId, int Version, DealState State);
+
     sealed class Row
     {
+        public Guid Id { get; set; }
         public string Status { get; set; } = "";
         public Guid PartnerId { get; set; }
         public Guid? DistributorId { get; set; }
@@ -25,16 +31,23 @@ public static class DealProjection
         public int Version { get; set; }
     }
 
+    // Two batches about a deal not yet in the model must not both insert it: each deal is locked, in one order.
+    const string Lock = """
+        select pg_advisory_xact_lock(hashtextextended(id::text, 7)) from (select id from unnest(@Ids::uuid[]) id order by id) d
+        """;
+
     const string Current = """
-        select status, partner_id, distributor_id, region, expected_close, value, submitted_at, approved_at, version
-        from deals where id = @Id for update
+        select id, status, partner_id, distributor_id, region, expected_close, value, submitted_at, approved_at, version
+        from deals where id = any(@Ids) order by id for update
         """;
 
     const string Upsert = """
         insert into deals (id, partner_id, distributor_id, status, customer_name, region, country, value, currency, expected_close,
             submitted_at, approved_at, protection_ends_at, closed_at, overdue, version)
-        values (@Id, @PartnerId, @DistributorId, @Status, @CustomerName, @Region, @Country, @Value, @Currency, @ExpectedClose,
-            @SubmittedAt, @ApprovedAt, @ProtectionEndsAt, @ClosedAt, @Overdue, @Version)
+        select * from jsonb_to_recordset(@Rows::jsonb) as r(id uuid, partner_id uuid, distributor_id uuid, status text, customer_name text,
+            region text, country text, value numeric, currency text, expected_close date, submitted_at timestamptz, approved_at timestamptz,
+            protection_ends_at timestamptz, closed_at timestamptz, overdue boolean, version int)
+        order by id
         on conflict (id) do update set partner_id = excluded.partner_id, distributor_id = excluded.distributor_id,
             status = excluded.status, customer_name = excluded.customer_name, region = excluded.region, country = excluded.country,
             value = excluded.value, currency = excluded.currency, expected_close = excluded.expected_close,
@@ -42,89 +55,137 @@ public static class DealProjection
             closed_at = excluded.closed_at, overdue = excluded.overdue, version = excluded.version
         """;
 
-    const string Adjust = """
-        insert into pipeline (status, partner_id, distributor_id, region, close_month, deals, value, approved, days_to_approve)
-        values (@Status, @PartnerId, @DistributorId, @Region, @CloseMonth, @Deals, @Value, @Approved, @Days)
-        on conflict (status, partner_id, distributor_id, region, close_month) do update
-            set deals = pipeline.deals + excluded.deals, value = pipeline.value + excluded.value,
-                approved = pipeline.approved + excluded.approved, days_to_approve = pipeline.days_to_approve + excluded.days_to_approve
+    // The slices, each written in key order (so two batches never wait on each other in a circle).
+    const string Slices = """
+        jsonb_to_recordset(@Slices::jsonb) as d(status text, partner_id uuid, distributor_id uuid, region text, close_month date,
+            deals int, value numeric, approved int, days numeric)
         """;
 
-    const string AdjustRollups = """
+    const string Adjust = $"""
+        insert into pipeline (status, partner_id, distributor_id, region, close_month, deals, value, approved, days_to_approve)
+        select * from {Slices} order by status, partner_id, distributor_id, region, close_month
+        on conflict (status, partner_id, distributor_id, region, close_month) do update
+            set deals = pipeline.deals + excluded.deals, value = pipeline.value + excluded.value,
+                approved = pipeline.approved + excluded.approved, days_to_approve = pipeline.days_to_approve + excluded.days_to_approve;
         insert into pipeline_rollup (status, distributor_id, region, close_month, deals, value, approved, days_to_approve)
-        values (@Status, @DistributorId, @Region, @CloseMonth, @Deals, @Value, @Approved, @Days)
+        select status, distributor_id, region, close_month, sum(deals), sum(value), sum(approved), sum(days)
+        from {Slices} group by 1, 2, 3, 4 order by 1, 2, 3, 4
         on conflict (status, distributor_id, region, close_month) do update
             set deals = pipeline_rollup.deals + excluded.deals, value = pipeline_rollup.value + excluded.value,
                 approved = pipeline_rollup.approved + excluded.approved,
                 days_to_approve = pipeline_rollup.days_to_approve + excluded.days_to_approve;
-        insert into partner_pipeline (partner_id, status, deals, value) values (@PartnerId, @Status, @Deals, @Value)
+        insert into partner_pipeline (partner_id, status, deals, value)
+        select partner_id, status, sum(deals), sum(value) from {Slices} group by 1, 2 order by 1, 2
         on conflict (partner_id, status) do update
             set deals = partner_pipeline.deals + excluded.deals, value = partner_pipeline.value + excluded.value;
-        """;
-
-    const string AdjustOpen = """
         insert into open_by_day (submitted_day, status, distributor_id, region, deals, value)
-        values (@SubmittedDay, @Status, @DistributorId, @Region, @Deals, @Value)
+        select * from jsonb_to_recordset(@Open::jsonb) as r(submitted_day date, status text, distributor_id uuid, region text, deals int, value numeric)
+        order by 1, 2, 3, 4
         on conflict (submitted_day, status, distributor_id, region) do update
-            set deals = open_by_day.deals + excluded.deals, value = open_by_day.value + excluded.value
+            set deals = open_by_day.deals + excluded.deals, value = open_by_day.value + excluded.value;
         """;
-
-    const string AdjustAll = Adjust + ";\n" + AdjustRollups;
 
     public static readonly string[] OpenStatuses = ["submitted", "compliance_review", "approved", "returned"];
 
-    public static async Task Apply(NpgsqlTransaction tx, Guid dealId, int version, DealState state, CancellationToken ct)
+    public static Task Apply(NpgsqlTransaction tx, Guid dealId, int version, DealState state, CancellationToken ct) =>
+        Apply(tx, [new Change(dealId, version, state)], ct);
+
+    public static async Task Apply(NpgsqlTransaction tx, IReadOnlyList<Change> changes, CancellationToken ct)
     {
+        if (changes.Count == 0) return;
         var conn = tx.Connection!;
-        // Two events about a deal not yet in the model must not both insert it.
-        await conn.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtextextended(@id::text, 7))", new { id = dealId }, tx, cancellationToken: ct));
-        var old = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Current, new { Id = dealId }, tx, cancellationToken: ct));
-        if (old is not null && old.Version >= version) return;
-        if (old is not null)
-            await Contribute(conn, tx, old.Status, old.PartnerId, old.DistributorId, old.Region, old.ExpectedClose, old.Value, old.SubmittedAt, old.ApprovedAt, -1, ct);
-        var value = state.ActualAmount ?? state.TotalValue;
+        var ids = changes.Select(c => c.DealId).Distinct().Order().ToArray();
+        await conn.ExecuteAsync(new CommandDefinition(Lock, new { Ids = ids }, tx, cancellationToken: ct));
+        var current = (await conn.QueryAsync<Row>(new CommandDefinition(Current, new { Ids = ids }, tx, cancellationToken: ct)))
+            .ToDictionary(r => r.Id);
+        var slices = new Dictionary<(string, Guid, Guid, string, DateOnly), (int Deals, decimal Value, int Approved, decimal Days)>();
+        var open = new Dictionary<(DateOnly, string, Guid, string), (int Deals, decimal Value)>();
+        var newest = new Dictionary<Guid, Change>();
+        foreach (var change in changes.OrderBy(c => c.DealId).ThenBy(c => c.Version))
+        {
+            current.TryGetValue(change.DealId, out var old);
+            if (old is not null && old.Version >= change.Version) continue;
+            if (old is not null) Contribute(slices, open, old, -1);
+            var row = RowOf(change);
+            Contribute(slices, open, row, +1);
+            current[change.DealId] = row;
+            newest[change.DealId] = change;
+        }
+        if (newest.Count == 0) return;
         await conn.ExecuteAsync(new CommandDefinition(Upsert, new
         {
-            Id = dealId,
-            state.PartnerId,
-            state.DistributorId,
-            state.Status,
-            state.CustomerName,
-            Region = state.CustomerRegion,
-            Country = state.CustomerCountry,
-            Value = value,
-            state.Currency,
-            state.ExpectedClose,
-            state.SubmittedAt,
-            state.ApprovedAt,
-            state.ProtectionEndsAt,
-            state.ClosedAt,
-            state.Overdue,
-            Version = version,
+            Rows = JsonSerializer.Serialize(newest.Values.Select(c => new
+            {
+                id = c.DealId,
+                partner_id = c.State.PartnerId,
+                distributor_id = c.State.DistributorId,
+                status = c.State.Status,
+                customer_name = c.State.CustomerName,
+                region = c.State.CustomerRegion,
+                country = c.State.CustomerCountry,
+                value = c.State.ActualAmount ?? c.State.TotalValue,
+                currency = c.State.Currency,
+                expected_close = c.State.ExpectedClose,
+                submitted_at = c.State.SubmittedAt,
+                approved_at = c.State.ApprovedAt,
+                protection_ends_at = c.State.ProtectionEndsAt,
+                closed_at = c.State.ClosedAt,
+                overdue = c.State.Overdue,
+                version = c.Version,
+            })),
         }, tx, cancellationToken: ct));
-        await Contribute(conn, tx, state.Status, state.PartnerId, state.DistributorId, state.CustomerRegion, state.ExpectedClose, value,
-            state.SubmittedAt, state.ApprovedAt, +1, ct);
+        await conn.ExecuteAsync(new CommandDefinition(Adjust, new
+        {
+            Slices = JsonSerializer.Serialize(slices.Where(s => s.Value != default).Select(s => new
+            {
+                status = s.Key.Item1,
+                partner_id = s.Key.Item2,
+                distributor_id = s.Key.Item3,
+                region = s.Key.Item4,
+                close_month = s.Key.Item5,
+                deals = s.Value.Deals,
+                value = s.Value.Value,
+                approved = s.Value.Approved,
+                days = s.Value.Days,
+            })),
+            Open = JsonSerializer.Serialize(open.Where(s => s.Value != default).Select(s => new
+            {
+                submitted_day = s.Key.Item1,
+                status = s.Key.Item2,
+                distributor_id = s.Key.Item3,
+                region = s.Key.Item4,
+                deals = s.Value.Deals,
+                value = s.Value.Value,
+            })),
+        }, tx, cancellationToken: ct));
     }
 
-    static async Task Contribute(NpgsqlConnection conn, NpgsqlTransaction tx, string status, Guid partnerId, Guid? distributorId, string region,
-        DateOnly close, decimal value, DateTimeOffset submittedAt, DateTimeOffset? approvedAt, int sign, CancellationToken ct)
+    static Row RowOf(Change c) => new()
     {
-        var args = new
-        {
-            Status = status,
-            PartnerId = partnerId,
-            DistributorId = distributorId ?? Guid.Empty,
-            Region = region,
-            CloseMonth = new DateOnly(close.Year, close.Month, 1),
-            Deals = sign,
-            Value = sign * value,
-            Approved = approvedAt is null ? 0 : sign,
-            Days = approvedAt is { } at ? sign * (decimal)(at - submittedAt).TotalDays : 0m,
-            SubmittedDay = DateOnly.FromDateTime(submittedAt.UtcDateTime),
-        };
-        await conn.ExecuteAsync(new CommandDefinition(AdjustAll, args, tx, cancellationToken: ct));
-        if (OpenStatuses.Contains(status))
-            await conn.ExecuteAsync(new CommandDefinition(AdjustOpen, args, tx, cancellationToken: ct));
+        Id = c.DealId,
+        Status = c.State.Status,
+        PartnerId = c.State.PartnerId,
+        DistributorId = c.State.DistributorId,
+        Region = c.State.CustomerRegion,
+        ExpectedClose = c.State.ExpectedClose,
+        Value = c.State.ActualAmount ?? c.State.TotalValue,
+        SubmittedAt = c.State.SubmittedAt,
+        ApprovedAt = c.State.ApprovedAt,
+        Version = c.Version,
+    };
+
+    static void Contribute(Dictionary<(string, Guid, Guid, string, DateOnly), (int Deals, decimal Value, int Approved, decimal Days)> slices,
+        Dictionary<(DateOnly, string, Guid, string), (int Deals, decimal Value)> open, Row deal, int sign)
+    {
+        var distributor = deal.DistributorId ?? Guid.Empty;
+        var slice = (deal.Status, deal.PartnerId, distributor, deal.Region, new DateOnly(deal.ExpectedClose.Year, deal.ExpectedClose.Month, 1));
+        var sum = slices.GetValueOrDefault(slice);
+        slices[slice] = (sum.Deals + sign, sum.Value + sign * deal.Value, sum.Approved + (deal.ApprovedAt is null ? 0 : sign),
+            sum.Days + (deal.ApprovedAt is { } at ? sign * (decimal)(at - deal.SubmittedAt).TotalDays : 0m));
+        if (!OpenStatuses.Contains(deal.Status)) return;
+        var day = (DateOnly.FromDateTime(deal.SubmittedAt.UtcDateTime), deal.Status, distributor, deal.Region);
+        var opened = open.GetValueOrDefault(day);
+        open[day] = (opened.Deals + sign, opened.Value + sign * deal.Value);
     }
 }
 

@@ -31,4 +31,29 @@ public sealed class Inbox(NpgsqlDataSource db)
         await tx.CommitAsync(ct);
         return true;
     }
+
+    const string RecordMany = """
+        insert into inbox (message_id, consumer) select id, @Consumer from unnest(@MessageIds::uuid[]) id order by id
+        on conflict do nothing
+        returning message_id
+        """;
+
+    /// <summary>
+    /// A batch in one transaction: every message id is recorded, and the effect gets only the
+    /// messages not seen before (a redelivered batch, or a batch with a redelivered message in it).
+    /// </summary>
+    public async Task OnceEach<T>(ConsumeContext<Batch<T>> context, Func<NpgsqlTransaction, IReadOnlyList<T>, CancellationToken, Task> effect)
+        where T : class
+    {
+        var messages = context.Message.Select(m => (Id: m.MessageId ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a message id"), m.Message))
+            .DistinctBy(m => m.Id).ToList();
+        var ct = context.CancellationToken;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var fresh = (await conn.QueryAsync<Guid>(new CommandDefinition(RecordMany,
+            new { MessageIds = messages.Select(m => m.Id).ToArray(), Consumer = typeof(T).FullName }, tx, cancellationToken: ct))).ToHashSet();
+        if (fresh.Count == 0) return;
+        await effect(tx, [.. messages.Where(m => fresh.Contains(m.Id)).Select(m => m.Message)], ct);
+        await tx.CommitAsync(ct);
+    }
 }

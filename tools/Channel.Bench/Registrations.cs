@@ -16,7 +16,7 @@ using Channel.Testing;
 static class Registrations
 {
     public sealed record Result(int Created, double Seconds, double P50, double P95, double P99, string Errors, int Approved,
-        double LagP50, double LagP99, double CatchUp);
+        double LagP50, double LagP99, double CatchUp, Dictionary<string, double> CpuSeconds);
 
     public static async Task<Result> Run(Options options)
     {
@@ -54,8 +54,10 @@ static class Registrations
                 await Task.Delay(20);
             }
         });
+        var cpuBefore = CpuUse.Snapshot();
         await load.Run(options.Concurrency, stop.Token);
         var elapsed = load.Clock.Elapsed.TotalSeconds;
+        var cpu = CpuUse.Since(cpuBefore);
         var lastCreated = load.Registered.Values.DefaultIfEmpty(0).Max();
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromMinutes(2))
@@ -81,7 +83,7 @@ static class Registrations
             .Select(g => $"{g.Key}: {g.Count()}").ToList();
         var result = new Result(created.Count, elapsed, Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95),
             Stats.Percentile(latencies, 99), failed.Count == 0 ? "none" : string.Join(", ", failed), load.Approved.Count,
-            Stats.Percentile(lags, 50), Stats.Percentile(lags, 99), seen.Count > 0 ? seen[^1].At - lastCreated : double.NaN);
+            Stats.Percentile(lags, 50), Stats.Percentile(lags, 99), seen.Count > 0 ? seen[^1].At - lastCreated : double.NaN, cpu);
         Console.WriteLine();
         Console.WriteLine("| figure | value | target |");
         Console.WriteLine("|---|---|---|");
@@ -91,6 +93,15 @@ static class Registrations
         Console.WriteLine($"| errors | {result.Errors} | none |");
         Console.WriteLine($"| read-model lag (201 → counted in the pipeline report) p50 / p99 | {result.LagP50:F0} / **{result.LagP99:F0} ms** | p99 ≤ 500 ms |");
         Console.WriteLine($"| read model caught up after the last 201 | {result.CatchUp:F0} ms | |");
+        Console.WriteLine();
+        Console.WriteLine($"CPU used while registering ({Environment.ProcessorCount} cores × {elapsed:F1} s = {Environment.ProcessorCount * elapsed:F0} CPU-seconds available):");
+        Console.WriteLine();
+        Console.WriteLine("| component | CPU seconds | share | CPU ms per registration |");
+        Console.WriteLine("|---|---|---|---|");
+        var total = cpu.Values.Sum();
+        foreach (var (name, used) in cpu.Where(c => c.Value > 0).OrderByDescending(c => c.Value))
+            Console.WriteLine($"| {name} | {used:F1} | {used / total:P0} | {used * 1000 / Math.Max(1, result.Created):F2} |");
+        Console.WriteLine($"| all of them | {total:F1} | | {total * 1000 / Math.Max(1, result.Created):F2} |");
         return result;
     }
 }

@@ -1,6 +1,6 @@
+using System.Text.Json;
 using Channel.Contracts.Deals;
 using Channel.Contracts.Distributors;
-using System.Text.Json;
 using Dapper;
 using Npgsql;
 

@@ -82,11 +82,28 @@ public static class ChaosRun
         var (finallySettled, last) = await ledger.Settle(patience, TimeSpan.Zero);
         await Task.Delay(TimeSpan.FromSeconds(2)); // the management API's queue counts lag a second behind
         var errors = await system.ErrorQueues();
+        if (rounds > 1) Summarise(results, output);
         output.WriteLine();
         output.WriteLine($"registered {load.Registered.Count:N0} deals (201) and approved {load.Approved.Count:N0}; " +
             $"at the end: {(finallySettled ? "settled" : "NOT settled")}, {last.Lost} lost, {last.Duplicated} duplicated, " +
             $"{errors.Values.Sum()} messages in _error queues{(errors.Values.Sum() > 0 ? ": " + string.Join(", ", errors.Where(e => e.Value > 0).Select(e => $"{e.Key} {e.Value}")) : "")}");
         return new ChaosReport(results, load.Registered.Count, load.Approved.Count, errors);
+    }
+
+    /// <summary>Each kind of fault over all rounds (the service fault over every victim).</summary>
+    static void Summarise(List<FaultResult> results, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine("| fault | rounds | requests | client errors | back to 201s, median / max | settled, median / max | not settled | lost | duplicated | stored without a 201 |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var kind in results.GroupBy(r => r.Fault.Contains("SIGKILLed and restarted") ? "a service SIGKILLed and restarted" : r.Fault))
+        {
+            var back = kind.Select(r => r.BackToCreatedSeconds).ToList();
+            var settled = kind.Where(r => r.Settled).Select(r => r.SettledSeconds).DefaultIfEmpty(double.NaN).ToList();
+            output.WriteLine($"| {kind.Key} | {kind.Count()} | {kind.Sum(r => r.Requests):N0} | {kind.Sum(r => r.ClientErrors):N0} " +
+                $"| {Stats.Percentile(back, 50):F1} / {back.Max():F1} s | {Stats.Percentile(settled, 50):F1} / {settled.Max():F1} s " +
+                $"| {kind.Count(r => !r.Settled)} | {kind.Sum(r => r.Lost)} | {kind.Sum(r => r.Duplicated)} | {kind.Sum(r => r.StoredWithout201)} |");
+        }
     }
 
     static FaultResult Describe(int round, string fault, RegistrationLoad load, double injectedAt, double settledAt, bool settled,

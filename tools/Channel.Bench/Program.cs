@@ -25,7 +25,7 @@ switch (options.Command)
     default:
         Console.Error.WriteLine("""
             usage: channel bench all                  everything below, written as one Markdown section (against ./channel up)
-                   channel bench registrations [--seconds N] [--concurrency N] [--partners N]
+                   channel bench registrations [--seconds N] [--concurrency N] [--partners N] [--warmup N]
                    channel bench ingestion [--lines N]
                    channel bench reports [--deals N] [--lines N] [--requests N] [--keep]
                    channel bench ceilings [--seconds N] [--concurrency N] [--messages N]
@@ -35,7 +35,7 @@ switch (options.Command)
 }
 
 sealed record Options(string Command, int Deals, int Lines, int Requests, int Seconds, int Concurrency, int Partners, int Messages,
-    int IngestLines, int Rounds, int Rate)
+    int IngestLines, int Rounds, int Rate, int Warmup)
 {
     public static Options Parse(string[] args)
     {
@@ -47,6 +47,6 @@ sealed record Options(string Command, int Deals, int Lines, int Requests, int Se
         var command = args.FirstOrDefault() ?? "";
         return new Options(command, Value("--deals", 1_000_000), Value("--lines", 5_000_000), Value("--requests", 200),
             Value("--seconds", 20), Value("--concurrency", command == "chaos" ? 8 : 16), Value("--partners", 40),
-            Value("--messages", 100_000), Value("--lines", 1_000_000), Value("--rounds", 1), Value("--rate", 50));
+            Value("--messages", 100_000), Value("--lines", 1_000_000), Value("--rounds", 1), Value("--rate", 50), Value("--warmup", 10));
     }
 }

@@ -38,6 +38,14 @@ static class Registrations
         Console.WriteLine($"Registrations: {options.Concurrency} at a time for {options.Seconds} s, {options.Partners} partners, through {gateway}");
         var partners = await Onboarding.Partners(http, Token("channel-manager"), options.Partners);
         await Task.Delay(TimeSpan.FromSeconds(1)); // Deals learns of the approvals from events
+        if (options.Warmup > 0)
+        {
+            // Freshly started services run unoptimised code until the JIT has seen the hot paths: warm them first, unmeasured.
+            Console.WriteLine($"warming up for {options.Warmup} s");
+            using var warm = new CancellationTokenSource(TimeSpan.FromSeconds(options.Warmup));
+            await new RegistrationLoad(http, partners, p => Token("partner", p), Token("channel-manager")).Run(options.Concurrency, warm.Token);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
         var load = new RegistrationLoad(http, partners, p => Token("partner", p), Token("channel-manager"));
         var before = await CountedDeals();
 

@@ -160,21 +160,21 @@ public static class ChaosRun
 
     /// <summary>
     /// The broker stops taking publishes (a memory alarm), so the relay claims a batch and waits for
-    /// its confirms; with that batch in flight its process is SIGKILLed, the alarm cleared and the
-    /// process started again. The batch must be published again, and consumed once in effect.
+    /// its confirms while registrations pile up behind it. The process is SIGKILLed and started again
+    /// with the alarm still on: its relay claims the whole pile and waits for confirms in turn, and
+    /// with that large batch in flight the process is SIGKILLed once more. Then the alarm is cleared
+    /// and the process started: every event must be published again, and consumed once in effect.
     /// </summary>
     static async Task<string> KillRelayMidBatch(ChaosSystem system)
     {
         await system.Control("broker-block");
-        var inFlight = 0L;
-        var waited = Stopwatch.StartNew();
+        long first, second;
         try
         {
-            while (inFlight == 0 && waited.Elapsed < TimeSpan.FromSeconds(15))
-            {
-                await Task.Delay(200);
-                inFlight = await ClaimedByTheRelay(system);
-            }
+            first = await WaitForClaim(system, minimum: 1, backlog: 50);
+            await system.Kill("Deals");
+            await system.StartService("Deals");
+            second = await WaitForClaim(system, minimum: 20, backlog: 0);
             await system.Kill("Deals");
         }
         finally
@@ -182,18 +182,30 @@ public static class ChaosRun
             await system.Control("broker-unblock");
         }
         await system.StartService("Deals");
-        return $"{inFlight} events claimed by the relay and unconfirmed when it died";
+        return $"{first} then {second} events claimed by the relay and unconfirmed when it died";
     }
 
-    /// <summary>Outbox rows locked by a relay's open claim: the ones this statement cannot lock (it locks nothing for long).</summary>
-    static async Task<long> ClaimedByTheRelay(ChaosSystem system)
+    /// <summary>Until the relay holds at least <paramref name="minimum"/> rows and at least <paramref name="backlog"/> wait behind them (15 s at most).</summary>
+    static async Task<long> WaitForClaim(ChaosSystem system, long minimum, long backlog)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var (claimed, waiting) = await ClaimedByTheRelay(system);
+            if ((claimed >= minimum && waiting >= backlog) || waited.Elapsed > TimeSpan.FromSeconds(15)) return claimed;
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Outbox rows locked by a relay's open claim (the ones this statement cannot lock), and the rows free behind them.</summary>
+    static async Task<(long Claimed, long Waiting)> ClaimedByTheRelay(ChaosSystem system)
     {
         await using var conn = await system.Open("Deals");
         await using var tx = await conn.BeginTransactionAsync();
-        var claimed = await conn.ExecuteScalarAsync<long>(
-            "select (select count(*) from outbox) - (select count(*) from (select id from outbox for update skip locked) free)", transaction: tx);
+        var (all, free) = await conn.QuerySingleAsync<(long, long)>(
+            "select (select count(*) from outbox), (select count(*) from (select id from outbox for update skip locked) free)", transaction: tx);
         await tx.RollbackAsync();
-        return claimed;
+        return (all - free, free);
     }
 
     static async Task<long> Count(ChaosSystem system, string service, string sql)

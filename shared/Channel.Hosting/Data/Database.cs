@@ -31,7 +31,11 @@ public static class Database
     }
 
     /// <summary>One data source per database per process, built once from configuration.</summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    /// <param name="customPlans">
+    /// Plan every execution for its parameters (a reporting service: optional filters make a generic
+    /// plan of a prepared statement a poor plan for most of them).
+    /// </param>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, bool customPlans = false)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         // Every use case runs the same few statements over and over: prepare them once per connection
@@ -41,6 +45,7 @@ public static class Database
         // No use case leaves session state behind (locks and settings are per transaction), so a
         // connection goes back to the pool without the DISCARD ALL round trip.
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) settings.NoResetOnClose = true;
+        if (customPlans) settings.Options = $"{settings.Options} -c plan_cache_mode=force_custom_plan".Trim();
         return builder.Build();
     }
 

@@ -16,8 +16,12 @@ public static class Bus
         string serviceName, Assembly consumers, Action<IBusRegistrationConfigurator>? extra = null)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => Data.Database.CreateDataSource(sp.GetRequiredService<IConfiguration>().GetConnectionString("Db")
-            ?? throw new InvalidOperationException("ConnectionStrings:Db is not set")));
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IConfiguration>();
+            return Data.Database.CreateDataSource(settings.GetConnectionString("Db") ?? throw new InvalidOperationException("ConnectionStrings:Db is not set"),
+                settings.GetValue("Database:CustomPlans", false));
+        });
         services.AddSingleton<Outbox>();
         services.AddSingleton<Inbox>();
         services.AddSingleton<InboxPurge>();

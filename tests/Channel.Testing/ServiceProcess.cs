@@ -40,7 +40,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static string DllOf(string service) =>
         Path.Combine(TestEnvironment.Root, "services", service, "bin", Configuration, "net10.0", $"Channel.{service}.dll");
 
-    public static async Task<ServiceProcess> Start(string service, IDictionary<string, string> environment, int? port = null)
+    public static async Task<ServiceProcess> Start(string service, IDictionary<string, string> environment, int? port = null,
+        bool waitUntilReady = true)
     {
         var chosen = port ?? FreePort();
         var dll = DllOf(service);
@@ -68,7 +69,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var running = new ServiceProcess(service, chosen, process, log, logPath);
-        await running.WaitUntilReady();
+        if (waitUntilReady) await running.WaitUntilReady();
         return running;
     }
 

@@ -53,7 +53,7 @@ public sealed class ChaosSystem : IAsyncDisposable
                 ["RabbitMq__Uri"] = system.vhost!.Uri,
             });
         }
-        await Task.WhenAll(Backends.Select(system.StartService));
+        await Task.WhenAll(Backends.Select(service => system.StartService(service)));
         system.launch["Gateway"] = (ServiceProcess.FreePort(), new Dictionary<string, string>
         {
             ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = system.running["Partners"].Address,
@@ -84,10 +84,11 @@ public sealed class ChaosSystem : IAsyncDisposable
         vhost = await TestVirtualHost.Create("chaos", Required("CHANNEL_CHAOS_RABBIT"), rabbitApi);
     }
 
-    public async Task StartService(string service)
+    /// <summary>Starts a service on its port, by default waiting until it is ready (database and bus).</summary>
+    public async Task StartService(string service, bool waitUntilReady = true)
     {
         var (port, environment) = launch[service];
-        running[service] = await ServiceProcess.Start(service, environment, port);
+        running[service] = await ServiceProcess.Start(service, environment, port, waitUntilReady);
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, no goodbye to the broker.</summary>

@@ -24,6 +24,7 @@ public sealed class ChaosSystem : IAsyncDisposable
     readonly string control;
     readonly string suffix = Guid.NewGuid().ToString("N")[..8];
     TestVirtualHost? vhost;
+    FileStream? exclusive;
 
     ChaosSystem()
     {
@@ -44,6 +45,7 @@ public sealed class ChaosSystem : IAsyncDisposable
     public static async Task<ChaosSystem> Start()
     {
         var system = new ChaosSystem();
+        system.exclusive = TakeTheInstances();
         await system.Prepare();
         foreach (var service in Backends)
         {
@@ -65,6 +67,19 @@ public sealed class ChaosSystem : IAsyncDisposable
         });
         await system.StartService("Gateway");
         return system;
+    }
+
+    /// <summary>One chaos run at a time: a second would break the first's broker and database (and drop its databases).</summary>
+    static FileStream TakeTheInstances()
+    {
+        var path = Path.Combine(TestEnvironment.Root, ".channel", "chaos.lock");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        for (var attempt = 0; ; attempt++)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (attempt < 20) { Thread.Sleep(TimeSpan.FromSeconds(30)); }
+            catch (IOException e) { throw new InvalidOperationException("another chaos run holds the chaos instances (.channel/chaos.lock)", e); }
+        }
     }
 
     /// <summary>Drops what earlier runs left, then makes this run's databases and virtual host.</summary>
@@ -133,5 +148,6 @@ public sealed class ChaosSystem : IAsyncDisposable
         running.Clear();
         if (vhost is not null) await vhost.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
+        exclusive?.Dispose();
     }
 }

@@ -87,9 +87,6 @@ public static class DealProjection
 
     public static readonly string[] OpenStatuses = ["submitted", "compliance_review", "approved", "returned"];
 
-    public static Task Apply(NpgsqlTransaction tx, Guid dealId, int version, DealState state, CancellationToken ct) =>
-        Apply(tx, [new Change(dealId, version, state)], ct);
-
     public static async Task Apply(NpgsqlTransaction tx, IReadOnlyList<Change> changes, CancellationToken ct)
     {
         if (changes.Count == 0) return;

@@ -95,7 +95,8 @@ public sealed class DashboardChannel : IAsyncLifetime
         var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 1000 } });
         await page.GotoAsync(System.Gateway.Address + "/");
         await page.Locator("[data-user]", new PageLocatorOptions { HasText = who }).ClickAsync();
-        await Expect(page.Locator("main[data-page]:not([aria-busy])")).ToBeVisibleAsync();
+        // Signed in once a page other than the sign-in page has finished rendering (the sign-in page itself also matches otherwise).
+        await Expect(page.Locator("main[data-page]:not([data-page=sign-in]):not([aria-busy])")).ToBeVisibleAsync();
         return page;
     }
 

@@ -19,11 +19,9 @@ static class Ingestion
 
     public static async Task<Result> Run(Options options)
     {
-        var gateway = Environment.GetEnvironmentVariable("CHANNEL_GATEWAY") ?? "http://127.0.0.1:8080";
+        var gateway = RunningSystem.Gateway;
         var state = Path.Combine(TestEnvironment.Root, ".channel");
-        var key = Convert.FromBase64String(File.ReadAllText(Path.Combine(state, "jwt.key")).Trim());
-        string Token(string role, Guid? partner = null, Guid? distributor = null) =>
-            Channel.Hosting.Auth.AuthSetup.Mint(key, role, $"bench-{role}", partner, distributor);
+        static string Token(string role, Guid? partner = null, Guid? distributor = null) => RunningSystem.Token(role, partner, distributor);
         using var http = new HttpClient { BaseAddress = new Uri(gateway), Timeout = TimeSpan.FromMinutes(10) };
         var manager = new AuthenticationHeaderValue("Bearer", Token("channel-manager"));
         Console.WriteLine($"Ingestion: one report of {options.IngestLines:N0} lines as CSV through {gateway}");

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Channel.Load;
-using Channel.Testing;
 
 /// <summary>
 /// Deal registration under load against the running system (./channel up), through the gateway on
@@ -20,9 +19,8 @@ static class Registrations
 
     public static async Task<Result> Run(Options options)
     {
-        var gateway = Environment.GetEnvironmentVariable("CHANNEL_GATEWAY") ?? "http://127.0.0.1:8080";
-        var key = Convert.FromBase64String(File.ReadAllText(Path.Combine(TestEnvironment.Root, ".channel", "jwt.key")).Trim());
-        string Token(string role, Guid? partner = null) => Channel.Hosting.Auth.AuthSetup.Mint(key, role, $"bench-{role}-{partner}", partner);
+        var gateway = RunningSystem.Gateway;
+        static string Token(string role, Guid? partner = null) => RunningSystem.Token(role, partner);
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 + 4, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         using var http = new HttpClient(handler) { BaseAddress = new Uri(gateway), Timeout = TimeSpan.FromSeconds(30) };
         var leader = new AuthenticationHeaderValue("Bearer", Token("leadership"));

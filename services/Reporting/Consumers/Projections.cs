@@ -3,6 +3,10 @@ using Channel.Contracts.Deals;
 using Channel.Contracts.Distributors;
 using Dapper;
 using Npgsql;
+using OpenKey = (System.DateOnly SubmittedDay, string Status, System.Guid DistributorId, string Region);
+using OpenSum = (int Deals, decimal Value);
+using SliceKey = (string Status, System.Guid PartnerId, System.Guid DistributorId, string Region, System.DateOnly CloseMonth);
+using SliceSum = (int Deals, decimal Value, int Approved, decimal Days);
 
 namespace Channel.Reporting.Consumers;
 
@@ -95,8 +99,8 @@ public static class DealProjection
         await conn.ExecuteAsync(new CommandDefinition(Lock, new { Ids = ids }, tx, cancellationToken: ct));
         var current = (await conn.QueryAsync<Row>(new CommandDefinition(Current, new { Ids = ids }, tx, cancellationToken: ct)))
             .ToDictionary(r => r.Id);
-        var slices = new Dictionary<(string, Guid, Guid, string, DateOnly), (int Deals, decimal Value, int Approved, decimal Days)>();
-        var open = new Dictionary<(DateOnly, string, Guid, string), (int Deals, decimal Value)>();
+        var slices = new Dictionary<SliceKey, SliceSum>();
+        var open = new Dictionary<OpenKey, OpenSum>();
         var newest = new Dictionary<Guid, Change>();
         foreach (var change in changes.OrderBy(c => c.DealId).ThenBy(c => c.Version))
         {
@@ -135,11 +139,11 @@ public static class DealProjection
         {
             Slices = JsonSerializer.Serialize(slices.Where(s => s.Value != default).Select(s => new
             {
-                status = s.Key.Item1,
-                partner_id = s.Key.Item2,
-                distributor_id = s.Key.Item3,
-                region = s.Key.Item4,
-                close_month = s.Key.Item5,
+                status = s.Key.Status,
+                partner_id = s.Key.PartnerId,
+                distributor_id = s.Key.DistributorId,
+                region = s.Key.Region,
+                close_month = s.Key.CloseMonth,
                 deals = s.Value.Deals,
                 value = s.Value.Value,
                 approved = s.Value.Approved,
@@ -147,10 +151,10 @@ public static class DealProjection
             })),
             Open = JsonSerializer.Serialize(open.Where(s => s.Value != default).Select(s => new
             {
-                submitted_day = s.Key.Item1,
-                status = s.Key.Item2,
-                distributor_id = s.Key.Item3,
-                region = s.Key.Item4,
+                submitted_day = s.Key.SubmittedDay,
+                status = s.Key.Status,
+                distributor_id = s.Key.DistributorId,
+                region = s.Key.Region,
                 deals = s.Value.Deals,
                 value = s.Value.Value,
             })),
@@ -171,8 +175,7 @@ public static class DealProjection
         Version = c.Version,
     };
 
-    static void Contribute(Dictionary<(string, Guid, Guid, string, DateOnly), (int Deals, decimal Value, int Approved, decimal Days)> slices,
-        Dictionary<(DateOnly, string, Guid, string), (int Deals, decimal Value)> open, Row deal, int sign)
+    static void Contribute(Dictionary<SliceKey, SliceSum> slices, Dictionary<OpenKey, OpenSum> open, Row deal, int sign)
     {
         var distributor = deal.DistributorId ?? Guid.Empty;
         var slice = (deal.Status, deal.PartnerId, distributor, deal.Region, new DateOnly(deal.ExpectedClose.Year, deal.ExpectedClose.Month, 1));

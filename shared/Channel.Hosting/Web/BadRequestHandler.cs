@@ -17,35 +17,14 @@ public sealed partial class BadRequestHandler(IProblemDetailsService problems, I
         {
             // Two requests raced for the same rows and PostgreSQL picked this one to give way: nothing was written.
             logger.LogWarning(exception, "transaction conflict on {Method} {Path}", http.Request.Method, http.Request.Path);
-            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            http.Response.Headers.RetryAfter = "1";
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "The request collided with another one; nothing was changed.",
-                    Detail = "Try again.",
-                },
-            });
+            return await Unavailable(http, retryAfterSeconds: 1, "The request collided with another one; nothing was changed.", "Try again.");
         }
-        if (Unavailable(exception))
+        if (DatabaseUnavailable(exception))
         {
             // The database restarted or cannot be reached: the client may try again shortly.
             logger.LogWarning(exception, "database unavailable on {Method} {Path}", http.Request.Method, http.Request.Path);
-            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            http.Response.Headers.RetryAfter = "2";
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = http,
-                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "The service's database is unavailable for the moment.",
-                    Detail = "Try again shortly. If the connection broke while the change was being committed, look the record up before sending it again.",
-                },
-            });
+            return await Unavailable(http, retryAfterSeconds: 2, "The service's database is unavailable for the moment.",
+                "Try again shortly. If the connection broke while the change was being committed, look the record up before sending it again.");
         }
         if (exception is not BadHttpRequestException bad)
         {
@@ -95,8 +74,25 @@ public sealed partial class BadRequestHandler(IProblemDetailsService problems, I
         return field.Length == 0 ? "body" : field;
     }
 
+    /// <summary>503 with Retry-After and a problem document: the client may send the same request again.</summary>
+    ValueTask<bool> Unavailable(HttpContext http, int retryAfterSeconds, string title, string detail)
+    {
+        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = title,
+                Detail = detail,
+            },
+        });
+    }
+
     /// <summary>A connection that failed or broke, or a server shutting down or starting up (SQLSTATE classes 08 and 57P).</summary>
-    static bool Unavailable(Exception exception) => exception switch
+    static bool DatabaseUnavailable(Exception exception) => exception switch
     {
         Npgsql.PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal),
         Npgsql.NpgsqlException n => n.IsTransient || n.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,

@@ -45,7 +45,7 @@ public sealed class ChaosSystem : IAsyncDisposable
     public static async Task<ChaosSystem> Start()
     {
         var system = new ChaosSystem();
-        system.exclusive = TakeTheInstances();
+        system.exclusive = await TakeTheInstances();
         await system.Prepare();
         foreach (var service in Backends)
         {
@@ -70,14 +70,14 @@ public sealed class ChaosSystem : IAsyncDisposable
     }
 
     /// <summary>One chaos run at a time: a second would break the first's broker and database (and drop its databases).</summary>
-    static FileStream TakeTheInstances()
+    static async Task<FileStream> TakeTheInstances()
     {
         var path = Path.Combine(TestEnvironment.Root, ".channel", "chaos.lock");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         for (var attempt = 0; ; attempt++)
         {
             try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException) when (attempt < 20) { Thread.Sleep(TimeSpan.FromSeconds(30)); }
+            catch (IOException) when (attempt < 20) { await Task.Delay(TimeSpan.FromSeconds(30)); }
             catch (IOException e) { throw new InvalidOperationException("another chaos run holds the chaos instances (.channel/chaos.lock)", e); }
         }
     }

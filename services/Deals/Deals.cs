@@ -3,95 +3,19 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Messaging;
-using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
 namespace Channel.Deals;
 
-public static class Status
-{
-    public const string Submitted = "submitted";
-    public const string ComplianceReview = "compliance_review";
-    public const string Approved = "approved";
-    public const string Rejected = "rejected";
-    public const string Returned = "returned";
-    public const string Won = "won";
-    public const string Lost = "lost";
-    public const string Expired = "expired";
-    public static readonly string[] All = [Submitted, ComplianceReview, Approved, Rejected, Returned, Won, Lost, Expired];
-    /// <summary>Waiting for a channel manager's decision.</summary>
-    public static readonly string[] AwaitingDecision = [Submitted, ComplianceReview];
-    /// <summary>Open registrations: the ones another partner's registration can conflict with.</summary>
-    public static readonly string[] Open = [Submitted, ComplianceReview, Approved];
-}
-
-public static class Sectors
-{
-    public static readonly string[] All = ["commercial", "education", "healthcare", "government", "military"];
-}
-
-/// <summary>A deal registration as stored and as the API shows it.</summary>
-public sealed class Deal
-{
-    public Guid Id { get; set; }
-    public Guid PartnerId { get; set; }
-    public Guid? DistributorId { get; set; }
-    public string RegisteredBy { get; set; } = "";
-    public string CustomerName { get; set; } = "";
-    [JsonIgnore] public string CustomerKey { get; set; } = "";
-    public string? CustomerDomain { get; set; }
-    public string CustomerCountry { get; set; } = "";
-    public string CustomerRegion { get; set; } = "";
-    public string CustomerSector { get; set; } = "";
-    public string[] ProductFamilies { get; set; } = [];
-    public decimal TotalValue { get; set; }
-    public string Currency { get; set; } = "";
-    public DateOnly ExpectedClose { get; set; }
-    public string? Notes { get; set; }
-    public string Status { get; set; } = "";
-    public string? ComplianceReason { get; set; }
-    public string? StatusReason { get; set; }
-    public DateTimeOffset SubmittedAt { get; set; }
-    public DateTimeOffset? SlaDueAt { get; set; }
-    public bool Overdue { get; set; }
-    public DateTimeOffset? ApprovedAt { get; set; }
-    public DateTimeOffset? ProtectionEndsAt { get; set; }
-    public int ExtensionsUsed { get; set; }
-    public DateTimeOffset? ExtensionRequestedAt { get; set; }
-    public string? ExtensionRequestReason { get; set; }
-    public decimal? ActualAmount { get; set; }
-    public string? WonSource { get; set; }
-    public DateTimeOffset? ClosedAt { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
-    public int Version { get; set; }
-
-    public DealState State() => new()
-    {
-        Status = Status,
-        PartnerId = PartnerId,
-        DistributorId = DistributorId,
-        CustomerName = CustomerName,
-        CustomerDomain = CustomerDomain,
-        CustomerCountry = CustomerCountry,
-        CustomerRegion = CustomerRegion,
-        CustomerSector = CustomerSector,
-        ProductFamilies = ProductFamilies,
-        TotalValue = TotalValue,
-        Currency = Currency,
-        ExpectedClose = ExpectedClose,
-        SubmittedAt = SubmittedAt,
-        ApprovedAt = ApprovedAt,
-        ProtectionEndsAt = ProtectionEndsAt,
-        SlaDueAt = SlaDueAt,
-        Overdue = Overdue,
-        ActualAmount = ActualAmount,
-        ClosedAt = ClosedAt,
-    };
-}
-
-public static class Deals
+/// <summary>
+/// The deals table and its one commit path: a deal is saved only by <see cref="Create"/> (its first
+/// version) and <see cref="Commit"/> (each next one), which write the row (and its lines), its
+/// history entry and its event in the caller's transaction. No version without an event; nothing
+/// else in the service writes to the outbox.
+/// </summary>
+public sealed class Deals(Outbox outbox)
 {
     public const string Columns = """
         id, partner_id, distributor_id, registered_by, customer_name, customer_key, customer_domain, customer_country,
@@ -99,6 +23,41 @@ public static class Deals
         compliance_reason, status_reason, submitted_at, sla_due_at, overdue, approved_at, protection_ends_at,
         extensions_used, extension_requested_at, extension_request_reason, actual_amount, won_source, closed_at,
         updated_at, version
+        """;
+
+    /// <summary>The columns and the lines, as one JSON text, of the deal aliased <c>d</c>.</summary>
+    public const string WithLines = """
+        d.*, (select coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'productFamily', l.product_family,
+                  'quantity', l.quantity, 'amount', l.amount) order by l.line_no), '[]')::text
+              from deal_lines l where l.deal_id = d.id) as lines_json
+        """;
+
+    const string InsertSql = """
+        insert into deals (id, partner_id, distributor_id, registered_by, customer_name, customer_key, customer_domain,
+            customer_country, customer_region, customer_sector, product_families, total_value, currency, expected_close,
+            notes, status, compliance_reason, submitted_at, sla_due_at, updated_at, version)
+        values (@Id, @PartnerId, @DistributorId, @RegisteredBy, @CustomerName, @CustomerKey, @CustomerDomain,
+            @CustomerCountry, @CustomerRegion, @CustomerSector, @ProductFamilies, @TotalValue, @Currency, @ExpectedClose,
+            @Notes, @Status, @ComplianceReason, @SubmittedAt, @SlaDueAt, @UpdatedAt, @Version)
+        """;
+
+    // Guarded by the version it was read at: a change computed from a stale read saves nothing.
+    const string UpdateSql = """
+        update deals set customer_name = @CustomerName, customer_key = @CustomerKey, customer_domain = @CustomerDomain,
+            customer_country = @CustomerCountry, customer_region = @CustomerRegion, customer_sector = @CustomerSector,
+            product_families = @ProductFamilies, total_value = @TotalValue, currency = @Currency, expected_close = @ExpectedClose,
+            notes = @Notes, status = @Status, status_reason = @StatusReason, compliance_reason = @ComplianceReason,
+            sla_due_at = @SlaDueAt, overdue = @Overdue, approved_at = @ApprovedAt, protection_ends_at = @ProtectionEndsAt,
+            extensions_used = @ExtensionsUsed, extension_requested_at = @ExtensionRequestedAt,
+            extension_request_reason = @ExtensionRequestReason, actual_amount = @ActualAmount, won_source = @WonSource,
+            closed_at = @ClosedAt, updated_at = @UpdatedAt, version = @Version
+        where id = @Id and version = @Version - 1
+        """;
+
+    const string InsertLines = """
+        insert into deal_lines (deal_id, line_no, sku, product_family, quantity, amount)
+        select @DealId, n, sku, family, quantity, amount
+        from unnest(@Skus::text[], @Families::text[], @Quantities::numeric[], @Amounts::numeric[]) with ordinality as l(sku, family, quantity, amount, n)
         """;
 
     const string InsertHistory = """
@@ -109,13 +68,91 @@ public static class Deals
     static readonly JsonSerializerOptions historyJson = new(JsonSerializerDefaults.Web)
     { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    /// <summary>The deal, locked for this transaction; null when there is none.</summary>
+    /// <summary>The deal with its lines, locked for this transaction; null when there is none.</summary>
     public static Task<Deal?> Lock(NpgsqlTransaction tx, Guid id, CancellationToken ct) =>
         tx.Connection!.QuerySingleOrDefaultAsync<Deal>(new CommandDefinition(
-            $"select {Columns} from deals where id = @id for no key update", new { id }, tx, cancellationToken: ct));
+            $"select {WithLines} from deals d where d.id = @id for no key update of d", new { id }, tx, cancellationToken: ct));
 
-    public static Task History(NpgsqlTransaction tx, Deal deal, string action, string actor, string? reason, object? changes,
-        DateTimeOffset at, CancellationToken ct) =>
+    /// <summary>Saves a new registration as version 1 with its lines, history entry and <see cref="DealRegistered"/>.</summary>
+    public async Task<Deal> Create(NpgsqlTransaction tx, Deal deal, IReadOnlyList<DealLine> lines, int conflicts, string actor,
+        object changes, CancellationToken ct)
+    {
+        var created = deal with { Version = 1, LinesJson = Deal.LinesOf(lines) };
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(InsertSql, created, tx, cancellationToken: ct));
+        await WriteLines(tx, created.Id, lines, ct);
+        await History(tx, created, "registered", actor, null, changes, ct);
+        await outbox.Add(tx, created.Registered(actor, conflicts), ct);
+        return created;
+    }
+
+    /// <summary>
+    /// Saves a transition of a deal read (locked) in this transaction: the next version, its lines if
+    /// they changed, its history entry and its event. Returns the deal as saved.
+    /// </summary>
+    public async Task<Deal> Commit(NpgsqlTransaction tx, Deal before, Moved<Deal> move, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var after = move.State with { Version = before.Version + 1, UpdatedAt = now };
+        var conn = tx.Connection!;
+        if (await conn.ExecuteAsync(new CommandDefinition(UpdateSql, after, tx, cancellationToken: ct)) != 1)
+            throw new InvalidOperationException($"deal {before.Id} changed since version {before.Version} was read");
+        if (after.LinesJson != before.LinesJson)
+        {
+            await conn.ExecuteAsync(new CommandDefinition("delete from deal_lines where deal_id = @Id", new { after.Id }, tx, cancellationToken: ct));
+            await WriteLines(tx, after.Id, after.Lines(), ct);
+        }
+        await History(tx, after, move.Action, actor, move.Reason, move.Changes, ct);
+        await outbox.Add(tx, move.Announce(after, after.Version), ct);
+        return after;
+    }
+
+    /// <summary>
+    /// The whole of a change to one deal the caller may see: lock it, apply the transition, commit,
+    /// answer 200 with the deal as saved; 404 when there is none (or the caller may not see it), 409
+    /// naming its status when the transition refuses. <paramref name="transition"/> may answer
+    /// otherwise (403, 400) before deciding.
+    /// </summary>
+    public async Task<IResult> Change(NpgsqlDataSource db, TimeProvider clock, ClaimsPrincipal user, Guid id,
+        Func<Deal, Caller, IResult?> allowed, Func<Deal, Caller, DateTimeOffset, Outcome<Deal>> transition, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var deal = await Lock(tx, id, ct);
+        if (deal is null || !await MaySee(conn, tx, caller, deal, ct)) return NotFound(id);
+        if (allowed(deal, caller) is { } refusal) return refusal;
+        switch (transition(deal, caller, now))
+        {
+            case Refused<Deal> refused: return refused.Problem();
+            case Moved<Deal> move:
+                var saved = await Commit(tx, deal, move, caller.Subject, now, ct);
+                await tx.CommitAsync(ct);
+                return TypedResults.Ok(saved);
+            default: throw new InvalidOperationException("a transition either moves or refuses");
+        }
+    }
+
+    /// <summary>Sell-through lines of one report batch were linked to a deal: the registered share of what sold.</summary>
+    public Task Linked(NpgsqlTransaction tx, SellThroughLinked linked, CancellationToken ct) => outbox.Add(tx, linked, ct);
+
+    /// <summary>Publishes the current state of each deal again (<see cref="DealStateReplayed"/>), in the caller's transaction.</summary>
+    public async Task Replay(NpgsqlTransaction tx, IEnumerable<Deal> page, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var d in page)
+            await outbox.Add(tx, new DealStateReplayed { DealId = d.Id, Version = d.Version, OccurredAt = now, Deal = d.State() }, ct);
+    }
+
+    static Task WriteLines(NpgsqlTransaction tx, Guid dealId, IReadOnlyList<DealLine> lines, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(InsertLines, new
+        {
+            DealId = dealId,
+            Skus = lines.Select(l => l.Sku).ToArray(),
+            Families = lines.Select(l => l.ProductFamily).ToArray(),
+            Quantities = lines.Select(l => l.Quantity).ToArray(),
+            Amounts = lines.Select(l => l.Amount).ToArray(),
+        }, tx, cancellationToken: ct));
+
+    static Task History(NpgsqlTransaction tx, Deal deal, string action, string actor, string? reason, object? changes, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(InsertHistory, new
         {
             DealId = deal.Id,
@@ -124,62 +161,11 @@ public static class Deals
             Actor = actor,
             Reason = reason,
             Changes = JsonSerializer.Serialize(changes ?? new { }, historyJson),
-            At = at,
+            At = deal.UpdatedAt,
         }, tx, cancellationToken: ct));
-
-    const string SaveSql = """
-        update deals set status = @Status, status_reason = @StatusReason, compliance_reason = @ComplianceReason,
-            sla_due_at = @SlaDueAt, overdue = @Overdue, approved_at = @ApprovedAt, protection_ends_at = @ProtectionEndsAt,
-            extensions_used = @ExtensionsUsed, extension_requested_at = @ExtensionRequestedAt,
-            extension_request_reason = @ExtensionRequestReason, actual_amount = @ActualAmount, won_source = @WonSource,
-            closed_at = @ClosedAt, updated_at = @UpdatedAt, version = @Version
-        where id = @Id
-        """;
-
-    /// <summary>Writes back the lifecycle fields of a deal locked by <see cref="Lock"/>, as its next version.</summary>
-    public static Task Save(NpgsqlTransaction tx, Deal deal, DateTimeOffset now, CancellationToken ct)
-    {
-        deal.Version++;
-        deal.UpdatedAt = now;
-        return tx.Connection!.ExecuteAsync(new CommandDefinition(SaveSql, deal, tx, cancellationToken: ct));
-    }
-
-    /// <summary>
-    /// A channel manager's decision with a reason on a deal waiting for one (reject, return): check the
-    /// reason, move the deal to <paramref name="to"/>, record it and write the event
-    /// <paramref name="announce"/> makes of it (deal, actor, reason, time), in one transaction.
-    /// </summary>
-    public static async Task<IResult> Decide(NpgsqlDataSource db, Outbox outbox, TimeProvider clock, ClaimsPrincipal user, Guid id,
-        string? reasonText, string to, string action, string verb, Func<Deal, string, string, DateTimeOffset, object> announce, CancellationToken ct)
-    {
-        var check = new Check();
-        var reason = check.Note("reason", reasonText, 2000);
-        if (check.Failed) return check.Problem();
-        var caller = Caller.From(user);
-        var now = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var deal = await Lock(tx, id, ct);
-        if (deal is null) return NotFound(id);
-        if (!Status.AwaitingDecision.Contains(deal.Status)) return WrongState(deal, verb);
-        deal.Status = to;
-        deal.StatusReason = reason;
-        if (to == Status.Rejected) deal.ClosedAt = now;
-        await Save(tx, deal, now, ct);
-        await History(tx, deal, action, caller.Subject, reason, new { status = deal.Status }, now, ct);
-        await outbox.Add(tx, announce(deal, caller.Subject, reason!, now), ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(deal);
-    }
 
     public static IResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such deal.", detail: $"Deal {id} was not found.");
-
-    public static IResult WrongState(Deal deal, string action, string? detail = null) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-            title: $"A deal that is {deal.Status.Replace('_', ' ')} cannot be {action}.",
-            detail: detail ?? $"Deal {deal.Id} is {deal.Status}.",
-            extensions: new Dictionary<string, object?> { ["currentStatus"] = deal.Status });
 
     /// <summary>
     /// Whether the caller may see the deal: staff all; a partner its own; a distributor the deals it
@@ -200,4 +186,11 @@ public static class Deals
     public static bool IsRegistrant(Caller caller, Deal deal) =>
         (caller.Role == Roles.Partner && caller.PartnerId == deal.PartnerId)
         || (caller.Role == Roles.Distributor && caller.DistributorId is not null && caller.DistributorId == deal.DistributorId);
+
+    /// <summary>Only the registrant may do this (else 403).</summary>
+    public static IResult? RegistrantOnly(Deal deal, Caller caller) => IsRegistrant(caller, deal) ? null : TypedResults.Forbid();
+
+    /// <summary>The registrant or a channel manager may do this (else 403).</summary>
+    public static IResult? RegistrantOrManager(Deal deal, Caller caller) =>
+        caller.IsManager || IsRegistrant(caller, deal) ? null : TypedResults.Forbid();
 }

@@ -1,11 +1,13 @@
+using Channel.Deals;
 using Channel.Deals.Features;
 using Channel.Deals.Rules;
 using Channel.Deals.Timers;
-using Channel.Hosting;
+using Channel.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChannelService("deals", typeof(Program).Assembly);
 builder.Services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("Deals").Get<DealRules>() ?? new DealRules());
+builder.Services.AddSingleton<Deals>();
 builder.Services.AddHostedService<DealTimers>();
 
 var app = builder.Build();
@@ -24,6 +26,7 @@ RequestExtension.Map(api);
 GrantExtension.Map(api);
 CloseDealAsWon.Map(api);
 CloseDealAsLost.Map(api);
+ReplayDealState.Map(api);
 
 return await app.RunChannelService(args);
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Channel.Contracts.Distributors;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Messaging;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -17,28 +17,21 @@ public sealed class Distributor
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public int Version { get; set; }
+
+    public DistributorState State() => new() { Name = Name, Countries = Countries, Regions = Regions };
 }
 
-public sealed class Authorization
-{
-    public Guid Id { get; set; }
-    public Guid DistributorId { get; set; }
-    public Guid PartnerId { get; set; }
-    public string? PartnerName { get; set; }
-    public string? DistributorName { get; set; }
-    public string[] Regions { get; set; } = [];
-    public bool Active { get; set; }
-    public DateTimeOffset AuthorizedAt { get; set; }
-    public string AuthorizedBy { get; set; } = "";
-    public DateTimeOffset? RevokedAt { get; set; }
-    public string? RevokedBy { get; set; }
-    public string? RevokeReason { get; set; }
-    public int Version { get; set; }
-}
-
-public static class Distributors
+/// <summary>
+/// The commit path of the Distributors service: a distributor, an authorization and a sell-through
+/// report are saved (and announced) only here, each change with its event in the caller's
+/// transaction. Nothing else in the service writes to the outbox.
+/// </summary>
+public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.UploadSellThroughReport.Options reports)
 {
     public const string Columns = "id, name, countries, regions, contacts::text as contacts_json, created_at, updated_at, version";
+
+    public const string AuthorizationColumns =
+        "id, distributor_id, partner_id, regions, active, authorized_at, authorized_by, revoked_at, revoked_by, revoke_reason, version, partner_version";
 
     sealed class Row
     {
@@ -65,36 +58,134 @@ public static class Distributors
             Version = r.Version,
         })];
 
+    /// <summary>A distributor onboarded (its row is inserted by the caller in this transaction): announced as its version 1.</summary>
+    public Task Onboarded(NpgsqlTransaction tx, Distributor distributor, string actor, CancellationToken ct) =>
+        outbox.Add(tx, new DistributorOnboarded
+        {
+            DistributorId = distributor.Id,
+            Version = distributor.Version,
+            OccurredAt = distributor.CreatedAt,
+            Actor = actor,
+            Distributor = distributor.State(),
+        }, ct);
+
+    const string InsertAuthorization = """
+        insert into authorizations (id, distributor_id, partner_id, regions, active, authorized_at, authorized_by, revoked_at, revoked_by,
+            revoke_reason, version, partner_version)
+        values (@Id, @DistributorId, @PartnerId, @Regions, @Active, @AuthorizedAt, @AuthorizedBy, @RevokedAt, @RevokedBy,
+            @RevokeReason, @Version, @PartnerVersion)
+        """;
+
+    // Guarded by the version it was read at: a change computed from a stale read saves nothing.
+    const string UpdateAuthorization = """
+        update authorizations set regions = @Regions, active = @Active, authorized_at = @AuthorizedAt, authorized_by = @AuthorizedBy,
+            revoked_at = @RevokedAt, revoked_by = @RevokedBy, revoke_reason = @RevokeReason, version = @Version, partner_version = @PartnerVersion
+        where id = @Id and version = @Version - 1
+        """;
+
+    /// <summary>The authorization of this pair, locked for this transaction; null when there is none yet.</summary>
+    public static Task<Authorization?> LockAuthorization(NpgsqlTransaction tx, Guid distributorId, Guid partnerId, CancellationToken ct) =>
+        tx.Connection!.QuerySingleOrDefaultAsync<Authorization>(new CommandDefinition(
+            $"select {AuthorizationColumns} from authorizations where distributor_id = @distributorId and partner_id = @partnerId for update",
+            new { distributorId, partnerId }, tx, cancellationToken: ct));
+
+    /// <summary>Saves an authorization's next version (its first, when it is new) and its event.</summary>
+    public async Task<Authorization> Commit(NpgsqlTransaction tx, Authorization before, Moved<Authorization> move, CancellationToken ct)
+    {
+        var after = move.State with { Version = before.Version + 1 };
+        var sql = before.Version == 0 ? InsertAuthorization : UpdateAuthorization;
+        if (await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, after, tx, cancellationToken: ct)) != 1)
+            throw new InvalidOperationException($"authorization {before.Id} changed since version {before.Version} was read");
+        await outbox.Add(tx, move.Announce(after, after.Version), ct);
+        return after;
+    }
+
+    /// <summary>
+    /// Ends a partner's active authorizations: all of them when it is no longer active, or those
+    /// granted before it last became active (it was suspended or terminated in between, even if the
+    /// event that said so was overtaken by a later one). Each is revoked as its own next version.
+    /// </summary>
+    public async Task<int> EndAuthorizations(NpgsqlTransaction tx, Guid partnerId, bool partnerActive, int? activeSinceVersion, string reason,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var ending = (await tx.Connection!.QueryAsync<Authorization>(new CommandDefinition($"""
+            select {AuthorizationColumns} from authorizations
+            where partner_id = @partnerId and active and (not @partnerActive or partner_version < @activeSinceVersion)
+            order by id for update
+            """, new { partnerId, partnerActive, activeSinceVersion = activeSinceVersion ?? 0 }, tx, cancellationToken: ct))).AsList();
+        foreach (var authorization in ending)
+            if (authorization.Revoke(reason, "system", now) is Moved<Authorization> revoke)
+                await Commit(tx, authorization, revoke, ct);
+        return ending.Count;
+    }
+
+    sealed class ReportHeader
+    {
+        public Guid Id { get; set; }
+        public Guid DistributorId { get; set; }
+        public string ReportNumber { get; set; } = "";
+        public DateOnly PeriodStart { get; set; }
+        public DateOnly PeriodEnd { get; set; }
+        public DateTimeOffset ReceivedAt { get; set; }
+        public int AcceptedLines { get; set; }
+        public int BatchLines { get; set; }
+    }
+
+    const string LineColumns = """
+        line_number, invoice_number, invoice_date, transaction_type, reseller_id, end_customer_name, end_customer_domain,
+        end_customer_country, end_customer_region, end_customer_postal_code, vendor_sku, quantity, unit_price, extended_amount, currency, deal_id
+        """;
+
+    /// <summary>
+    /// Announces a report's accepted lines as stored (SellThroughReported, batches of the report's
+    /// batch size, numbered 1 to their count), each event written once and complete; returns how
+    /// many batches. The same batches whenever it is called for the report (upload, replay).
+    /// </summary>
+    public async Task<int> Announce(NpgsqlTransaction tx, Guid reportId, CancellationToken ct)
+    {
+        var conn = tx.Connection!;
+        var report = await conn.QuerySingleAsync<ReportHeader>(new CommandDefinition("""
+            select id, distributor_id, report_number, period_start, period_end, received_at, accepted_lines, batch_lines from reports where id = @reportId
+            """, new { reportId }, tx, cancellationToken: ct));
+        var size = report.BatchLines > 0 ? report.BatchLines : reports.BatchLines;
+        var count = (report.AcceptedLines + size - 1) / size;
+        var after = 0;
+        for (var batch = 1; batch <= count; batch++)
+        {
+            var lines = (await conn.QueryAsync<SellThroughLine>(new CommandDefinition(
+                $"select {LineColumns} from report_lines where report_id = @reportId and line_number > @after order by line_number limit @size",
+                new { reportId, after, size }, tx, cancellationToken: ct))).AsList();
+            after = lines[^1].LineNumber;
+            await outbox.Add(tx, new SellThroughReported
+            {
+                ReportId = report.Id,
+                DistributorId = report.DistributorId,
+                ReportNumber = report.ReportNumber,
+                PeriodStart = report.PeriodStart,
+                PeriodEnd = report.PeriodEnd,
+                Batch = batch,
+                BatchCount = count,
+                OccurredAt = report.ReceivedAt,
+                Lines = lines,
+            }, ct);
+        }
+        return count;
+    }
+
+    /// <summary>Publishes the current state of distributors and authorizations again, in the caller's transaction.</summary>
+    public async Task Replay(NpgsqlTransaction tx, IEnumerable<Distributor> distributors, IEnumerable<Authorization> authorizations,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var d in distributors)
+            await outbox.Add(tx, new DistributorStateReplayed { DistributorId = d.Id, Version = d.Version, OccurredAt = now, Distributor = d.State() }, ct);
+        foreach (var a in authorizations)
+            await outbox.Add(tx, new ResellerAuthorizationStateReplayed { AuthorizationId = a.Id, Version = a.Version, OccurredAt = now, Authorization = a.State() }, ct);
+    }
+
     public static IResult NotFound(string what, Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No such {what}.", detail: $"{what} {id} was not found.");
 
     /// <summary>Staff see every distributor; a distributor's users only their own.</summary>
     public static bool MayActFor(Caller caller, Guid distributorId) =>
         caller.SeesEverything || (caller.Role == Roles.Distributor && caller.DistributorId == distributorId);
-
-    const string Revoke = """
-        update authorizations set active = false, revoked_at = @Now, revoked_by = @Actor, revoke_reason = @Reason, version = version + 1
-        where id = @Id and active
-        returning id, distributor_id, partner_id, regions, active, authorized_at, authorized_by, revoked_at, revoked_by, revoke_reason, version
-        """;
-
-    /// <summary>Ends an active authorization and publishes its revocation; null when it was not active.</summary>
-    public static async Task<Authorization?> RevokeAuthorization(NpgsqlTransaction tx, Outbox outbox, Guid authorizationId, string actor,
-        string reason, DateTimeOffset now, CancellationToken ct)
-    {
-        var revoked = await tx.Connection!.QuerySingleOrDefaultAsync<Authorization>(new CommandDefinition(Revoke,
-            new { Id = authorizationId, Actor = actor, Reason = reason, Now = now }, tx, cancellationToken: ct));
-        if (revoked is null) return null;
-        await outbox.Add(tx, new ResellerAuthorizationRevoked
-        {
-            AuthorizationId = revoked.Id,
-            DistributorId = revoked.DistributorId,
-            PartnerId = revoked.PartnerId,
-            Version = revoked.Version,
-            OccurredAt = now,
-            Reason = reason,
-            Actor = actor,
-        }, ct);
-        return revoked;
-    }
 }

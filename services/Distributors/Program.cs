@@ -1,10 +1,12 @@
+using Channel.Distributors;
 using Channel.Distributors.Features;
-using Channel.Hosting;
+using Channel.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChannelService("distributors", typeof(Program).Assembly);
 var reports = builder.Configuration.GetSection("Distributors:Reports").Get<UploadSellThroughReport.Options>() ?? new();
 builder.Services.AddSingleton(reports);
+builder.Services.AddSingleton<Distributors>();
 
 var app = builder.Build();
 var api = app.UseChannelService("/api/distributors");
@@ -20,6 +22,7 @@ UploadSellThroughReport.Map(api, reports);
 ListReports.Map(api);
 GetReport.Map(api);
 ListReportLines.Map(api);
+ReplayDistributorState.Map(api);
 
 return await app.RunChannelService(args);
 

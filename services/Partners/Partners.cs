@@ -1,69 +1,41 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Messaging;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
 namespace Channel.Partners;
 
-public static class Status
-{
-    public const string Applied = "applied";
-    public const string OnHold = "on_hold";
-    public const string Active = "active";
-    public const string Rejected = "rejected";
-    public const string Suspended = "suspended";
-    public const string Terminated = "terminated";
-    public static readonly string[] All = [Applied, OnHold, Active, Rejected, Suspended, Terminated];
-}
-
-public static class Tiers
-{
-    public static readonly string[] All = ["registered", "silver", "gold", "platinum"];
-}
-
-public static class PartnerTypes
-{
-    public static readonly string[] All = ["var", "msp", "si", "reseller"];
-}
-
-/// <summary>A partner as the API shows it.</summary>
-public sealed class Partner
-{
-    public Guid Id { get; set; }
-    public string LegalName { get; set; } = "";
-    public string Country { get; set; } = "";
-    public string Region { get; set; } = "";
-    public string WebsiteDomain { get; set; } = "";
-    public string? TaxId { get; set; }
-    public string PartnerType { get; set; } = "";
-    public string ContactName { get; set; } = "";
-    public string ContactEmail { get; set; } = "";
-    public string AgreementVersion { get; set; } = "";
-    public string Status { get; set; } = "";
-    public string? Tier { get; set; }
-    public string? HoldReason { get; set; }
-    public string? StatusReason { get; set; }
-    public DateTimeOffset AppliedAt { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
-    public int Version { get; set; }
-}
-
-public static class Partners
+/// <summary>
+/// The partners table and its one commit path: a partner is saved only by <see cref="Create"/> (its
+/// first version) and <see cref="Commit"/> (each next one), which write the row, its audit entry and
+/// its event in the caller's transaction. No version without an event; nothing else in the service
+/// writes to the outbox.
+/// </summary>
+public sealed class Partners(NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
 {
     public const string Columns = """
-        id, legal_name, country, region, website_domain, tax_id, partner_type, contact_name, contact_email,
-        agreement_version, status, tier, hold_reason, status_reason, applied_at, updated_at, version
+        id, legal_name, normalized_name, country, region, website_domain, tax_id, tax_id_key, partner_type, contact_name,
+        contact_email, agreement_version, status, tier, hold_reason, status_reason, applied_at, updated_at, version, active_since_version
         """;
 
-    const string MoveSql = $"""
-        update partners set status = @To, tier = coalesce(@Tier, tier), status_reason = coalesce(@Reason, status_reason),
-               hold_reason = case when @To = 'on_hold' then hold_reason else null end,
-               updated_at = @Now, version = version + 1
-        where id = @Id and status = any(@From)
-        returning {Columns}
+    const string InsertSql = """
+        insert into partners (id, legal_name, normalized_name, country, region, website_domain, tax_id, tax_id_key,
+            partner_type, contact_name, contact_email, agreement_version, status, tier, hold_reason, status_reason,
+            applied_at, updated_at, version, active_since_version)
+        values (@Id, @LegalName, @NormalizedName, @Country, @Region, @WebsiteDomain, @TaxId, @TaxIdKey,
+            @PartnerType, @ContactName, @ContactEmail, @AgreementVersion, @Status, @Tier, @HoldReason, @StatusReason,
+            @AppliedAt, @UpdatedAt, @Version, @ActiveSinceVersion)
+        """;
+
+    // Guarded by the version it was read at: a change computed from a stale read saves nothing.
+    const string UpdateSql = """
+        update partners set status = @Status, tier = @Tier, hold_reason = @HoldReason, status_reason = @StatusReason,
+            updated_at = @UpdatedAt, version = @Version, active_since_version = @ActiveSinceVersion
+        where id = @Id and version = @Version - 1
         """;
 
     const string InsertAudit = """
@@ -71,72 +43,88 @@ public static class Partners
         values (@PartnerId, @Version, @Action, @Actor, @Reason, @Changes::jsonb, @At)
         """;
 
-    /// <summary>Moves a partner from one of <paramref name="from"/> to <paramref name="to"/>; null if it is not in one of them.</summary>
-    public static Task<Partner?> Transition(NpgsqlTransaction tx, Guid id, string[] from, string to, DateTimeOffset now,
-        CancellationToken ct, string? tier = null, string? reason = null) =>
-        tx.Connection!.QuerySingleOrDefaultAsync<Partner>(new CommandDefinition(MoveSql,
-            new { Id = id, From = from, To = to, Tier = tier, Reason = reason, Now = now }, tx, cancellationToken: ct));
+    static readonly JsonSerializerOptions auditJson = new(JsonSerializerDefaults.Web)
+    { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    /// <summary>
-    /// The whole of a lifecycle move: in one transaction, move the partner from one of
-    /// <paramref name="from"/> to <paramref name="to"/>, record it in the audit history and write the
-    /// event <paramref name="announce"/> makes of the partner's new state; 404 or 409 when it cannot move.
-    /// </summary>
-    public static async Task<IResult> Move(NpgsqlDataSource db, Outbox outbox, TimeProvider clock, ClaimsPrincipal user, Guid id,
-        string[] from, string to, string action, string refusal, CancellationToken ct, string? tier = null, string? reason = null,
-        Func<Partner, Caller, DateTimeOffset, object>? announce = null)
+    /// <summary>The partner, locked for this transaction; null when there is none.</summary>
+    public static Task<Partner?> Lock(NpgsqlTransaction tx, Guid id, CancellationToken ct) =>
+        tx.Connection!.QuerySingleOrDefaultAsync<Partner>(new CommandDefinition(
+            $"select {Columns} from partners where id = @id for update", new { id }, tx, cancellationToken: ct));
+
+    /// <summary>Saves a new partner as version 1 with its audit entry and <see cref="PartnerApplied"/>.</summary>
+    public async Task<Partner> Create(NpgsqlTransaction tx, Partner partner, string actor, CancellationToken ct)
     {
-        var caller = Caller.From(user);
-        var now = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var partner = await Transition(tx, id, from, to, now, ct, tier, reason);
-        if (partner is null) return await NotFoundOrWrongState(tx, id, refusal, ct);
-        await Audit(tx, partner, action, caller, reason, new { status = partner.Status, tier }, now, ct);
-        if (announce is not null) await outbox.Add(tx, announce(partner, caller, now), ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(partner);
+        var created = partner with { Version = 1 };
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(InsertSql, created, tx, cancellationToken: ct));
+        await Audit(tx, created, "applied", actor, null, new { status = created.Status }, ct);
+        await outbox.Add(tx, Partner.Applied(created, actor), ct);
+        return created;
     }
 
-    /// <summary>404 when there is no such partner; 409 naming its current state when the move is not allowed from it.</summary>
-    public static async Task<IResult> NotFoundOrWrongState(NpgsqlTransaction tx, Guid id, string action, CancellationToken ct)
+    /// <summary>
+    /// Saves a transition of a partner read (locked) in this transaction: the next version, its audit
+    /// entry and its event. Returns the partner as saved.
+    /// </summary>
+    public async Task<Partner> Commit(NpgsqlTransaction tx, Partner before, Moved<Partner> move, string actor,
+        DateTimeOffset now, CancellationToken ct)
     {
-        var status = await tx.Connection!.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "select status from partners where id = @id", new { id }, tx, cancellationToken: ct));
-        if (status is null) return NotFound(id);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: $"A partner that is {status} cannot be {action}.",
-            detail: $"Partner {id} is {status}.",
-            extensions: new Dictionary<string, object?> { ["currentStatus"] = status });
+        var after = move.State with { Version = before.Version + 1, UpdatedAt = now };
+        if (await tx.Connection!.ExecuteAsync(new CommandDefinition(UpdateSql, after, tx, cancellationToken: ct)) != 1)
+            throw new InvalidOperationException($"partner {before.Id} changed since version {before.Version} was read");
+        await Audit(tx, after, move.Action, actor, move.Reason, move.Changes, ct);
+        await outbox.Add(tx, move.Announce(after, after.Version), ct);
+        return after;
+    }
+
+    /// <summary>
+    /// The whole of a change to one partner: lock it, apply the transition, commit, answer 200 with the
+    /// partner as saved; 404 when there is none, 409 naming its status when the transition refuses.
+    /// </summary>
+    public async Task<IResult> Change(ClaimsPrincipal user, Guid id,
+        Func<Partner, Caller, Outcome<Partner>> transition, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var partner = await Lock(tx, id, ct);
+        if (partner is null) return NotFound(id);
+        switch (transition(partner, caller))
+        {
+            case Refused<Partner> refused: return refused.Problem();
+            case Moved<Partner> move:
+                var saved = await Commit(tx, partner, move, caller.Subject, clock.GetUtcNow(), ct);
+                await tx.CommitAsync(ct);
+                return TypedResults.Ok(saved);
+            default: throw new InvalidOperationException("a transition either moves or refuses");
+        }
+    }
+
+    /// <summary>Publishes the current state of each partner again (<see cref="PartnerStateReplayed"/>), in the caller's transaction.</summary>
+    public async Task Replay(NpgsqlTransaction tx, IEnumerable<Partner> page, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var p in page)
+            await outbox.Add(tx, new PartnerStateReplayed { PartnerId = p.Id, Version = p.Version, OccurredAt = now, Partner = p.State() }, ct);
     }
 
     public static IResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such partner.", detail: $"Partner {id} was not found.");
 
-    public static Task Audit(NpgsqlTransaction tx, Partner partner, string action, Caller actor, string? reason, object? changes,
-        DateTimeOffset at, CancellationToken ct) =>
-        Audit(tx, partner.Id, partner.Version, action, actor.Subject, reason, changes, at, ct);
-
-    public static Task Audit(NpgsqlTransaction tx, Guid partnerId, int version, string action, string actor, string? reason,
-        object? changes, DateTimeOffset at, CancellationToken ct) =>
+    static Task Audit(NpgsqlTransaction tx, Partner partner, string action, string actor, string? reason, object? changes, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(InsertAudit, new
         {
-            PartnerId = partnerId,
-            Version = version,
+            PartnerId = partner.Id,
+            partner.Version,
             Action = action,
             Actor = actor,
             Reason = reason,
-            Changes = JsonSerializer.Serialize(changes ?? new { }, AuditJson),
-            At = at,
+            Changes = JsonSerializer.Serialize(changes ?? new { }, auditJson),
+            At = partner.UpdatedAt,
         }, tx, cancellationToken: ct));
-
-    static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web)
-    { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>Whether the caller may see this partner at all (a partner user only its own; a distributor only active partners).</summary>
     public static bool MaySee(Caller caller, Guid partnerId, string status) =>
         caller.SeesEverything
         || (caller.Role == Roles.Partner && caller.PartnerId == partnerId)
-        || (caller.Role == Roles.Distributor && status == Status.Active);
+        || (caller.Role == Roles.Distributor && status == PartnerStatus.Active);
 }

@@ -1,10 +1,11 @@
-using Channel.Hosting;
+using Channel.Messaging;
 using Channel.Partners.Features;
 using Channel.Partners.Screening;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChannelService("partners", typeof(Program).Assembly);
 builder.Services.AddSingleton<RestrictedParties>();
+builder.Services.AddSingleton<Channel.Partners.Partners>();
 builder.Services.AddRateLimiter(o => ApplyToBecomePartner.AddRateLimit(o, builder.Configuration));
 
 var app = builder.Build();
@@ -24,6 +25,7 @@ TerminatePartner.Map(api);
 ChangePartnerTier.Map(api);
 AddPartnerUser.Map(api);
 ListPartnerUsers.Map(api);
+ReplayPartnerState.Map(api);
 
 return await app.RunChannelService(args);
 

@@ -1,4 +1,4 @@
-using Channel.Hosting;
+using Channel.Messaging;
 using Channel.Reporting.Features;
 
 var builder = WebApplication.CreateBuilder(args);

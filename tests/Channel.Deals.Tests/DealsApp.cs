@@ -69,14 +69,10 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
             PartnerId = partnerId,
             Version = version,
             OccurredAt = Clock.GetUtcNow(),
-            LegalName = $"Partner {partnerId:N}"[..20],
-            Country = "US",
-            Region = region,
-            Status = status,
-            Tier = tier,
             PreviousTier = "silver",
             Reason = "test",
             Actor = "test",
+            Partner = States.Partner(status, tier, $"Partner {partnerId:N}"[..20], region),
         });
         await WaitUntil($"select count(*) from partners where id = '{partnerId}' and version = {version}");
         return partnerId;
@@ -89,11 +85,10 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
         await Events.Publish(new ResellerAuthorized
         {
             AuthorizationId = AuthorizationId(distributorId, partnerId),
-            DistributorId = distributorId,
-            PartnerId = partnerId,
             Version = Interlocked.Increment(ref partnerVersion),
             OccurredAt = Clock.GetUtcNow(),
-            Regions = regions,
+            Actor = "test",
+            Authorization = States.Authorization(distributorId, partnerId, true, regions),
         });
         await WaitUntil($"select count(*) from reseller_authorizations where distributor_id = '{distributorId}' and partner_id = '{partnerId}' and active");
     }

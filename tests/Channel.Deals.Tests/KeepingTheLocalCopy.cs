@@ -13,12 +13,8 @@ public sealed class KeepingTheLocalCopy(DealsApp app) : IClassFixture<DealsApp>
         PartnerId = id,
         Version = version,
         OccurredAt = DateTimeOffset.UtcNow,
-        LegalName = "Late Approval Co",
-        Country = "US",
-        Region = "CA",
-        Status = "active",
-        Tier = "silver",
         Actor = "manager",
+        Partner = States.Partner(PartnerStatus.Active, name: "Late Approval Co"),
     };
 
     static PartnerSuspended Suspended(Guid id, int version) => new()
@@ -26,13 +22,9 @@ public sealed class KeepingTheLocalCopy(DealsApp app) : IClassFixture<DealsApp>
         PartnerId = id,
         Version = version,
         OccurredAt = DateTimeOffset.UtcNow,
-        LegalName = "Late Approval Co",
-        Country = "US",
-        Region = "CA",
-        Status = "suspended",
-        Tier = "silver",
         Reason = "audit",
         Actor = "manager",
+        Partner = States.Partner(PartnerStatus.Suspended, name: "Late Approval Co"),
     };
 
     [Fact]
@@ -61,7 +53,7 @@ public sealed class KeepingTheLocalCopy(DealsApp app) : IClassFixture<DealsApp>
         await app.WaitUntil($"select count(*) from partners where id = '{id}' and status = 'active'");
 
         // The same message id again, carrying (wrongly) a newer state: only the inbox stands between it and the copy.
-        await app.Events.Publish(Approved(id, 7) with { Status = "terminated" }, messageId);
+        await app.Events.Publish(Approved(id, 7) with { Partner = States.Partner(PartnerStatus.Terminated) }, messageId);
         var marker = Guid.NewGuid();
         await app.Events.Publish(Approved(marker, 1), Guid.NewGuid()); // same queue, after the duplicate
         await app.WaitUntil($"select count(*) from partners where id = '{marker}'");
@@ -95,22 +87,21 @@ public sealed class KeepingTheLocalCopy(DealsApp app) : IClassFixture<DealsApp>
         await app.Events.Publish(new ResellerAuthorizationRevoked
         {
             AuthorizationId = authorization,
-            DistributorId = distributor,
-            PartnerId = partner,
             Version = 2,
             OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "system",
             Reason = "partner suspended",
+            Authorization = States.Authorization(distributor, partner, false),
         });
         await app.WaitUntil($"select count(*) from reseller_authorizations where id = '{authorization}' and version = 2");
         var late = Guid.NewGuid();
         await app.Events.Publish(new ResellerAuthorized
         {
             AuthorizationId = authorization,
-            DistributorId = distributor,
-            PartnerId = partner,
             Version = 1,
             OccurredAt = DateTimeOffset.UtcNow,
-            Regions = ["CA"],
+            Actor = "manager",
+            Authorization = States.Authorization(distributor, partner, true, "CA"),
         }, late);
         await app.WaitUntil($"select count(*) from inbox where message_id = '{late}'");
 

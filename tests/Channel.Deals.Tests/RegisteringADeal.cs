@@ -67,17 +67,40 @@ public sealed class RegisteringADeal(DealsApp app) : IClassFixture<DealsApp>
     }
 
     [Fact]
-    public async Task No_conflict_without_a_shared_product_family_or_with_the_partners_own_deal()
+    public async Task No_conflict_without_a_shared_product_family()
     {
         var first = await app.ActivePartner();
         var second = await app.ActivePartner();
         await app.RegisterFor(first, "Fabrikam Logistics", ("switching", 10_000m));
 
-        var otherFamily = await app.RegisterFor(second, "Fabrikam Logistics", ("security", 10_000m));
-        var ownAgain = await app.RegisterFor(first, "Fabrikam Logistics", ("switching", 5_000m));
+        var otherFamily = await app.Register(app.Partner(second), app.Registration("Fabrikam Logistics", products: [("security", 10_000m)]));
 
-        Assert.Empty((await app.Get(otherFamily)).GetProperty("conflicts").EnumerateArray());
-        Assert.Empty((await app.Get(ownAgain)).GetProperty("conflicts").EnumerateArray());
+        Assert.Empty((await app.Get(otherFamily.GetProperty("id").GetGuid())).GetProperty("conflicts").EnumerateArray());
+        Assert.Empty(otherFamily.GetProperty("possibleDuplicates").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task The_partners_own_second_registration_of_an_opportunity_is_a_possible_duplicate_and_only_one_is_approved()
+    {
+        var partner = await app.ActivePartner();
+        var customer = $"Wingtip Freight {Guid.NewGuid():N}"[..24];
+        var first = await app.RegisterFor(partner, customer, ("switching", 10_000m));
+
+        var again = await app.Register(app.Partner(partner), app.Registration($"{customer.ToUpperInvariant()}, Inc.", products: [("SW-9300-48P", 5_000m)]));
+
+        var told = again.GetProperty("possibleDuplicates").EnumerateArray().Single();
+        Assert.Equal(first, told.GetProperty("dealId").GetGuid());
+        Assert.Equal("customer_name", told.GetProperty("rule").GetString());
+        Assert.Equal(["switching"], told.GetProperty("sharedFamilies").EnumerateArray().Select(f => f.GetString()));
+        var secondId = again.GetProperty("id").GetGuid();
+        var evidence = (await app.Get(secondId)).GetProperty("conflicts").EnumerateArray().Single();
+        Assert.Equal(first, evidence.GetProperty("otherDealId").GetGuid());
+        Assert.Equal(partner, evidence.GetProperty("otherPartnerId").GetGuid());
+
+        (await app.Manager().PostAsync($"/api/deals/{first}/approve", null)).EnsureSuccessStatusCode();
+        var refused = await app.Manager().PostAsync($"/api/deals/{secondId}/approve", null);
+        Assert.Equal(first, (await refused.AssertProblem(HttpStatusCode.Conflict)).GetProperty("conflicts")[0].GetProperty("otherDealId").GetGuid());
+        Assert.Equal("submitted", await app.StatusOf(secondId));
     }
 
     [Theory]

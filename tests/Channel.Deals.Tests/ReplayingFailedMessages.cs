@@ -8,7 +8,7 @@ namespace Channel.Deals.Tests;
 
 public sealed class ReplayingFailedMessages(DealsApp app) : IClassFixture<DealsApp>
 {
-    const string Queue = "deals-reseller-authorized";
+    const string Queue = "deals-reseller-authorization";
 
     [Fact]
     public async Task A_message_that_kept_failing_waits_in_its_error_queue_until_an_operator_requeues_it()
@@ -24,11 +24,10 @@ public sealed class ReplayingFailedMessages(DealsApp app) : IClassFixture<DealsA
         await app.Events.Publish(new ResellerAuthorized
         {
             AuthorizationId = Guid.NewGuid(),
-            DistributorId = distributor,
-            PartnerId = partner,
             Version = 1,
             OccurredAt = DateTimeOffset.UtcNow,
-            Regions = ["CA"],
+            Actor = "test",
+            Authorization = States.Authorization(distributor, partner, true, "CA"),
         });
         var admin = app.CreateClient().As("admin");
         await Until(async () => Count(await admin.GetFromJsonAsync<JsonElement>("/api/deals/admin/errors")) == 1);

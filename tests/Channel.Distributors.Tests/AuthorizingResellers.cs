@@ -15,7 +15,7 @@ public sealed class OnboardingDistributors(DistributorsApp app) : IClassFixture<
         var id = await app.Onboard("TD Synnex Americas Test " + Guid.NewGuid().ToString("N")[..6], "CA", "NY");
 
         var onboarded = await app.Events.WaitFor<DistributorOnboarded>(e => e.DistributorId == id);
-        Assert.Equal(["CA", "NY"], onboarded.Regions);
+        Assert.Equal(["CA", "NY"], onboarded.Distributor.Regions);
         var distributor = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{id}");
         Assert.Equal("Dana Ortiz", distributor.GetProperty("contacts")[0].GetProperty("name").GetString());
     }
@@ -61,9 +61,9 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
         var response = await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = partner, regions = new[] { "or", "CA" } });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var authorized = await app.Events.WaitFor<ResellerAuthorized>(e => e.PartnerId == partner);
+        var authorized = await app.Events.WaitFor<ResellerAuthorized>(e => e.Authorization.PartnerId == partner);
         Assert.Equal(1, authorized.Version);
-        Assert.Equal(["CA", "OR"], authorized.Regions);
+        Assert.Equal(["CA", "OR"], authorized.Authorization.Regions);
         var resellers = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers");
         Assert.Equal(partner, Assert.Single(resellers.EnumerateArray()).GetProperty("partnerId").GetGuid());
         var ofPartner = await app.Partner(partner).GetFromJsonAsync<JsonElement>($"/api/distributors/partners/{partner}");
@@ -103,11 +103,11 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
 
         (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = partner, regions = new[] { "CA", "TX" } }))
             .EnsureSuccessStatusCode();
-        Assert.Equal(["CA", "TX"], (await app.Events.WaitFor<ResellerAuthorized>(e => e.PartnerId == partner && e.Version == 2)).Regions);
+        Assert.Equal(["CA", "TX"], (await app.Events.WaitFor<ResellerAuthorized>(e => e.Authorization.PartnerId == partner && e.Version == 2)).Authorization.Regions);
 
         (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations/{partner}/revoke", new { reason = "Contract ended." }))
             .EnsureSuccessStatusCode();
-        var revoked = await app.Events.WaitFor<ResellerAuthorizationRevoked>(e => e.PartnerId == partner);
+        var revoked = await app.Events.WaitFor<ResellerAuthorizationRevoked>(e => e.Authorization.PartnerId == partner);
         Assert.Equal(3, revoked.Version);
         Assert.Equal("Contract ended.", revoked.Reason);
 
@@ -127,12 +127,12 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
         (await app.Manager().PostAsJsonAsync($"/api/distributors/{second}/authorizations", new { partnerId = partner, regions = new[] { "WA" } })).EnsureSuccessStatusCode();
 
         object ended = status == "suspended"
-            ? new PartnerSuspended { PartnerId = partner, Version = 100, OccurredAt = DateTimeOffset.UtcNow, LegalName = "R", Country = "US", Region = "CA", Status = status, Reason = "audit", Actor = "m" }
-            : new PartnerTerminated { PartnerId = partner, Version = 100, OccurredAt = DateTimeOffset.UtcNow, LegalName = "R", Country = "US", Region = "CA", Status = status, Reason = "ended", Actor = "m" };
+            ? new PartnerSuspended { PartnerId = partner, Version = 100, OccurredAt = DateTimeOffset.UtcNow, Reason = "audit", Actor = "m", Partner = States.Partner(status) }
+            : new PartnerTerminated { PartnerId = partner, Version = 100, OccurredAt = DateTimeOffset.UtcNow, Reason = "ended", Actor = "m", Partner = States.Partner(status) };
         await (status == "suspended" ? app.Events.Publish((PartnerSuspended)ended) : app.Events.Publish((PartnerTerminated)ended));
 
-        var revocations = await app.Events.WaitForCount(e => e.Message is ResellerAuthorizationRevoked r && r.PartnerId == partner, 2);
-        Assert.Equal([first, second], revocations.Select(r => ((ResellerAuthorizationRevoked)r.Message).DistributorId).Order());
+        var revocations = await app.Events.WaitForCount(e => e.Message is ResellerAuthorizationRevoked r && r.Authorization.PartnerId == partner, 2);
+        Assert.Equal([first, second], revocations.Select(r => ((ResellerAuthorizationRevoked)r.Message).Authorization.DistributorId).Order());
         Assert.All(revocations, r => Assert.StartsWith($"partner {status}", ((ResellerAuthorizationRevoked)r.Message).Reason));
         Assert.Equal(0L, await app.Db.Scalar<long>("select count(*) from authorizations where partner_id = @partner and active", new { partner }));
     }
@@ -149,12 +149,9 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
             PartnerId = partner,
             Version = 1,
             OccurredAt = DateTimeOffset.UtcNow.AddDays(-3),
-            LegalName = "R",
-            Country = "US",
-            Region = "CA",
-            Status = "suspended",
             Reason = "old",
             Actor = "m",
+            Partner = States.Partner(PartnerStatus.Suspended),
         }, stale);
         await app.WaitUntil($"select count(*) from inbox where message_id = '{stale}'");
 

@@ -53,14 +53,10 @@ public class DistributorsApp : WebApplicationFactory<Program>, IAsyncLifetime
             PartnerId = partnerId,
             Version = v,
             OccurredAt = DateTimeOffset.UtcNow,
-            LegalName = $"Reseller {partnerId:N}"[..17],
-            Country = "US",
-            Region = "CA",
-            Status = status,
-            Tier = "gold",
             PreviousTier = "silver",
             Reason = "test",
             Actor = "test",
+            Partner = States.Partner(status, "gold", $"Reseller {partnerId:N}"[..17], activeSince: 1),
         });
         await WaitUntil($"select count(*) from partners where id = '{partnerId}' and version = {v}");
         return partnerId;

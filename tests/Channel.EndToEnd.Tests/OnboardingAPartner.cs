@@ -36,8 +36,8 @@ public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<Run
 
         var message = await system.Events.WaitFor<PartnerApproved>(e => e.PartnerId == id);
         Assert.Equal(2, message.Version);
-        Assert.Equal("gold", message.Tier);
-        Assert.Equal("active", message.Status);
+        Assert.Equal("gold", message.Partner.Tier);
+        Assert.Equal("active", message.Partner.Status);
         var envelope = system.Events.All.Single(r => r.Message is PartnerApproved a && a.PartnerId == id);
         Assert.Equal(correlation, envelope.CorrelationId);
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Channel.Hosting.Data;
-using Channel.Hosting.Messaging;
+using Channel.Messaging;
 using Channel.Testing;
 using Dapper;
 using MassTransit;
@@ -24,7 +23,7 @@ public sealed record SomethingHappened
 /// The consumer under test: it logs every raw delivery (outside the inbox) and applies its effect
 /// through the inbox, so a test can tell duplicates delivered from duplicates applied.
 /// </summary>
-public sealed class SomethingHappenedConsumer(Inbox inbox, NpgsqlDataSource db) : IConsumer<SomethingHappened>
+public sealed class SomethingHappenedConsumer(Inbox<SomethingHappenedConsumer> inbox, NpgsqlDataSource db) : IConsumer<SomethingHappened>
 {
     public async Task Consume(ConsumeContext<SomethingHappened> context)
     {

@@ -1,4 +1,4 @@
-using Channel.Hosting.Messaging;
+using Channel.Messaging;
 using Channel.Testing;
 using Dapper;
 using MassTransit;

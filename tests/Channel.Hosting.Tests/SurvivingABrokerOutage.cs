@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Channel.Hosting.Messaging;
+using Channel.Messaging;
 using Channel.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

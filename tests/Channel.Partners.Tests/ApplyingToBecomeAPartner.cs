@@ -28,8 +28,8 @@ public sealed class ApplyingToBecomeAPartner(PartnersApp app) : IClassFixture<Pa
 
         var applied = await app.Events.WaitFor<PartnerApplied>(e => e.PartnerId == id);
         Assert.Equal(1, applied.Version);
-        Assert.Equal("applied", applied.Status);
-        Assert.Equal("harborpoint.example", applied.Domain);
+        Assert.Equal("applied", applied.Partner.Status);
+        Assert.Equal("harborpoint.example", applied.Partner.WebsiteDomain);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class ApplyingToBecomeAPartner(PartnersApp app) : IClassFixture<Pa
         Assert.Contains("Oceanic Shadow Trading LLC", partner.GetProperty("holdReason").GetString());
         var hold = await app.Events.WaitFor<PartnerPlacedOnHold>(e => e.PartnerId == id);
         Assert.Equal(2, hold.Version);
-        Assert.Equal("on_hold", hold.Status);
+        Assert.Equal("on_hold", hold.Partner.Status);
     }
 
     [Fact]

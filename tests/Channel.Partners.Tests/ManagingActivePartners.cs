@@ -21,14 +21,14 @@ public sealed class ManagingActivePartners(PartnersApp app) : IClassFixture<Part
         (await manager.PostAsJsonAsync($"/api/partners/{id}/reinstate", new { reason = "Insurance renewed." })).EnsureSuccessStatusCode();
         var reinstated = await app.Events.WaitFor<PartnerReinstated>(e => e.PartnerId == id);
         Assert.Equal(4, reinstated.Version);
-        Assert.Equal("active", reinstated.Status);
-        Assert.Equal("silver", reinstated.Tier);
+        Assert.Equal("active", reinstated.Partner.Status);
+        Assert.Equal("silver", reinstated.Partner.Tier);
 
         (await manager.PostAsJsonAsync($"/api/partners/{id}/tier", new { tier = "platinum", reason = "Hit $5M annual bookings." })).EnsureSuccessStatusCode();
         var retiered = await app.Events.WaitFor<PartnerTierChanged>(e => e.PartnerId == id);
         Assert.Equal(5, retiered.Version);
         Assert.Equal("silver", retiered.PreviousTier);
-        Assert.Equal("platinum", retiered.Tier);
+        Assert.Equal("platinum", retiered.Partner.Tier);
 
         (await manager.PostAsJsonAsync($"/api/partners/{id}/terminate", new { reason = "Acquired by a competitor." })).EnsureSuccessStatusCode();
         var terminated = await app.Events.WaitFor<PartnerTerminated>(e => e.PartnerId == id);

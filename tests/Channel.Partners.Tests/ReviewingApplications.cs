@@ -21,7 +21,7 @@ public sealed class ReviewingApplications(PartnersApp app) : IClassFixture<Partn
         Assert.Equal("gold", partner.GetProperty("tier").GetString());
         var approved = await app.Events.WaitFor<PartnerApproved>(e => e.PartnerId == id);
         Assert.Equal(2, approved.Version);
-        Assert.Equal("gold", approved.Tier);
+        Assert.Equal("gold", approved.Partner.Tier);
         Assert.Equal("test-channel-manager", approved.Actor);
     }
 

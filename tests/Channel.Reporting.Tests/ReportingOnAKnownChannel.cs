@@ -32,11 +32,11 @@ public sealed class KnownChannel : IAsyncLifetime
         var messages = 0;
         async Task Send<T>(T message, Guid? id = null) where T : class { await bus.Publish(message, id); messages++; }
 
-        await Send(new PartnerApproved { PartnerId = P1, Version = 2, OccurredAt = now, LegalName = "Golden Bear Networks", Country = "US", Region = "CA", Status = "active", Tier = "gold", Actor = "m" });
-        await Send(new PartnerApproved { PartnerId = P2, Version = 2, OccurredAt = now, LegalName = "Lone Star Systems", Country = "US", Region = "TX", Status = "active", Tier = "silver", Actor = "m" });
-        await Send(new DistributorOnboarded { DistributorId = D1, Version = 1, OccurredAt = now, Name = "Southwest Supply", Countries = ["US"], Regions = ["TX"] });
-        await Send(new DistributorOnboarded { DistributorId = D2, Version = 1, OccurredAt = now, Name = "Western Wholesale", Countries = ["US"], Regions = ["CA"] });
-        await Send(new ResellerAuthorized { AuthorizationId = Guid.NewGuid(), DistributorId = D1, PartnerId = P2, Version = 1, OccurredAt = now, Regions = ["TX"] });
+        await Send(new PartnerApproved { PartnerId = P1, Version = 2, OccurredAt = now, Actor = "m", Partner = States.Partner(PartnerStatus.Active, "gold", "Golden Bear Networks", "CA") });
+        await Send(new PartnerApproved { PartnerId = P2, Version = 2, OccurredAt = now, Actor = "m", Partner = States.Partner(PartnerStatus.Active, "silver", "Lone Star Systems", "TX") });
+        await Send(new DistributorOnboarded { DistributorId = D1, Version = 1, OccurredAt = now, Actor = "m", Distributor = new() { Name = "Southwest Supply", Countries = ["US"], Regions = ["TX"] } });
+        await Send(new DistributorOnboarded { DistributorId = D2, Version = 1, OccurredAt = now, Actor = "m", Distributor = new() { Name = "Western Wholesale", Countries = ["US"], Regions = ["CA"] } });
+        await Send(new ResellerAuthorized { AuthorizationId = Guid.NewGuid(), Version = 1, OccurredAt = now, Actor = "m", Authorization = States.Authorization(D1, P2, true, "TX") });
 
         // A: P1, CA, Dec, 100 → approved after 2 days → won at 90. Played newest first, then the stale versions.
         await Send(new DealWon { DealId = A, Version = 3, OccurredAt = now, Actor = "p", Source = "registrant", Deal = State(A, P1, null, "CA", "2026-12-15", 100, "won", -30, 2, actual: 90) });

@@ -1,8 +1,8 @@
 using Channel.Contracts.Deals;
 using Channel.Contracts.Distributors;
 using Channel.Deals.Rules;
-using Channel.Hosting.Messaging;
-using Channel.Hosting.Text;
+using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using MassTransit;
 
@@ -14,24 +14,24 @@ namespace Channel.Deals.Consumers;
 /// its invoice date inside the protection period. The link and the rule that made it are kept; an
 /// approved deal that gets its first link is closed as won with the amount sold.
 /// </summary>
-public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, DealRules rules, TimeProvider clock)
+public sealed class SellThroughReportedConsumer(Inbox<SellThroughReportedConsumer> inbox, Deals deals, DealRules rules, TimeProvider clock)
     : IConsumer<SellThroughReported>
 {
     // The whole batch is matched in one statement: first the lines that name a deal of their reseller,
     // then the others by reseller + normalised customer (or domain) + product family inside protection.
-    const string LinkBatch = """
+    const string LinkBatch = $"""
         with lines as (
             select * from unnest(@LineNumbers::int[], @Resellers::uuid[], @Keys::text[], @Domains::text[], @Families::text[],
                                  @Dates::date[], @DealIds::uuid[], @Amounts::numeric[], @Invoices::text[])
                    as l(line_number, reseller_id, customer_key, domain, family, invoice_date, deal_id, amount, invoice_number)
         ), named as (
             select l.line_number, l.invoice_number, l.invoice_date, l.amount, d.id as deal_id, 'deal_id' as rule
-            from lines l join deals d on d.id = l.deal_id and d.partner_id = l.reseller_id and d.status in ('approved', 'won')
+            from lines l join deals d on d.id = l.deal_id and d.partner_id = l.reseller_id and d.status in ('{DealStatus.Approved}', '{DealStatus.Won}')
         ), matched as (
             select distinct on (l.line_number) l.line_number, l.invoice_number, l.invoice_date, l.amount, d.id as deal_id,
                    'reseller_customer_family' as rule
             from lines l join deals d
-              on d.partner_id = l.reseller_id and d.status in ('approved', 'won')
+              on d.partner_id = l.reseller_id and d.status in ('{DealStatus.Approved}', '{DealStatus.Won}')
              and (d.customer_key = l.customer_key or (l.domain is not null and d.customer_domain = l.domain))
              and l.family = any(d.product_families)
              and d.approved_at::date <= l.invoice_date and d.protection_ends_at::date >= l.invoice_date
@@ -60,15 +60,15 @@ public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, Deal
         inbox.Once(context, async (tx, ct) =>
         {
             var report = context.Message;
-            var sales = report.Lines.Where(l => l.TransactionType == "sale").ToList();
+            var sales = report.Lines.Where(l => l.TransactionType == SellThroughTransaction.Sale).ToList();
             if (sales.Count == 0) return;
             var now = clock.GetUtcNow();
             var links = (await tx.Connection!.QueryAsync<Link>(new CommandDefinition(LinkBatch, new
             {
                 LineNumbers = sales.Select(l => l.LineNumber).ToArray(),
                 Resellers = sales.Select(l => l.ResellerId).ToArray(),
-                Keys = sales.Select(l => Names.Normalize(l.EndCustomerName)).ToArray(),
-                Domains = sales.Select(l => l.EndCustomerDomain is null ? null : Names.Domain(l.EndCustomerDomain)).ToArray(),
+                Keys = sales.Select(l => CustomerNames.Normalize(l.EndCustomerName)).ToArray(),
+                Domains = sales.Select(l => l.EndCustomerDomain is null ? null : Domains.Normalize(l.EndCustomerDomain)).ToArray(),
                 Families = sales.Select(l => rules.FamilyOf(l.VendorSku)).ToArray(),
                 Dates = sales.Select(l => l.InvoiceDate).ToArray(),
                 DealIds = sales.Select(l => l.DealId).ToArray(),
@@ -82,42 +82,22 @@ public sealed class SellThroughReportedConsumer(Inbox inbox, Outbox outbox, Deal
             {
                 var rule = group.First().Rule;
                 var deal = (await Deals.Lock(tx, group.Key, ct))!;
-                await outbox.Add(tx, new SellThroughLinked
+                await deals.Linked(tx, new SellThroughLinked
                 {
                     DealId = deal.Id,
                     PartnerId = deal.PartnerId,
                     ReportId = report.ReportId,
+                    Batch = report.Batch,
                     DistributorId = report.DistributorId,
                     OccurredAt = now,
                     Lines = [.. group.Select(l => new LinkedSellThroughLine { LineNumber = l.LineNumber, InvoiceDate = l.InvoiceDate, Amount = l.Amount, Rule = l.Rule })],
                 }, ct);
                 var amount = await tx.Connection!.ExecuteScalarAsync<decimal>(new CommandDefinition(Linked, new { id = deal.Id }, tx, cancellationToken: ct));
-                if (deal.Status == Status.Approved)
-                {
-                    deal.Status = Status.Won;
-                    deal.ActualAmount = amount;
-                    deal.WonSource = $"sell-through:{rule}";
-                    deal.ClosedAt = now;
-                    await Deals.Save(tx, deal, now, ct);
-                    await Deals.History(tx, deal, "won", "sell-through", null,
-                        new { actualAmount = amount, rule, report = report.ReportNumber }, now, ct);
-                    await outbox.Add(tx, new DealWon
-                    {
-                        DealId = deal.Id,
-                        Version = deal.Version,
-                        OccurredAt = now,
-                        Actor = "sell-through",
-                        Source = deal.WonSource,
-                        Deal = deal.State(),
-                    }, ct);
-                }
-                else if (deal.WonSource?.StartsWith("sell-through", StringComparison.Ordinal) == true && deal.ActualAmount != amount)
-                {
-                    // More of the same order reported later: the actual amount is what sold.
-                    deal.ActualAmount = amount;
-                    await Deals.Save(tx, deal, now, ct);
-                    await Deals.History(tx, deal, "sell_through_linked", "sell-through", null, new { actualAmount = amount, report = report.ReportNumber }, now, ct);
-                }
+                // An approved deal with its first sale is won; one that sell-through won follows what has sold since.
+                var change = deal.Status == DealStatus.Approved
+                    ? deal.Win(amount, $"sell-through:{rule}", "sell-through", now, new { actualAmount = amount, rule, report = report.ReportNumber })
+                    : deal.ReviseActualAmount(amount, report.ReportNumber);
+                if (change is Moved<Deal> move) await deals.Commit(tx, deal, move, "sell-through", now, ct);
             }
         });
 }

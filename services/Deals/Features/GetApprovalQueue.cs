@@ -1,3 +1,4 @@
+using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
 using Dapper;
 using Npgsql;
@@ -31,14 +32,14 @@ public static class GetApprovalQueue
         public int ConflictCount { get; set; }
     }
 
-    const string Sql = """
+    const string Sql = $"""
         select d.id, d.status, d.partner_id, p.legal_name as partner_name, p.tier as partner_tier, d.distributor_id,
                d.customer_name, d.customer_country, d.customer_region, d.product_families, d.total_value, d.currency,
                d.submitted_at, d.sla_due_at, d.overdue, d.compliance_reason,
                (select count(*) from deal_conflicts c where c.deal_id = d.id or c.other_deal_id = d.id)::int as conflict_count
         from deals d left join partners p on p.id = d.partner_id
-        where d.status in ('submitted', 'compliance_review')
-          and (@Queue::text is null or (@Queue = 'compliance') = (d.status = 'compliance_review'))
+        where d.status in ('{DealStatus.Submitted}', '{DealStatus.ComplianceReview}')
+          and (@Queue::text is null or (@Queue = 'compliance') = (d.status = '{DealStatus.ComplianceReview}'))
         order by d.overdue desc, d.submitted_at, d.id
         limit @Limit
         """;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
 using Dapper;
@@ -14,7 +15,7 @@ public static class ListDeals
 {
     public sealed record Answer(IReadOnlyList<Deal> Items, int Page, int PageSize, long Total);
 
-    const string Filter = """
+    const string Filter = $"""
         from deals
         where (@All or partner_id = @ScopePartner
                or distributor_id = @ScopeDistributor
@@ -26,7 +27,7 @@ public static class ListDeals
           and (@Customer::text is null or customer_name ilike @Customer or customer_domain ilike @Customer)
           and (@CloseFrom::date is null or expected_close >= @CloseFrom)
           and (@CloseTo::date is null or expected_close <= @CloseTo)
-          and (@ExpiringBy::timestamptz is null or (status = 'approved' and protection_ends_at <= @ExpiringBy))
+          and (@ExpiringBy::timestamptz is null or (status = '{DealStatus.Approved}' and protection_ends_at <= @ExpiringBy))
         """;
 
     const string Sql = $"""
@@ -45,7 +46,7 @@ public static class ListDeals
         DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null, int? page = null, int? pageSize = null)
     {
         var check = new Check();
-        check.OneOf("status", status, Status.All, required: false);
+        check.OneOf("status", status, [.. DealStatus.All], required: false);
         check.Text("region", region, 100, required: false);
         check.Text("customer", customer, 200, required: false);
         check.Range("expiringWithinDays", expiringWithinDays, 0, 3650, required: false);

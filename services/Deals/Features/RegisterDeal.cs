@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Channel.Contracts.Deals;
+using Channel.Contracts.Partners;
 using Channel.Deals.Rules;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Messaging;
-using Channel.Hosting.Text;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -15,7 +15,10 @@ namespace Channel.Deals.Features;
 /// A partner user registers an opportunity for its own partner, or a distributor registers one on
 /// behalf of a reseller it is authorized to serve in the customer's region. Only an active partner
 /// may be the registrant. Conflicts with other partners' open registrations are stored as evidence;
-/// a restricted end customer or sector goes to compliance review instead of the normal queue.
+/// a restricted end customer or sector goes to compliance review instead of the normal queue. The
+/// partner's own open registrations for the same opportunity come back as possible duplicates (and
+/// are evidence for the approver); a client that got no answer retries safely with the same
+/// Idempotency-Key.
 /// </summary>
 public static partial class RegisterDeal
 {
@@ -26,30 +29,7 @@ public static partial class RegisterDeal
     public sealed record Request(Guid? PartnerId, Customer? Customer, List<Product>? Products, decimal? TotalValue,
         string? Currency, DateOnly? ExpectedClose, string? Notes);
 
-    /// <summary>A registration that passed validation.</summary>
-    public sealed record Form(string CustomerName, string? Domain, string Country, string Region, string Sector,
-        List<(string? Sku, string Family, decimal Quantity, decimal Amount)> Lines, decimal TotalValue, string Currency,
-        DateOnly ExpectedClose, string? Notes)
-    {
-        public string[] Families => [.. Lines.Select(l => l.Family).Distinct().Order(StringComparer.Ordinal)];
-    }
-
-    const string InsertDeal = $"""
-        insert into deals (id, partner_id, distributor_id, registered_by, customer_name, customer_key, customer_domain,
-            customer_country, customer_region, customer_sector, product_families, total_value, currency, expected_close,
-            notes, status, compliance_reason, submitted_at, sla_due_at, updated_at, version)
-        values (@Id, @PartnerId, @DistributorId, @RegisteredBy, @CustomerName, @CustomerKey, @CustomerDomain,
-            @CustomerCountry, @CustomerRegion, @CustomerSector, @ProductFamilies, @TotalValue, @Currency, @ExpectedClose,
-            @Notes, @Status, @ComplianceReason, @Now, @SlaDueAt, @Now, 1)
-        returning {Deals.Columns}
-        """;
-
-    public const string InsertLines = """
-        insert into deal_lines (deal_id, line_no, sku, product_family, quantity, amount)
-        values (@DealId, @LineNo, @Sku, @Family, @Quantity, @Amount)
-        """;
-
-    const string PartnerStatus = "select status from partners where id = @id";
+    const string PartnerStatusSql = "select status from partners where id = @id for share";
 
     const string Authorized = """
         select exists (select 1 from reseller_authorizations
@@ -58,11 +38,11 @@ public static partial class RegisterDeal
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Deal>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(403)
+            .Produces<Deal>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(403).ProducesProblem(422)
             .WithSummary("Register a deal (a partner for itself, a distributor on a reseller's behalf)");
 
-    static async Task<IResult> Handle(Request request, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox,
-        DealRules rules, TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> Handle(Request request, HttpRequest http, ClaimsPrincipal user, NpgsqlDataSource db, Deals deals,
+        Idempotency idempotency, DealRules rules, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(user);
         if (caller.Role is not (Roles.Partner or Roles.Distributor))
@@ -75,80 +55,80 @@ public static partial class RegisterDeal
         if (caller.Role == Roles.Distributor && request.PartnerId is null)
             check.Add("partnerId", "is required: the reseller the deal is registered for");
         var form = Validate(check, request, rules, DateOnly.FromDateTime(now.UtcDateTime));
+        var key = idempotency.Read(http, caller.Subject, "register-deal", request, check);
         if (check.Failed || form is null || partnerId is null) return check.Problem();
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var status = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(PartnerStatus, new { id = partnerId }, tx, cancellationToken: ct));
-        if (status != "active")
-            return Refused(status is null ? "The partner is not known as an active partner." : $"The partner is {status}; only an active partner may register deals.",
-                status);
-        if (caller.Role == Roles.Distributor)
-        {
-            var authorized = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(Authorized,
-                new { caller.DistributorId, PartnerId = partnerId, form.Region }, tx, cancellationToken: ct));
-            if (!authorized) return Refused($"This distributor is not authorized to serve that reseller in region {form.Region}.");
-        }
+        if (await idempotency.Begin(tx, key, ct) is { } earlier) return earlier;
+        var distributorId = caller.Role == Roles.Distributor ? caller.DistributorId : null;
+        if (await MayRegister(tx, partnerId.Value, distributorId, form.Region, ct) is { } refusal) return refusal;
 
         var concern = rules.ComplianceConcern(form.CustomerName, form.Domain, form.Country, form.Sector);
-        var deal = await conn.QuerySingleAsync<Deal>(new CommandDefinition(InsertDeal, new
+        var deal = new Deal
         {
             Id = Guid.CreateVersion7(),
-            PartnerId = partnerId,
-            DistributorId = caller.Role == Roles.Distributor ? caller.DistributorId : null,
+            PartnerId = partnerId.Value,
+            DistributorId = distributorId,
             RegisteredBy = caller.Subject,
             CustomerName = form.CustomerName,
-            CustomerKey = Names.Normalize(form.CustomerName),
+            CustomerKey = CustomerNames.Normalize(form.CustomerName),
             CustomerDomain = form.Domain,
             CustomerCountry = form.Country,
             CustomerRegion = form.Region,
             CustomerSector = form.Sector,
             ProductFamilies = form.Families,
-            form.TotalValue,
-            form.Currency,
-            form.ExpectedClose,
-            form.Notes,
-            Status = concern is null ? Status.Submitted : Status.ComplianceReview,
+            TotalValue = form.TotalValue,
+            Currency = form.Currency,
+            ExpectedClose = form.ExpectedClose,
+            Notes = form.Notes,
+            Status = concern is null ? DealStatus.Submitted : DealStatus.ComplianceReview,
             ComplianceReason = concern,
-            Now = now,
+            SubmittedAt = now,
             SlaDueAt = DealRules.AddBusinessDays(now, rules.ApprovalSlaBusinessDays),
-        }, tx, cancellationToken: ct));
-        await WriteLines(tx, deal.Id, form, ct);
-        var conflicts = await Conflicts.Find(tx, deal, Status.Open, ct);
+            UpdatedAt = now,
+        };
+        var conflicts = await Conflicts.Find(tx, deal, DealStatus.Open, ct, ownToo: true);
+        deal = await deals.Create(tx, deal, form.Lines, conflicts.Count, caller.Subject,
+            new { status = deal.Status, conflicts = conflicts.Count, compliance = concern }, ct);
         await Conflicts.Record(tx, deal.Id, conflicts, "registration", now, ct);
-        await Deals.History(tx, deal, "registered", caller.Subject, null,
-            new { status = deal.Status, conflicts = conflicts.Count, compliance = concern }, now, ct);
-        await outbox.Add(tx, new DealRegistered
+
+        var answer = deal with
         {
-            DealId = deal.Id,
-            Version = deal.Version,
-            OccurredAt = now,
-            Actor = caller.Subject,
-            Deal = deal.State(),
-            ConflictCount = conflicts.Count,
-            ComplianceReason = concern,
-        }, ct);
+            PossibleDuplicates = [.. conflicts.Where(c => c.OtherPartnerId == deal.PartnerId)
+                .Select(c => new PossibleDuplicate(c.OtherDealId, c.OtherStatus, c.Rule, c.SharedFamilies))],
+        };
+        var location = $"/api/deals/{deal.Id}";
+        await idempotency.Remember(tx, key, StatusCodes.Status201Created, location, answer, ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/deals/{deal.Id}", deal);
+        return TypedResults.Created(location, answer);
     }
 
-    public static Task WriteLines(NpgsqlTransaction tx, Guid dealId, Form form, CancellationToken ct) =>
-        tx.Connection!.ExecuteAsync(new CommandDefinition(InsertLines, form.Lines.Select((l, i) => new
-        {
-            DealId = dealId,
-            LineNo = i + 1,
-            l.Sku,
-            l.Family,
-            l.Quantity,
-            l.Amount,
-        }), tx, cancellationToken: ct));
+    /// <summary>
+    /// The rules on who registers for whom, checked at registration and again at edit and
+    /// resubmission: only an active partner, and a distributor only for a reseller it is authorized
+    /// to serve in the customer's region. The partner's row is read with a share lock, so a
+    /// suspension arriving at the same moment waits for this registration, or this one sees it.
+    /// </summary>
+    public static async Task<IResult?> MayRegister(NpgsqlTransaction tx, Guid partnerId, Guid? distributorId, string region, CancellationToken ct)
+    {
+        var conn = tx.Connection!;
+        var status = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(PartnerStatusSql, new { id = partnerId }, tx, cancellationToken: ct));
+        if (status != PartnerStatus.Active)
+            return Refused(status is null ? "The partner is not known as an active partner." : $"The partner is {status}; only an active partner may register deals.",
+                status);
+        if (distributorId is not null && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition(Authorized,
+                new { DistributorId = distributorId, PartnerId = partnerId, Region = region }, tx, cancellationToken: ct)))
+            return Refused($"This distributor is not authorized to serve that reseller in region {region}.");
+        return null;
+    }
 
-    static IResult Refused(string detail, string? partnerStatus = null) => TypedResults.Problem(
+    public static IResult Refused(string detail, string? partnerStatus = null) => TypedResults.Problem(
         statusCode: StatusCodes.Status403Forbidden, title: "This registration is not allowed.", detail: detail,
         extensions: partnerStatus is null ? null : new Dictionary<string, object?> { ["partnerStatus"] = partnerStatus });
 
     /// <summary>Checks every field of a registration (also used when a returned deal is edited).</summary>
-    public static Form? Validate(Check check, Request request, DealRules rules, DateOnly today)
+    public static Registration? Validate(Check check, Request request, DealRules rules, DateOnly today)
     {
         var c = request.Customer;
         if (c is null) check.Add("customer", "is required");
@@ -157,7 +137,7 @@ public static partial class RegisterDeal
         var country = check.Country("customer.country", c?.Country);
         var region = check.Text("customer.region", c?.Region, 100);
         var sector = check.OneOf("customer.sector", c?.Sector, Sectors.All);
-        var lines = new List<(string?, string, decimal, decimal)>();
+        var lines = new List<DealLine>();
         if (request.Products is null || request.Products.Count == 0) check.Add("products", "at least one product line is required");
         else if (request.Products.Count > 200) check.Add("products", "at most 200 product lines");
         else
@@ -174,7 +154,7 @@ public static partial class RegisterDeal
                 var amount = check.Range($"{at}.amount", p.Amount, 0m, 1_000_000_000_000m);
                 var resolved = family?.ToLowerInvariant() ?? (sku is null ? null : rules.FamilyOf(sku));
                 if (resolved is not null && quantity is not null && amount is not null)
-                    lines.Add((sku?.ToUpperInvariant(), resolved, quantity.Value, amount.Value));
+                    lines.Add(new DealLine { Sku = sku?.ToUpperInvariant(), ProductFamily = resolved, Quantity = quantity.Value, Amount = amount.Value });
             }
         var total = check.Range("totalValue", request.TotalValue, 0.01m, 1_000_000_000_000m);
         var currency = check.Currency("currency", request.Currency);
@@ -184,7 +164,7 @@ public static partial class RegisterDeal
         else if (close > today.AddYears(3)) check.Add("expectedClose", "must be within three years");
         var notes = check.Note("notes", request.Notes, 4000, required: false);
         if (check.Failed) return null;
-        return new Form(name!, domain is null ? null : Names.Domain(domain), country!, region!, sector!, lines, total!.Value,
+        return new Registration(name!, domain is null ? null : Domains.Normalize(domain), country!, region!, sector!, lines, total!.Value,
             currency!, close!.Value, notes);
     }
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Messaging;
+using Channel.Hosting.Web;
 using Npgsql;
 
 namespace Channel.Deals.Features;
@@ -15,9 +14,12 @@ public static class RejectDeal
         api.MapPost("/{id:guid}/reject", Handle).RequireAuthorization(Policies.ChannelManager)
             .Produces<Deal>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).WithSummary("Reject a deal registration");
 
-    static Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox, TimeProvider clock,
-        CancellationToken ct) =>
-        Deals.Decide(db, outbox, clock, user, id, request.Reason, Status.Rejected, "rejected", "rejected",
-            (deal, actor, reason, now) => new DealRejected { DealId = id, Version = deal.Version, OccurredAt = now, Actor = actor, Reason = reason, Deal = deal.State() },
-            ct);
+    static async Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, NpgsqlDataSource db, Deals deals, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var check = new Check();
+        var reason = check.Note("reason", request.Reason, 2000);
+        if (check.Failed) return check.Problem();
+        return await deals.Change(db, clock, user, id, (_, _) => null, (deal, by, now) => deal.Reject(reason!, by, now), ct);
+    }
 }

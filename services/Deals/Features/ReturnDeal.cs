@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Messaging;
+using Channel.Hosting.Web;
 using Npgsql;
 
 namespace Channel.Deals.Features;
@@ -15,9 +14,12 @@ public static class ReturnDeal
         api.MapPost("/{id:guid}/return", Handle).RequireAuthorization(Policies.ChannelManager)
             .Produces<Deal>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).WithSummary("Return a deal for more information");
 
-    static Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox, TimeProvider clock,
-        CancellationToken ct) =>
-        Deals.Decide(db, outbox, clock, user, id, request.Reason, Status.Returned, "returned", "returned",
-            (deal, actor, reason, now) => new DealReturned { DealId = id, Version = deal.Version, OccurredAt = now, Actor = actor, Reason = reason, Deal = deal.State() },
-            ct);
+    static async Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, NpgsqlDataSource db, Deals deals, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var check = new Check();
+        var reason = check.Note("reason", request.Reason, 2000);
+        if (check.Failed) return check.Problem();
+        return await deals.Change(db, clock, user, id, (_, _) => null, (deal, by, _) => deal.Return(reason!, by), ct);
+    }
 }

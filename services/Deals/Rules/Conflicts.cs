@@ -6,7 +6,8 @@ namespace Channel.Deals.Rules;
 /// <summary>
 /// The duplicate rule of real deal-registration programs: another partner's open registration for the
 /// same end customer (normalised legal name, or the same domain) with at least one product family in
-/// common. What is found is stored as evidence for the approver.
+/// common. The partner's own open registrations for the same opportunity are possible duplicates (a
+/// retry, a colleague's registration). What is found is stored as evidence for the approver.
 /// </summary>
 public static class Conflicts
 {
@@ -27,7 +28,7 @@ public static class Conflicts
                     else 'customer_domain' end as rule,
                array(select unnest(d.product_families) intersect select unnest(@Families::text[]) order by 1) as shared_families
         from deals d
-        where d.id <> @DealId and d.partner_id <> @PartnerId and d.status = any(@Statuses)
+        where d.id <> @DealId and (@OwnToo or d.partner_id <> @PartnerId) and d.status = any(@Statuses)
           and (d.customer_key = @Key or (@Domain::text is not null and d.customer_domain = @Domain))
           and d.product_families && @Families::text[]
         order by d.submitted_at, d.id
@@ -38,7 +39,11 @@ public static class Conflicts
         values (@DealId, @OtherDealId, @OtherPartnerId, @OtherStatus, @Rule, @SharedFamilies, @Stage, @FoundAt)
         """;
 
-    public static async Task<List<Found>> Find(NpgsqlTransaction tx, Deal deal, string[] statuses, CancellationToken ct) =>
+    /// <summary>
+    /// Open registrations of the same opportunity in one of <paramref name="statuses"/>: other
+    /// partners' ones, and with <paramref name="ownToo"/> the partner's own as well.
+    /// </summary>
+    public static async Task<List<Found>> Find(NpgsqlTransaction tx, Deal deal, IReadOnlyList<string> statuses, CancellationToken ct, bool ownToo = false) =>
         (await tx.Connection!.QueryAsync<Found>(new CommandDefinition(Sql, new
         {
             DealId = deal.Id,
@@ -46,7 +51,8 @@ public static class Conflicts
             Key = deal.CustomerKey,
             Domain = deal.CustomerDomain,
             Families = deal.ProductFamilies,
-            Statuses = statuses,
+            Statuses = statuses.ToArray(),
+            OwnToo = ownToo,
         }, tx, cancellationToken: ct))).AsList();
 
     public static Task Record(NpgsqlTransaction tx, Guid dealId, IEnumerable<Found> found, string stage, DateTimeOffset at,

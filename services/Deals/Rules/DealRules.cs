@@ -1,5 +1,3 @@
-using Channel.Hosting.Text;
-
 namespace Channel.Deals.Rules;
 
 /// <summary>The numbers of the deal-registration program (configuration section "Deals").</summary>
@@ -12,8 +10,8 @@ public sealed class DealRules
     public TimeSpan TimerInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>SKU prefix (before the first '-') → product family. A SKU with an unknown prefix is its own family.</summary>
     public Dictionary<string, string> ProductFamilies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-    public List<RestrictedParty> RestrictedCustomers { get; set; } = [];
-    RestrictedPartyList? restricted;
+    public List<RestrictedCustomer> RestrictedCustomers { get; set; } = [];
+    RestrictedCustomers? restricted;
     /// <summary>Sectors whose end users a country's policy bars (for example government and military).</summary>
     public List<SectorPolicy> RestrictedSectors { get; set; } = [];
 
@@ -26,7 +24,7 @@ public sealed class DealRules
     /// <summary>Why a registration for this end customer needs compliance review, or null.</summary>
     public string? ComplianceConcern(string customerName, string? domain, string country, string sector)
     {
-        restricted ??= new RestrictedPartyList(RestrictedCustomers);
+        restricted ??= new RestrictedCustomers(RestrictedCustomers);
         if (restricted.Match(customerName, domain) is { } match) return $"end customer {match}";
         foreach (var policy in RestrictedSectors)
             if (string.Equals(policy.Country, country, StringComparison.OrdinalIgnoreCase)

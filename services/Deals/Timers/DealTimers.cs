@@ -1,6 +1,6 @@
 using Channel.Contracts.Deals;
 using Channel.Deals.Rules;
-using Channel.Hosting.Messaging;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -12,23 +12,23 @@ namespace Channel.Deals.Timers;
 /// with <c>for no key update skip locked</c> and changes only rows still in the state it looked for, so any
 /// number of instances can run it and each deal is handled once.
 /// </summary>
-public sealed class DealTimers(NpgsqlDataSource db, Outbox outbox, DealRules rules, TimeProvider clock, ILogger<DealTimers> logger)
+public sealed class DealTimers(NpgsqlDataSource db, Deals deals, DealRules rules, TimeProvider clock, ILogger<DealTimers> logger)
     : BackgroundService
 {
     const int Batch = 500;
 
     const string ClaimExpired = $"""
-        select {Deals.Columns} from deals
-        where status = 'approved' and protection_ends_at <= @Now
-        order by protection_ends_at limit @Batch
-        for no key update skip locked
+        select {Deals.WithLines} from deals d
+        where d.status = '{DealStatus.Approved}' and d.protection_ends_at <= @Now
+        order by d.protection_ends_at limit @Batch
+        for no key update of d skip locked
         """;
 
     const string ClaimOverdue = $"""
-        select {Deals.Columns} from deals
-        where status in ('submitted', 'compliance_review') and not overdue and sla_due_at <= @Now
-        order by sla_due_at limit @Batch
-        for no key update skip locked
+        select {Deals.WithLines} from deals d
+        where d.status in ('{DealStatus.Submitted}', '{DealStatus.ComplianceReview}') and not d.overdue and d.sla_due_at <= @Now
+        order by d.sla_due_at limit @Batch
+        for no key update of d skip locked
         """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,37 +48,20 @@ public sealed class DealTimers(NpgsqlDataSource db, Outbox outbox, DealRules rul
         }
     }
 
-    public async Task<int> ExpireProtection(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var due = (await conn.QueryAsync<Deal>(new CommandDefinition(ClaimExpired, new { Now = now, Batch }, tx, cancellationToken: ct))).AsList();
-        foreach (var deal in due)
-        {
-            deal.Status = Status.Expired;
-            deal.ClosedAt = now;
-            await Deals.Save(tx, deal, now, ct);
-            await Deals.History(tx, deal, "expired", "timer", null, new { protectionEndedAt = deal.ProtectionEndsAt }, now, ct);
-            await outbox.Add(tx, new DealExpired { DealId = deal.Id, Version = deal.Version, OccurredAt = now, Deal = deal.State() }, ct);
-        }
-        await tx.CommitAsync(ct);
-        return due.Count;
-    }
+    public Task<int> ExpireProtection(CancellationToken ct) => Pass(ClaimExpired, (deal, now) => deal.Expire(now), ct);
 
-    public async Task<int> RaiseOverdue(CancellationToken ct)
+    public Task<int> RaiseOverdue(CancellationToken ct) => Pass(ClaimOverdue, (deal, now) => deal.MarkOverdue(now), ct);
+
+    /// <summary>Claims the deals due, applies the transition to each and commits them together; returns how many it claimed.</summary>
+    async Task<int> Pass(string claim, Func<Deal, DateTimeOffset, Outcome<Deal>> transition, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var due = (await conn.QueryAsync<Deal>(new CommandDefinition(ClaimOverdue, new { Now = now, Batch }, tx, cancellationToken: ct))).AsList();
+        var due = (await conn.QueryAsync<Deal>(new CommandDefinition(claim, new { Now = now, Batch }, tx, cancellationToken: ct))).AsList();
         foreach (var deal in due)
-        {
-            deal.Overdue = true;
-            await Deals.Save(tx, deal, now, ct);
-            await Deals.History(tx, deal, "approval_overdue", "timer", null, new { slaDueAt = deal.SlaDueAt }, now, ct);
-            await outbox.Add(tx, new DealApprovalOverdue { DealId = deal.Id, Version = deal.Version, OccurredAt = now, Deal = deal.State() }, ct);
-        }
+            if (transition(deal, now) is Moved<Deal> move)
+                await deals.Commit(tx, deal, move, "timer", now, ct);
         await tx.CommitAsync(ct);
         return due.Count;
     }

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Data;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -9,7 +9,7 @@ namespace Channel.Distributors.Features;
 
 /// <summary>
 /// A distributor's users (they sign in with distributor tokens scoped to it): a channel manager or the
-/// distributor's own admin adds them; staff and the distributor list them.
+/// distributor's own admin adds them (with an Idempotency-Key, safely retried); staff and the distributor list them.
 /// </summary>
 public static class AddDistributorUser
 {
@@ -49,7 +49,8 @@ public static class AddDistributorUser
             .Produces<DistributorUser[]>().ProducesProblem(404).WithSummary("A distributor's users");
     }
 
-    static async Task<IResult> Add(Guid id, Request request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> Add(Guid id, Request request, HttpRequest http, ClaimsPrincipal user, NpgsqlDataSource db, Idempotency idempotency,
+        TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(user);
         if (!Distributors.MayActFor(caller, id)) return Distributors.NotFound("distributor", id);
@@ -58,8 +59,11 @@ public static class AddDistributorUser
         var name = check.Text("name", request.Name);
         var email = check.Email("email", request.Email);
         var role = check.OneOf("role", request.Role, UserRoles);
+        var key = idempotency.Read(http, caller.Subject, $"distributor-user {id}", request, check);
         if (check.Failed) return check.Problem();
         await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (await idempotency.Begin(tx, key, ct) is { } earlier) return earlier;
         try
         {
             var added = await conn.QuerySingleOrDefaultAsync<DistributorUser>(new CommandDefinition(Insert, new
@@ -71,8 +75,12 @@ public static class AddDistributorUser
                 Role = role,
                 Now = clock.GetUtcNow(),
                 Actor = caller.Subject,
-            }, cancellationToken: ct));
-            return added is null ? Distributors.NotFound("distributor", id) : TypedResults.Created($"/api/distributors/{id}/users/{added.Id}", added);
+            }, tx, cancellationToken: ct));
+            if (added is null) return Distributors.NotFound("distributor", id);
+            var location = $"/api/distributors/{id}/users/{added.Id}";
+            await idempotency.Remember(tx, key, StatusCodes.Status201Created, location, added, ct);
+            await tx.CommitAsync(ct);
+            return TypedResults.Created(location, added);
         }
         catch (PostgresException e) when (e.IsUniqueViolation("distributor_users_email_unique"))
         {

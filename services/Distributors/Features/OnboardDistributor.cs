@@ -1,16 +1,14 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Channel.Contracts.Distributors;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Data;
-using Channel.Hosting.Messaging;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
 namespace Channel.Distributors.Features;
 
-/// <summary>A channel manager onboards a distributor: the countries and regions it serves, and its contacts.</summary>
+/// <summary>A channel manager onboards a distributor: the countries and regions it serves, and its contacts. Takes an Idempotency-Key.</summary>
 public static class OnboardDistributor
 {
     public sealed record Contact(string? Name, string? Email, string? Phone, string? Role);
@@ -28,8 +26,8 @@ public static class OnboardDistributor
             .Produces<Distributor>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(409)
             .WithSummary("Onboard a distributor");
 
-    static async Task<IResult> Handle(Request request, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox, TimeProvider clock,
-        CancellationToken ct)
+    static async Task<IResult> Handle(Request request, HttpRequest http, ClaimsPrincipal user, NpgsqlDataSource db, Distributors distributors,
+        Idempotency idempotency, TimeProvider clock, CancellationToken ct)
     {
         var check = new Check();
         var name = check.Text("name", request.Name);
@@ -48,12 +46,14 @@ public static class OnboardDistributor
             var role = check.Text($"contacts[{i}].role", contact?.Role, 60, required: false);
             contacts.Add(new { name = contactName, email, phone, role });
         }
+        var caller = Caller.From(user);
+        var key = idempotency.Read(http, caller.Subject, "onboard-distributor", request, check);
         if (check.Failed) return check.Problem();
 
-        var caller = Caller.From(user);
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        if (await idempotency.Begin(tx, key, ct) is { } earlier) return earlier;
         Distributor distributor;
         try
         {
@@ -73,17 +73,11 @@ public static class OnboardDistributor
             return TypedResults.Problem(statusCode: 409, title: "A distributor with this name exists.",
                 extensions: new Dictionary<string, object?> { ["field"] = "name" });
         }
-        await outbox.Add(tx, new DistributorOnboarded
-        {
-            DistributorId = distributor.Id,
-            Version = 1,
-            OccurredAt = now,
-            Name = distributor.Name,
-            Countries = distributor.Countries,
-            Regions = distributor.Regions,
-        }, ct);
+        await distributors.Onboarded(tx, distributor, caller.Subject, ct);
+        var location = $"/api/distributors/{distributor.Id}";
+        await idempotency.Remember(tx, key, StatusCodes.Status201Created, location, distributor, ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/distributors/{distributor.Id}", distributor);
+        return TypedResults.Created(location, distributor);
     }
 
     /// <summary>Region codes (such as CA or ON): 1 to 200 of them, each short, upper-cased.</summary>

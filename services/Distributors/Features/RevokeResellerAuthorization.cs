@@ -1,8 +1,7 @@
 using System.Security.Claims;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Messaging;
 using Channel.Hosting.Web;
-using Dapper;
+using Channel.Messaging;
 using Npgsql;
 
 namespace Channel.Distributors.Features;
@@ -17,7 +16,7 @@ public static class RevokeResellerAuthorization
             .Produces<Authorization>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
             .WithSummary("Revoke a distributor's authorization to serve a partner");
 
-    static async Task<IResult> Handle(Guid id, Guid partnerId, Request request, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox,
+    static async Task<IResult> Handle(Guid id, Guid partnerId, Request request, ClaimsPrincipal user, NpgsqlDataSource db, Distributors distributors,
         TimeProvider clock, CancellationToken ct)
     {
         var check = new Check();
@@ -25,15 +24,16 @@ public static class RevokeResellerAuthorization
         if (check.Failed) return check.Problem();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var current = await conn.QuerySingleOrDefaultAsync<Authorization>(new CommandDefinition(
-            "select id, active from authorizations where distributor_id = @id and partner_id = @partnerId for update",
-            new { id, partnerId }, tx, cancellationToken: ct));
+        var current = await Distributors.LockAuthorization(tx, id, partnerId, ct);
         if (current is null) return Distributors.NotFound("authorization", partnerId);
-        var revoked = await Distributors.RevokeAuthorization(tx, outbox, current.Id, Caller.From(user).Subject, reason!, clock.GetUtcNow(), ct);
-        if (revoked is null)
-            return TypedResults.Problem(statusCode: 409, title: "The authorization is already revoked.",
-                extensions: new Dictionary<string, object?> { ["currentStatus"] = "revoked" });
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(revoked);
+        switch (current.Revoke(reason!, Caller.From(user).Subject, clock.GetUtcNow()))
+        {
+            case Refused<Authorization> refused: return refused.Problem();
+            case Moved<Authorization> move:
+                var saved = await distributors.Commit(tx, current, move, ct);
+                await tx.CommitAsync(ct);
+                return TypedResults.Ok(saved);
+            default: throw new InvalidOperationException("a transition either moves or refuses");
+        }
     }
 }

@@ -6,9 +6,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Channel.Contracts.Distributors;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Data;
-using Channel.Hosting.Messaging;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Dapper;
@@ -23,8 +22,10 @@ namespace Channel.Distributors.Features;
 /// A distributor uploads a sell-through (point-of-sale) report, as CSV or JSON, one line per invoice
 /// line with fields after X12 867. The body is streamed: each line is validated on its own, accepted
 /// lines go to the database with binary COPY and out as SellThroughReported in batches, rejected
-/// lines are kept with their line number, field and reason. The report, its lines and its events
-/// commit together. Sending a report number again answers what the first upload answered.
+/// lines are kept with their line number, field and reason. The body is read to a temporary file
+/// first (no connection is held while a slow client streams) and hashed: the report, its lines and
+/// its events then commit together. Sending a report number again with the same content answers
+/// what the first upload answered; with other content it is refused with 409 naming what differs.
 /// </summary>
 public static partial class UploadSellThroughReport
 {
@@ -44,7 +45,7 @@ public static partial class UploadSellThroughReport
     ];
 
     static readonly HashSet<string> optional = ["end_customer_domain", "end_customer_region", "end_customer_postal_code", "deal_id"];
-    static readonly string[] transactionTypes = ["sale", "return", "adjustment"];
+    static readonly string[] transactionTypes = [.. SellThroughTransaction.All];
     static readonly Dictionary<string, int> columnIndex = Columns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
 
     const int ReportNumber = 0, PeriodStart = 1, PeriodEnd = 2, InvoiceNumber = 3, InvoiceDate = 4, TransactionType = 5, ResellerId = 6,
@@ -67,13 +68,21 @@ public static partial class UploadSellThroughReport
 
     const string FinishReport = """
         update reports set total_lines = @Total, accepted_lines = @Accepted, rejected_lines = @Rejected,
-            accepted_amount = @Amount, batches = @Batches
+            accepted_amount = @Amount, batch_lines = @BatchLines, content_hash = @Hash, content_bytes = @Bytes
         where id = @Id
         """;
 
-    const string NumberBatches = """
-        update outbox set body = jsonb_set(body, '{batchCount}', to_jsonb(@Batches)) where message_id = any(@Ids)
-        """;
+    sealed class Received
+    {
+        public Guid Id { get; set; }
+        public byte[]? ContentHash { get; set; }
+        public int TotalLines { get; set; }
+        public int AcceptedLines { get; set; }
+        public int RejectedLines { get; set; }
+        public decimal AcceptedAmount { get; set; }
+        public DateOnly PeriodStart { get; set; }
+        public DateOnly PeriodEnd { get; set; }
+    }
 
     const string CopyLines = """
         copy report_lines (report_id, line_number, invoice_number, invoice_date, transaction_type, reseller_id, end_customer_name,
@@ -91,7 +100,7 @@ public static partial class UploadSellThroughReport
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(415)
             .WithSummary("Upload a sell-through report (CSV with a header row, or a JSON array of lines)");
 
-    static async Task<IResult> Handle(Guid id, HttpRequest http, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox,
+    static async Task<IResult> Handle(Guid id, HttpRequest http, ClaimsPrincipal user, NpgsqlDataSource db, Distributors distributors,
         Options options, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(user);
@@ -100,27 +109,20 @@ public static partial class UploadSellThroughReport
         var media = http.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         if (media is not ("text/csv" or "application/json"))
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send the report as text/csv or application/json.");
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from distributors where id = @id)", new { id }, cancellationToken: ct)))
+                return Distributors.NotFound("distributor", id);
 
-        await using var conn = await db.OpenConnectionAsync(ct);
-        if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from distributors where id = @id)", new { id }, cancellationToken: ct)))
-            return Distributors.NotFound("distributor", id);
-
-        var ignored = new List<string>();
-        await using var lines = (media == "text/csv" ? ReadCsv(http.Body, ignored, ct) : ReadJson(http.Body, ct)).GetAsyncEnumerator(ct);
+        // The whole body first, to a temporary file and hashed: no connection or transaction is held
+        // while a slow client streams, and a report number sent again is compared by its content.
+        await using var body = await Spooled.From(http.Body, ct);
         try
         {
-            if (!await lines.MoveNextAsync()) return Bad("body", "the report has no lines");
-            var first = lines.Current;
-            var check = new Check();
-            var number = check.Text("report_number", first.Values[ReportNumber], 60);
-            var start = Date(check, "period_start", first.Values[PeriodStart]);
-            var end = Date(check, "period_end", first.Values[PeriodEnd]);
-            if (start > end) check.Add("period_end", "must not be before period_start");
-            if (check.Failed) return check.Problem("The report's number or period (taken from its first line) is not valid.");
+            var (number, start, end, problem) = await Header(body, media, ct);
+            if (problem is not null) return problem;
 
-            var existing = await conn.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-                "select id from reports where distributor_id = @id and report_number = @number", new { id, number }, cancellationToken: ct));
-            if (existing is { } known) return TypedResults.Ok(await GetReport.Load(conn, null, known, ct));
+            await using var conn = await db.OpenConnectionAsync(ct);
+            if (await Existing(conn, id, number!, ct) is { } earlier) return await Again(conn, earlier, body, media, number!, ct);
 
             var reportId = Guid.CreateVersion7();
             var now = clock.GetUtcNow();
@@ -143,23 +145,14 @@ public static partial class UploadSellThroughReport
             }
             catch (PostgresException e) when (e.IsUniqueViolation())
             {
-                // The same report number is being uploaded right now; the first one decides the answer.
+                // The same report number was received a moment ago: the first one decides the answer.
                 await tx.RollbackAsync(ct);
-                var winner = await conn.ExecuteScalarAsync<Guid>(new CommandDefinition(
-                    "select id from reports where distributor_id = @id and report_number = @number", new { id, number }, cancellationToken: ct));
-                return TypedResults.Ok(await GetReport.Load(conn, null, winner, ct));
+                return await Again(conn, (await Existing(conn, id, number!, ct))!, body, media, number!, ct);
             }
 
-            var report = new Ingest(reportId, id, number!, start!.Value, end!.Value, resellers, options.BatchLines, now);
-            var raw = first;
-            do
-            {
-                report.Take(raw);
-                if (report.Accepted.Count >= options.BatchLines || report.Rejections.Count >= options.BatchLines)
-                    await report.Flush(tx, outbox, ct);
-            }
-            while (await lines.MoveNextAsync() && (raw = lines.Current) is not null);
-            await report.Flush(tx, outbox, ct);
+            var report = new Ingest(reportId, number!, start, end, resellers, options.BatchLines, write: true);
+            await foreach (var raw in Lines(body, media, ct)) await report.Take(tx, raw, ct);
+            await report.Flush(tx, ct);
             await conn.ExecuteAsync(new CommandDefinition(FinishReport, new
             {
                 Id = reportId,
@@ -167,11 +160,13 @@ public static partial class UploadSellThroughReport
                 Accepted = report.AcceptedLines,
                 Rejected = report.RejectedLines,
                 Amount = report.AcceptedAmount,
-                Batches = report.MessageIds.Count,
+                options.BatchLines,
+                body.Hash,
+                body.Bytes,
             }, tx, cancellationToken: ct));
-            if (report.MessageIds.Count > 0)
-                await conn.ExecuteAsync(new CommandDefinition(NumberBatches, new { Batches = report.MessageIds.Count, Ids = report.MessageIds.ToArray() },
-                    tx, cancellationToken: ct));
+            var batches = await distributors.Announce(tx, reportId, ct);
+            await conn.ExecuteAsync(new CommandDefinition("update reports set batches = @batches where id = @reportId", new { batches, reportId },
+                tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
             return TypedResults.Created($"/api/distributors/reports/{reportId}", await GetReport.Load(conn, null, reportId, ct));
         }
@@ -181,6 +176,70 @@ public static partial class UploadSellThroughReport
         }
     }
 
+    /// <summary>The report number and period, from the first line; or the problem with them.</summary>
+    static async Task<(string? Number, DateOnly Start, DateOnly End, IResult? Problem)> Header(Spooled body, string media, CancellationToken ct)
+    {
+        await foreach (var first in Lines(body, media, ct))
+        {
+            var check = new Check();
+            var number = check.Text("report_number", first.Values[ReportNumber], 60);
+            var start = Date(check, "period_start", first.Values[PeriodStart]);
+            var end = Date(check, "period_end", first.Values[PeriodEnd]);
+            if (start > end) check.Add("period_end", "must not be before period_start");
+            if (check.Failed) return (null, default, default, check.Problem("The report's number or period (taken from its first line) is not valid."));
+            return (number, start!.Value, end!.Value, null);
+        }
+        return (null, default, default, Bad("body", "the report has no lines"));
+    }
+
+    static Task<Received?> Existing(NpgsqlConnection conn, Guid distributorId, string number, CancellationToken ct) =>
+        conn.QuerySingleOrDefaultAsync<Received>(new CommandDefinition("""
+            select id, content_hash, total_lines, accepted_lines, rejected_lines, accepted_amount, period_start, period_end
+            from reports where distributor_id = @distributorId and report_number = @number
+            """, new { distributorId, number }, cancellationToken: ct));
+
+    /// <summary>
+    /// A report number received before: the same content is answered as the first time (200), and
+    /// nothing is stored or published again; other content is refused with 409 naming what differs.
+    /// </summary>
+    static async Task<IResult> Again(NpgsqlConnection conn, Received earlier, Spooled body, string media, string number, CancellationToken ct)
+    {
+        if (earlier.ContentHash is null || earlier.ContentHash.AsSpan().SequenceEqual(body.Hash))
+            return TypedResults.Ok(await GetReport.Load(conn, null, earlier.Id, ct));
+        // What this upload would have been, checked against the same authorizations, to say how it differs.
+        var resellers = (await conn.QueryAsync<Guid>(new CommandDefinition(
+            "select partner_id from authorizations where distributor_id = (select distributor_id from reports where id = @Id) and active",
+            new { earlier.Id }, cancellationToken: ct))).ToHashSet();
+        var (_, start, end, _) = await Header(body, media, ct);
+        var sent = new Ingest(earlier.Id, number, start, end, resellers, int.MaxValue, write: false);
+        await foreach (var raw in Lines(body, media, ct)) await sent.Take(null, raw, ct);
+        var differences = new Dictionary<string, object?>();
+        void Differ<T>(string name, T received, T now) { if (!EqualityComparer<T>.Default.Equals(received, now)) differences[name] = new { received, sent = now }; }
+        Differ("periodStart", earlier.PeriodStart, start);
+        Differ("periodEnd", earlier.PeriodEnd, end);
+        Differ("totalLines", earlier.TotalLines, sent.TotalLines);
+        Differ("acceptedLines", earlier.AcceptedLines, sent.AcceptedLines);
+        Differ("rejectedLines", earlier.RejectedLines, sent.RejectedLines);
+        Differ("acceptedAmount", earlier.AcceptedAmount, sent.AcceptedAmount);
+        differences["contentSha256"] = new { received = Convert.ToHexStringLower(earlier.ContentHash), sent = Convert.ToHexStringLower(body.Hash) };
+        return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+            title: $"Report {number} was already received with other content.",
+            detail: "A report number names one report: send a correction under a new report number. " +
+                    $"What differs: {string.Join(", ", differences.Keys)}.",
+            extensions: new Dictionary<string, object?>
+            {
+                ["currentStatus"] = "received",
+                ["existingReport"] = $"/api/distributors/reports/{earlier.Id}",
+                ["differences"] = differences,
+            });
+    }
+
+    static IAsyncEnumerable<Raw> Lines(Spooled body, string media, CancellationToken ct)
+    {
+        var stream = body.Rewind();
+        return media == "text/csv" ? ReadCsv(stream, [], ct) : ReadJson(stream, ct);
+    }
+
     static ValidationProblem Bad(string field, string message)
     {
         var check = new Check();
@@ -188,42 +247,47 @@ public static partial class UploadSellThroughReport
         return check.Problem("The report cannot be read.");
     }
 
-    /// <summary>The state of one upload in progress: the batch being gathered and the totals so far.</summary>
-    sealed class Ingest(Guid reportId, Guid distributorId, string number, DateOnly start, DateOnly end, HashSet<Guid> resellers,
-        int batchLines, DateTimeOffset now)
+    /// <summary>
+    /// The state of one upload in progress: the lines being gathered and the totals so far. Writing,
+    /// accepted lines go to report_lines with binary COPY and rejections to report_rejections, a
+    /// chunk at a time; not writing, it only counts (to say how a re-sent report differs).
+    /// </summary>
+    sealed class Ingest(Guid reportId, string number, DateOnly start, DateOnly end, HashSet<Guid> resellers, int chunk, bool write)
     {
-        public List<SellThroughLine> Accepted { get; } = new(batchLines);
-        public List<(int Line, string Field, string Reason)> Rejections { get; } = [];
-        public List<Guid> MessageIds { get; } = [];
+        readonly List<SellThroughLine> accepted = [];
+        readonly List<(int Line, string Field, string Reason)> rejections = [];
         public int TotalLines { get; private set; }
         public int AcceptedLines { get; private set; }
         public int RejectedLines { get; private set; }
         public decimal AcceptedAmount { get; private set; }
 
-        public void Take(Raw raw)
+        public async Task Take(NpgsqlTransaction? tx, Raw raw, CancellationToken ct)
         {
             TotalLines++;
             var check = new Check();
             var line = Validate(check, raw, number, start, end, resellers);
             if (line is not null)
             {
-                Accepted.Add(line);
                 AcceptedLines++;
                 AcceptedAmount += line.ExtendedAmount;
-                return;
+                if (write) accepted.Add(line);
             }
-            RejectedLines++;
-            foreach (var (field, message) in check.Errors) Rejections.Add((raw.Number, field, message));
+            else
+            {
+                RejectedLines++;
+                if (write) foreach (var (field, message) in check.Errors) rejections.Add((raw.Number, field, message));
+            }
+            if (write && (accepted.Count >= chunk || rejections.Count >= chunk)) await Flush(tx!, ct);
         }
 
-        public async Task Flush(NpgsqlTransaction tx, Outbox outbox, CancellationToken ct)
+        public async Task Flush(NpgsqlTransaction tx, CancellationToken ct)
         {
             var conn = tx.Connection!;
-            if (Accepted.Count > 0)
+            if (accepted.Count > 0)
             {
                 await using (var copy = await conn.BeginBinaryImportAsync(CopyLines, ct))
                 {
-                    foreach (var l in Accepted)
+                    foreach (var l in accepted)
                     {
                         await copy.StartRowAsync(ct);
                         await copy.WriteAsync(reportId, NpgsqlDbType.Uuid, ct);
@@ -246,29 +310,17 @@ public static partial class UploadSellThroughReport
                     }
                     await copy.CompleteAsync(ct);
                 }
-                MessageIds.Add(await outbox.Add(tx, new SellThroughReported
-                {
-                    ReportId = reportId,
-                    DistributorId = distributorId,
-                    ReportNumber = number,
-                    PeriodStart = start,
-                    PeriodEnd = end,
-                    Batch = MessageIds.Count + 1,
-                    BatchCount = 0, // numbered once the last batch is known, before the commit
-                    OccurredAt = now,
-                    Lines = [.. Accepted],
-                }, ct));
-                Accepted.Clear();
+                accepted.Clear();
             }
-            if (Rejections.Count > 0)
+            if (rejections.Count > 0)
             {
                 await using (var copy = await conn.BeginBinaryImportAsync(CopyRejections, ct))
                 {
-                    foreach (var (line, field, reason) in Rejections)
+                    foreach (var (line, field, reason) in rejections)
                         await copy.WriteRowAsync(ct, reportId, line, field, reason);
                     await copy.CompleteAsync(ct);
                 }
-                Rejections.Clear();
+                rejections.Clear();
             }
         }
 
@@ -301,7 +353,7 @@ public static partial class UploadSellThroughReport
         var quantity = Number(check, "quantity", v[Quantity]);
         var price = Number(check, "unit_price", v[UnitPrice]);
         var amount = Number(check, "extended_amount", v[ExtendedAmount]);
-        if (type == "sale" && quantity <= 0) check.Add("quantity", "must be positive on a sale");
+        if (type == SellThroughTransaction.Sale && quantity <= 0) check.Add("quantity", "must be positive on a sale");
         if (price < 0) check.Add("unit_price", "must not be negative");
         if (quantity is { } q && price is { } p && amount is { } a && Math.Abs(q * p - a) > 0.01m)
             check.Add("extended_amount", $"is not quantity × unit price ({q * p:0.00})");
@@ -360,7 +412,7 @@ public static partial class UploadSellThroughReport
     /// <summary>CSV with a header row (any column order, BOM or not, CRLF or LF, quoted fields with commas and newlines).</summary>
     static async IAsyncEnumerable<Raw> ReadCsv(Stream body, List<string> ignored, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var reader = new StreamReader(body, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        using var reader = new StreamReader(body, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             BadDataFound = null,
@@ -423,6 +475,49 @@ public static partial class UploadSellThroughReport
                     };
             yield return new Raw(number, values);
         }
+    }
+
+    /// <summary>A request body read to a temporary file (deleted when disposed), with its SHA-256 and size.</summary>
+    sealed class Spooled : IAsyncDisposable
+    {
+        readonly FileStream file;
+        public byte[] Hash { get; private init; } = [];
+        public long Bytes => file.Length;
+
+        Spooled(FileStream file) => this.file = file;
+
+        public static async Task<Spooled> From(Stream body, CancellationToken ct)
+        {
+            var file = new FileStream(Path.Combine(Path.GetTempPath(), $"channel-report-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.ReadWrite,
+                FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            try
+            {
+                using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                var buffer = new byte[64 * 1024];
+                int read;
+                while ((read = await body.ReadAsync(buffer, ct)) > 0)
+                {
+                    sha.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+                await file.FlushAsync(ct);
+                return new Spooled(file) { Hash = sha.GetHashAndReset() };
+            }
+            catch
+            {
+                await file.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>The body from its start (one reader at a time).</summary>
+        public Stream Rewind()
+        {
+            file.Position = 0;
+            return file;
+        }
+
+        public ValueTask DisposeAsync() => file.DisposeAsync();
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.\-]{1,39}$")]

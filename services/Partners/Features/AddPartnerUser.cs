@@ -1,8 +1,8 @@
 using System.Security.Claims;
+using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Data;
-using Channel.Hosting.Text;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -10,7 +10,8 @@ namespace Channel.Partners.Features;
 
 /// <summary>
 /// A partner adds a user of its own (or a channel manager does it for the partner). The e-mail must
-/// be on the partner's own domain and not already in use; the change is in the partner's audit history.
+/// be on the partner's own domain and not already in use; the partner's next version records it in
+/// its history and announces it (PartnerUserAdded). Takes an Idempotency-Key.
 /// </summary>
 public static class AddPartnerUser
 {
@@ -18,7 +19,7 @@ public static class AddPartnerUser
 
     public sealed record Request(string? Name, string? Email, string? Role);
 
-    public sealed class PartnerUser
+    public sealed class User
     {
         public Guid Id { get; set; }
         public Guid PartnerId { get; set; }
@@ -29,29 +30,19 @@ public static class AddPartnerUser
         public string CreatedBy { get; set; } = "";
     }
 
-    const string Lock = "select status, website_domain from partners where id = @Id for update";
-
     const string Insert = """
         insert into partner_users (id, partner_id, name, email, role, created_at, created_by)
         values (@Id, @PartnerId, @Name, @Email, @Role, @Now, @Actor)
         returning id, partner_id, name, email, role, created_at, created_by
         """;
 
-    const string Bump = "update partners set version = version + 1, updated_at = @Now where id = @Id returning version";
-
-    sealed class Target
-    {
-        public string Status { get; set; } = "";
-        public string WebsiteDomain { get; set; } = "";
-    }
-
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/{id:guid}/users", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<PartnerUser>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
+            .Produces<User>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
             .WithSummary("Add a user to a partner");
 
-    static async Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock,
-        CancellationToken ct)
+    static async Task<IResult> Handle(Guid id, Request request, HttpRequest http, ClaimsPrincipal user, NpgsqlDataSource db, Partners partners,
+        Idempotency idempotency, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(user);
         var mayAct = caller.IsManager || (caller.Role == Roles.Partner && caller.PartnerId == id);
@@ -62,27 +53,29 @@ public static class AddPartnerUser
         var name = check.Text("name", request.Name);
         var email = check.Email("email", request.Email);
         var role = check.OneOf("role", request.Role, UserRoles);
+        var key = idempotency.Read(http, caller.Subject, $"partner-user {id}", request, check);
         if (check.Failed) return check.Problem();
 
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var target = await conn.QuerySingleOrDefaultAsync<Target>(new CommandDefinition(Lock, new { Id = id }, tx, cancellationToken: ct));
-        if (target is null) return Partners.NotFound(id);
-        if (target.Status is Status.Rejected or Status.Terminated)
-            return await Partners.NotFoundOrWrongState(tx, id, "given new users", ct);
-        var emailDomain = email![(email!.LastIndexOf('@') + 1)..];
-        if (!Names.IsSameOrSubdomain(emailDomain, target!.WebsiteDomain))
+        if (await idempotency.Begin(tx, key, ct) is { } earlier) return earlier;
+        var partner = await Partners.Lock(tx, id, ct);
+        if (partner is null) return Partners.NotFound(id);
+        if (!Domains.IsSameOrSubdomain(email![(email!.LastIndexOf('@') + 1)..], partner.WebsiteDomain))
         {
-            check.Add("email", $"must be an address on the partner's own domain ({target.WebsiteDomain})");
+            check.Add("email", $"must be an address on the partner's own domain ({partner.WebsiteDomain})");
             return check.Problem();
         }
-        PartnerUser added;
+        var userId = Guid.CreateVersion7();
+        var move = partner.AddUser(new PartnerUser { UserId = userId, Name = name!, Email = email, Role = role! }, caller);
+        if (move is Refused<Partner> refused) return refused.Problem();
+        User added;
         try
         {
-            added = await conn.QuerySingleAsync<PartnerUser>(new CommandDefinition(Insert, new
+            added = await conn.QuerySingleAsync<User>(new CommandDefinition(Insert, new
             {
-                Id = Guid.CreateVersion7(),
+                Id = userId,
                 PartnerId = id,
                 Name = name,
                 Email = email,
@@ -96,9 +89,10 @@ public static class AddPartnerUser
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A user with this e-mail already exists.",
                 extensions: new Dictionary<string, object?> { ["field"] = "email" });
         }
-        var version = await conn.ExecuteScalarAsync<int>(new CommandDefinition(Bump, new { Id = id, Now = now }, tx, cancellationToken: ct));
-        await Partners.Audit(tx, id, version, "user_added", caller.Subject, null, new { user = new { added.Id, added.Email, added.Role } }, now, ct);
+        await partners.Commit(tx, partner, (Moved<Partner>)move, caller.Subject, now, ct);
+        var location = $"/api/partners/{id}/users/{added.Id}";
+        await idempotency.Remember(tx, key, StatusCodes.Status201Created, location, added, ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/partners/{id}/users/{added.Id}", added);
+        return TypedResults.Created(location, added);
     }
 }

@@ -1,9 +1,7 @@
 using System.Threading.RateLimiting;
 using Channel.Contracts.Partners;
-using Channel.Hosting.Data;
-using Channel.Hosting.Messaging;
-using Channel.Hosting.Text;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Channel.Partners.Screening;
 using Dapper;
 using Microsoft.AspNetCore.RateLimiting;
@@ -14,7 +12,8 @@ namespace Channel.Partners.Features;
 /// <summary>
 /// A reseller applies to join (anonymous, rate-limited). A duplicate of a live partner (same domain
 /// or tax id) is refused with a pointer to it; a match on the restricted-party list puts the
-/// application on compliance hold.
+/// application on compliance hold. A client that got no answer may send the same application again
+/// with the same Idempotency-Key and gets the first answer back.
 /// </summary>
 public static class ApplyToBecomePartner
 {
@@ -35,18 +34,10 @@ public static class ApplyToBecomePartner
         public string WebsiteDomain { get; set; } = "";
     }
 
-    const string FindDuplicate = """
+    const string FindDuplicate = $"""
         select id, website_domain from partners
-        where status <> 'rejected' and (website_domain = @Domain or (@TaxKey is not null and tax_id_key = @TaxKey))
+        where status <> '{PartnerStatus.Rejected}' and (website_domain = @Domain or (@TaxKey is not null and tax_id_key = @TaxKey))
         limit 1
-        """;
-
-    const string Insert = $"""
-        insert into partners (id, legal_name, normalized_name, country, region, website_domain, tax_id, tax_id_key,
-            partner_type, contact_name, contact_email, agreement_version, status, hold_reason, applied_at, updated_at, version)
-        values (@Id, @LegalName, @NormalizedName, @Country, @Region, @WebsiteDomain, @TaxId, @TaxKey,
-            @PartnerType, @ContactName, @ContactEmail, @AgreementVersion, @Status, @HoldReason, @Now, @Now, @Version)
-        returning {Partners.Columns}
         """;
 
     public static void Map(RouteGroupBuilder api) =>
@@ -64,8 +55,8 @@ public static class ApplyToBecomePartner
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
     }
 
-    static async Task<IResult> Handle(Request request, NpgsqlDataSource db, Outbox outbox, RestrictedParties screening,
-        TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> Handle(Request request, HttpRequest http, NpgsqlDataSource db, Partners partners, Idempotency idempotency,
+        RestrictedParties screening, TimeProvider clock, CancellationToken ct)
     {
         var check = new Check();
         var legalName = check.Text("legalName", request.LegalName);
@@ -77,44 +68,44 @@ public static class ApplyToBecomePartner
         var contactName = check.Text("primaryContact.name", request.PrimaryContact?.Name);
         var contactEmail = check.Email("primaryContact.email", request.PrimaryContact?.Email);
         var agreement = check.Text("agreementVersion", request.AgreementVersion, 40);
-        if (domain is not null) domain = Names.Domain(domain);
-        if (contactEmail is not null && domain is not null && !Names.IsSameOrSubdomain(contactEmail[(contactEmail.LastIndexOf('@') + 1)..], domain))
+        if (domain is not null) domain = Domains.Normalize(domain);
+        if (contactEmail is not null && domain is not null && !Domains.IsSameOrSubdomain(contactEmail[(contactEmail.LastIndexOf('@') + 1)..], domain))
             check.Add("primaryContact.email", $"must be an address on the company's own domain ({domain})");
         var taxKey = taxId is null ? null : new string([.. taxId.Where(char.IsLetterOrDigit)]).ToUpperInvariant();
         if (taxId is not null && taxKey!.Length == 0) check.Add("taxId", "must contain letters or digits");
+        var key = idempotency.Read(http, "anonymous", "apply", request, check);
         if (check.Failed) return check.Problem();
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        if (await idempotency.Begin(tx, key, ct) is { } earlier) return earlier;
         var existing = await conn.QuerySingleOrDefaultAsync<Existing>(
             new CommandDefinition(FindDuplicate, new { Domain = domain, TaxKey = taxKey }, tx, cancellationToken: ct));
         if (existing is Existing dup) return Duplicate(dup.Id, dup.WebsiteDomain == domain ? "websiteDomain" : "taxId");
 
         var now = clock.GetUtcNow();
-        var holdReason = screening.Match(legalName!, domain!);
-        var id = Guid.CreateVersion7();
+        var applicant = $"applicant:{contactEmail}";
         Partner partner;
         try
         {
-            partner = await conn.QuerySingleAsync<Partner>(new CommandDefinition(Insert, new
+            partner = await partners.Create(tx, new Partner
             {
-                Id = id,
-                LegalName = legalName,
-                NormalizedName = Names.Normalize(legalName),
-                Country = country,
-                Region = region,
-                WebsiteDomain = domain,
+                Id = Guid.CreateVersion7(),
+                LegalName = legalName!,
+                NormalizedName = OrganisationNames.Normalize(legalName),
+                Country = country!,
+                Region = region!,
+                WebsiteDomain = domain!,
                 TaxId = taxId,
-                TaxKey = taxKey,
-                PartnerType = type,
-                ContactName = contactName,
-                ContactEmail = contactEmail,
-                AgreementVersion = agreement,
-                Status = holdReason is null ? Status.Applied : Status.OnHold,
-                HoldReason = holdReason,
-                Now = now,
-                Version = holdReason is null ? 1 : 2,
-            }, tx, cancellationToken: ct));
+                TaxIdKey = taxKey,
+                PartnerType = type!,
+                ContactName = contactName!,
+                ContactEmail = contactEmail!,
+                AgreementVersion = agreement!,
+                Status = PartnerStatus.Applied,
+                AppliedAt = now,
+                UpdatedAt = now,
+            }, applicant, ct);
         }
         catch (PostgresException e) when (e.IsUniqueViolation())
         {
@@ -125,38 +116,14 @@ public static class ApplyToBecomePartner
                 new CommandDefinition(FindDuplicate, new { Domain = domain, TaxKey = taxKey }, cancellationToken: ct));
             return Duplicate(winner?.Id, winner?.WebsiteDomain == domain ? "websiteDomain" : "taxId");
         }
+        if (screening.Match(legalName!, domain!) is { } holdReason && partner.PlaceOnHold(holdReason) is Moved<Partner> hold)
+            partner = await partners.Commit(tx, partner, hold, "screening", now, ct);
 
-        var actor = $"applicant:{contactEmail}";
-        await Partners.Audit(tx, id, 1, "applied", actor, null, new { status = Status.Applied }, now, ct);
-        await outbox.Add(tx, new PartnerApplied
-        {
-            PartnerId = id,
-            Version = 1,
-            OccurredAt = now,
-            LegalName = partner.LegalName,
-            Country = partner.Country,
-            Region = partner.Region,
-            Domain = partner.WebsiteDomain,
-            PartnerType = partner.PartnerType,
-            Status = Status.Applied,
-        }, ct);
-        if (holdReason is not null)
-        {
-            await Partners.Audit(tx, id, 2, "placed_on_hold", "screening", holdReason, new { status = Status.OnHold }, now, ct);
-            await outbox.Add(tx, new PartnerPlacedOnHold
-            {
-                PartnerId = id,
-                Version = 2,
-                OccurredAt = now,
-                LegalName = partner.LegalName,
-                Country = partner.Country,
-                Region = partner.Region,
-                Status = Status.OnHold,
-                Reason = holdReason,
-            }, ct);
-        }
+        var received = new ApplicationReceived(partner.Id, partner.LegalName, now);
+        var location = $"/api/partners/{partner.Id}";
+        await idempotency.Remember(tx, key, StatusCodes.Status201Created, location, received, ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/partners/{id}", new ApplicationReceived(id, partner.LegalName, now));
+        return TypedResults.Created(location, received);
     }
 
     static IResult Duplicate(Guid? existingId, string field) => TypedResults.Problem(

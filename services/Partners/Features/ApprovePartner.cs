@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Messaging;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Npgsql;
 
 namespace Channel.Partners.Features;
@@ -17,24 +17,11 @@ public static class ApprovePartner
             .Produces<Partner>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
             .WithSummary("Approve an application with a tier");
 
-    static async Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox,
-        TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, Partners partners, CancellationToken ct)
     {
         var check = new Check();
-        var tier = check.OneOf("tier", request.Tier, Tiers.All);
+        var tier = check.OneOf("tier", request.Tier, [.. PartnerTier.All]);
         if (check.Failed) return check.Problem();
-        return await Partners.Move(db, outbox, clock, user, id, [Status.Applied], Status.Active, "approved", "approved", ct, tier: tier,
-            announce: (p, caller, now) => new PartnerApproved
-            {
-                PartnerId = id,
-                Version = p.Version,
-                OccurredAt = now,
-                LegalName = p.LegalName,
-                Country = p.Country,
-                Region = p.Region,
-                Status = p.Status,
-                Tier = p.Tier!,
-                Actor = caller.Subject,
-            });
+        return await partners.Change(user, id, (partner, by) => partner.Approve(tier!, by), ct);
     }
 }

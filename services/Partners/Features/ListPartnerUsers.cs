@@ -15,7 +15,7 @@ public static class ListPartnerUsers
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/{id:guid}/users", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<AddPartnerUser.PartnerUser[]>().ProducesProblem(404).WithSummary("List a partner's users");
+            .Produces<AddPartnerUser.User[]>().ProducesProblem(404).WithSummary("List a partner's users");
 
     static async Task<IResult> Handle(Guid id, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -25,7 +25,7 @@ public static class ListPartnerUsers
         var exists = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             "select exists (select 1 from partners where id = @Id)", new { Id = id }, cancellationToken: ct));
         if (!exists) return Partners.NotFound(id);
-        var users = await conn.QueryAsync<AddPartnerUser.PartnerUser>(new CommandDefinition(Sql, new { Id = id }, cancellationToken: ct));
+        var users = await conn.QueryAsync<AddPartnerUser.User>(new CommandDefinition(Sql, new { Id = id }, cancellationToken: ct));
         return TypedResults.Ok(users);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
 using Dapper;
@@ -14,7 +15,7 @@ public static class ListPartners
 {
     public sealed record Answer(IReadOnlyList<Partner> Items, int Page, int PageSize, long Total);
 
-    const string Filter = """
+    const string Filter = $"""
         from partners
         where (@Status::text is null or status = @Status)
           and (@Tier::text is null or tier = @Tier)
@@ -23,7 +24,7 @@ public static class ListPartners
           and (@Region::text is null or region = @Region)
           and (@Search::text is null or legal_name ilike @Search or website_domain ilike @Search)
           and (@OnlyId::uuid is null or id = @OnlyId)
-          and (@OnlyActive = false or status = 'active')
+          and (@OnlyActive = false or status = '{PartnerStatus.Active}')
         """;
 
     const string Sql = $"""
@@ -42,8 +43,8 @@ public static class ListPartners
         string? q = null, int? page = null, int? pageSize = null)
     {
         var check = new Check();
-        check.OneOf("status", status, Status.All, required: false);
-        check.OneOf("tier", tier, Tiers.All, required: false);
+        check.OneOf("status", status, [.. PartnerStatus.All], required: false);
+        check.OneOf("tier", tier, [.. PartnerTier.All], required: false);
         check.OneOf("type", type, PartnerTypes.All, required: false);
         country = check.Country("country", country, required: false);
         check.Text("region", region, 100, required: false);

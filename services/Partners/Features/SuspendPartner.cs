@@ -1,13 +1,12 @@
 using System.Security.Claims;
-using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Messaging;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Npgsql;
 
 namespace Channel.Partners.Features;
 
-/// <summary>A channel manager suspends an active partner (it can no longer register deals); a reason is required.</summary>
+/// <summary>A channel manager suspends an active partner (it can no longer register deals, and its distributor authorizations end); a reason is required.</summary>
 public static class SuspendPartner
 {
     public sealed record Request(string? Reason);
@@ -17,25 +16,11 @@ public static class SuspendPartner
             .Produces<Partner>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
             .WithSummary("Suspend an active partner, with a reason");
 
-    static async Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox,
-        TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, Partners partners, CancellationToken ct)
     {
         var check = new Check();
         var reason = check.Note("reason", request.Reason, 2000);
         if (check.Failed) return check.Problem();
-        return await Partners.Move(db, outbox, clock, user, id, [Status.Active], Status.Suspended, "suspended", "suspended", ct, reason: reason,
-            announce: (p, caller, now) => new PartnerSuspended
-            {
-                PartnerId = id,
-                Version = p.Version,
-                OccurredAt = now,
-                LegalName = p.LegalName,
-                Country = p.Country,
-                Region = p.Region,
-                Status = p.Status,
-                Tier = p.Tier,
-                Reason = reason!,
-                Actor = caller.Subject,
-            });
+        return await partners.Change(user, id, (partner, by) => partner.Suspend(reason!, by), ct);
     }
 }

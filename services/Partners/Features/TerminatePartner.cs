@@ -1,8 +1,7 @@
 using System.Security.Claims;
-using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
-using Channel.Hosting.Messaging;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Npgsql;
 
 namespace Channel.Partners.Features;
@@ -17,26 +16,11 @@ public static class TerminatePartner
             .Produces<Partner>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
             .WithSummary("Terminate a partner, with a reason");
 
-    static async Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, NpgsqlDataSource db, Outbox outbox,
-        TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> Handle(Guid id, Request request, ClaimsPrincipal user, Partners partners, CancellationToken ct)
     {
         var check = new Check();
         var reason = check.Note("reason", request.Reason, 2000);
         if (check.Failed) return check.Problem();
-        return await Partners.Move(db, outbox, clock, user, id, [Status.Applied, Status.OnHold, Status.Active, Status.Suspended], Status.Terminated,
-            "terminated", "terminated", ct, reason: reason,
-            announce: (p, caller, now) => new PartnerTerminated
-            {
-                PartnerId = id,
-                Version = p.Version,
-                OccurredAt = now,
-                LegalName = p.LegalName,
-                Country = p.Country,
-                Region = p.Region,
-                Status = p.Status,
-                Tier = p.Tier,
-                Reason = reason!,
-                Actor = caller.Subject,
-            });
+        return await partners.Change(user, id, (partner, by) => partner.Terminate(reason!, by), ct);
     }
 }

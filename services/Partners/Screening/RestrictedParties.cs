@@ -1,5 +1,3 @@
-using Channel.Hosting.Text;
-
 namespace Channel.Partners.Screening;
 
 /// <summary>The applicant screening list, from configuration (Screening:RestrictedParties).</summary>

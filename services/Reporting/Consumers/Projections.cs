@@ -89,7 +89,7 @@ public static class DealProjection
             set deals = open_by_day.deals + excluded.deals, value = open_by_day.value + excluded.value;
         """;
 
-    public static readonly string[] OpenStatuses = ["submitted", "compliance_review", "approved", "returned"];
+
 
     public static async Task Apply(NpgsqlTransaction tx, IReadOnlyList<Change> changes, CancellationToken ct)
     {
@@ -182,7 +182,7 @@ public static class DealProjection
         var sum = slices.GetValueOrDefault(slice);
         slices[slice] = (sum.Deals + sign, sum.Value + sign * deal.Value, sum.Approved + (deal.ApprovedAt is null ? 0 : sign),
             sum.Days + (deal.ApprovedAt is { } at ? sign * (decimal)(at - deal.SubmittedAt).TotalDays : 0m));
-        if (!OpenStatuses.Contains(deal.Status)) return;
+        if (!DealStatus.InPipeline.Contains(deal.Status)) return;
         var day = (DateOnly.FromDateTime(deal.SubmittedAt.UtcDateTime), deal.Status, distributor, deal.Region);
         var opened = open.GetValueOrDefault(day);
         open[day] = (opened.Deals + sign, opened.Value + sign * deal.Value);
@@ -209,13 +209,17 @@ public static class SellThroughProjection
                 lines = sell_through_month.lines + excluded.lines
         """;
 
-    public static Task Apply(NpgsqlTransaction tx, SellThroughReported report, CancellationToken ct)
+    const string Once = "insert into sell_through_batches (report_id, batch) values (@ReportId, @Batch) on conflict do nothing";
+
+    /// <summary>Adds a batch's lines to the sums, once per (report, batch) ever.</summary>
+    public static async Task Apply(NpgsqlTransaction tx, SellThroughReported report, CancellationToken ct)
     {
+        if (await tx.Connection!.ExecuteAsync(new CommandDefinition(Once, new { report.ReportId, report.Batch }, tx, cancellationToken: ct)) == 0) return;
         var sums = report.Lines
             .GroupBy(l => (Month: new DateOnly(l.InvoiceDate.Year, l.InvoiceDate.Month, 1), l.ResellerId, l.VendorSku, Region: l.EndCustomerRegion ?? "", l.Currency))
             .Select(g => (g.Key, Revenue: g.Sum(l => l.ExtendedAmount), Units: g.Sum(l => l.Quantity), Lines: g.Count()))
             .ToList();
-        return tx.Connection!.ExecuteAsync(new CommandDefinition(Add, new
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(Add, new
         {
             Months = sums.Select(s => s.Key.Month).ToArray(),
             Distributors = sums.Select(_ => report.DistributorId).ToArray(),
@@ -239,11 +243,16 @@ public static class SellThroughProjection
         on conflict (month, distributor_id) do update set revenue = registered_month.revenue + excluded.revenue
         """;
 
-    public static Task Link(NpgsqlTransaction tx, SellThroughLinked linked, CancellationToken ct)
+    const string LinkOnce = "insert into sell_through_links (deal_id, report_id, batch) values (@DealId, @ReportId, @Batch) on conflict do nothing";
+
+    /// <summary>Adds what a batch linked to a deal to the registered revenue, once per (deal, report, batch) ever.</summary>
+    public static async Task Link(NpgsqlTransaction tx, SellThroughLinked linked, CancellationToken ct)
     {
+        if (await tx.Connection!.ExecuteAsync(new CommandDefinition(LinkOnce, new { linked.DealId, linked.ReportId, linked.Batch }, tx, cancellationToken: ct)) == 0)
+            return;
         var sums = linked.Lines.GroupBy(l => new DateOnly(l.InvoiceDate.Year, l.InvoiceDate.Month, 1))
             .Select(g => (Month: g.Key, Revenue: g.Sum(l => l.Amount))).ToList();
-        return tx.Connection!.ExecuteAsync(new CommandDefinition(Registered, new
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(Registered, new
         {
             Months = sums.Select(s => s.Month).ToArray(),
             Distributors = sums.Select(_ => linked.DistributorId).ToArray(),

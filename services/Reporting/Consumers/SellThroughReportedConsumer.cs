@@ -1,10 +1,10 @@
 using Channel.Contracts.Distributors;
-using Channel.Hosting.Messaging;
+using Channel.Messaging;
 using MassTransit;
 
 namespace Channel.Reporting.Consumers;
 
-public sealed class SellThroughReportedConsumer(Inbox inbox) : IConsumer<SellThroughReported>
+public sealed class SellThroughReportedConsumer(Inbox<SellThroughReportedConsumer> inbox) : IConsumer<SellThroughReported>
 {
     public Task Consume(ConsumeContext<SellThroughReported> context) =>
         inbox.Once(context, (tx, ct) => SellThroughProjection.Apply(tx, context.Message, ct));

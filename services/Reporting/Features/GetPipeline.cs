@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
 using Dapper;
@@ -13,7 +14,7 @@ namespace Channel.Reporting.Features;
 /// </summary>
 public static class GetPipeline
 {
-    public static readonly string[] Statuses = ["submitted", "compliance_review", "approved", "rejected", "returned", "won", "lost", "expired"];
+    public static readonly string[] Statuses = [.. DealStatus.All];
     public static readonly string[] Views = ["stage", "partner", "tier", "region", "distributor", "month", "ageing", "expiring"];
 
     const string Filter = """
@@ -36,11 +37,11 @@ public static class GetPipeline
           and (@Status::text is null or p.status = @Status)
         """;
 
-    const string Sums = """
+    const string Sums = $"""
         sum(p.deals) as deals, sum(p.value) as value,
-        coalesce(sum(p.deals) filter (where p.status = 'won'), 0) as won,
-        coalesce(sum(p.value) filter (where p.status = 'won'), 0) as won_value,
-        coalesce(sum(p.deals) filter (where p.status = 'lost'), 0) as lost
+        coalesce(sum(p.deals) filter (where p.status = '{DealStatus.Won}'), 0) as won,
+        coalesce(sum(p.value) filter (where p.status = '{DealStatus.Won}'), 0) as won_value,
+        coalesce(sum(p.deals) filter (where p.status = '{DealStatus.Lost}'), 0) as lost
         """;
 
     static readonly Dictionary<string, string> slices = Over("pipeline", Filter, "pipeline", Filter);
@@ -73,11 +74,11 @@ public static class GetPipeline
         ["month"] = $"select to_char(p.close_month, 'YYYY-MM') as key, null as label, {Sums} from {table} p {filter} group by 1 having sum(p.deals) <> 0 order by 1",
         ["totals"] = $"""
             select coalesce(sum(p.deals), 0) as deals, coalesce(sum(p.value), 0) as value,
-                   coalesce(sum(p.deals) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open,
-                   coalesce(sum(p.value) filter (where p.status in ('submitted', 'compliance_review', 'approved', 'returned')), 0) as open_value,
-                   coalesce(sum(p.deals) filter (where p.status = 'won'), 0) as won,
-                   coalesce(sum(p.value) filter (where p.status = 'won'), 0) as won_value,
-                   coalesce(sum(p.deals) filter (where p.status = 'lost'), 0) as lost,
+                   coalesce(sum(p.deals) filter (where p.status in ('{DealStatus.Submitted}', '{DealStatus.ComplianceReview}', '{DealStatus.Approved}', '{DealStatus.Returned}')), 0) as open,
+                   coalesce(sum(p.value) filter (where p.status in ('{DealStatus.Submitted}', '{DealStatus.ComplianceReview}', '{DealStatus.Approved}', '{DealStatus.Returned}')), 0) as open_value,
+                   coalesce(sum(p.deals) filter (where p.status = '{DealStatus.Won}'), 0) as won,
+                   coalesce(sum(p.value) filter (where p.status = '{DealStatus.Won}'), 0) as won_value,
+                   coalesce(sum(p.deals) filter (where p.status = '{DealStatus.Lost}'), 0) as lost,
                    coalesce(sum(p.approved), 0) as approved, coalesce(sum(p.days_to_approve), 0) as days_to_approve
             from {table} p {filter}
             """,
@@ -107,7 +108,7 @@ public static class GetPipeline
 
     static readonly string Ageing = AgeingOf($"""
         select @Now::date - p.submitted_at::date as age, 1 as deals, p.value from deals p {DealFilter}
-          and p.status in ('submitted', 'compliance_review', 'approved', 'returned')
+          and p.status in ('{DealStatus.Submitted}', '{DealStatus.ComplianceReview}', '{DealStatus.Approved}', '{DealStatus.Returned}')
         """);
 
     static readonly string RollupAgeing = AgeingOf("""
@@ -132,7 +133,7 @@ public static class GetPipeline
                p.protection_ends_at
         from deals p left join partners pa on pa.id = p.partner_id
         {DealFilter}
-          and p.status = 'approved' and p.protection_ends_at >= @Now and p.protection_ends_at < @Now + interval '14 days'
+          and p.status = '{DealStatus.Approved}' and p.protection_ends_at >= @Now and p.protection_ends_at < @Now + interval '14 days'
         order by p.protection_ends_at limit 200
         """;
 

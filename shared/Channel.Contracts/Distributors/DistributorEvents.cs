@@ -1,39 +1,97 @@
 namespace Channel.Contracts.Distributors;
 
-public sealed record DistributorOnboarded
+/// <summary>A distributor's state at one version: the countries and regions it serves.</summary>
+public sealed record DistributorState
 {
-    public required Guid DistributorId { get; init; }
-    public required int Version { get; init; }
-    public required DateTimeOffset OccurredAt { get; init; }
     public required string Name { get; init; }
     public required IReadOnlyList<string> Countries { get; init; }
     public required IReadOnlyList<string> Regions { get; init; }
 }
 
-/// <summary>
-/// A distributor may serve a partner in these regions. The authorization (one per distributor and
-/// partner) is the aggregate: its version orders the events about it.
-/// </summary>
-public sealed record ResellerAuthorized
+/// <summary>Every distributor event: the distributor, its new version and its state at that version.</summary>
+public interface IDistributorEvent
 {
-    public required Guid AuthorizationId { get; init; }
-    public required Guid DistributorId { get; init; }
-    public required Guid PartnerId { get; init; }
-    public required int Version { get; init; }
-    public required DateTimeOffset OccurredAt { get; init; }
-    public required IReadOnlyList<string> Regions { get; init; }
-    public string? Actor { get; init; }
+    Guid DistributorId { get; }
+    int Version { get; }
+    DateTimeOffset OccurredAt { get; }
+    DistributorState Distributor { get; }
 }
 
-public sealed record ResellerAuthorizationRevoked
+public sealed record DistributorOnboarded : IDistributorEvent
 {
-    public required Guid AuthorizationId { get; init; }
     public required Guid DistributorId { get; init; }
-    public required Guid PartnerId { get; init; }
     public required int Version { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required DistributorState Distributor { get; init; }
+}
+
+/// <summary>The distributor's current state, published again on an operator's request.</summary>
+public sealed record DistributorStateReplayed : IDistributorEvent
+{
+    public required Guid DistributorId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required DistributorState Distributor { get; init; }
+}
+
+/// <summary>
+/// Whether a distributor may serve a partner, and in which regions. The authorization (one per
+/// distributor and partner) is the aggregate: its version orders the events about it.
+/// </summary>
+public sealed record ResellerAuthorizationState
+{
+    public required Guid DistributorId { get; init; }
+    public required Guid PartnerId { get; init; }
+    public required IReadOnlyList<string> Regions { get; init; }
+    public required bool Active { get; init; }
+}
+
+/// <summary>Every authorization event: the authorization, its new version and its state at that version.</summary>
+public interface IResellerAuthorizationEvent
+{
+    Guid AuthorizationId { get; }
+    int Version { get; }
+    DateTimeOffset OccurredAt { get; }
+    ResellerAuthorizationState Authorization { get; }
+}
+
+/// <summary>A distributor may now serve a partner in these regions (first granted, regions changed, or restored).</summary>
+public sealed record ResellerAuthorized : IResellerAuthorizationEvent
+{
+    public required Guid AuthorizationId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required ResellerAuthorizationState Authorization { get; init; }
+}
+
+public sealed record ResellerAuthorizationRevoked : IResellerAuthorizationEvent
+{
+    public required Guid AuthorizationId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
     public required string Reason { get; init; }
-    public string? Actor { get; init; }
+    public required ResellerAuthorizationState Authorization { get; init; }
+}
+
+/// <summary>The authorization's current state, published again on an operator's request.</summary>
+public sealed record ResellerAuthorizationStateReplayed : IResellerAuthorizationEvent
+{
+    public required Guid AuthorizationId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required ResellerAuthorizationState Authorization { get; init; }
+}
+
+/// <summary>The sell-through transaction types of X12 867.</summary>
+public static class SellThroughTransaction
+{
+    public const string Sale = "sale";
+    public const string Return = "return";
+    public const string Adjustment = "adjustment";
+    public static readonly IReadOnlyList<string> All = [Sale, Return, Adjustment];
 }
 
 /// <summary>One line of a sell-through (point-of-sale) report, after X12 867.</summary>
@@ -59,7 +117,8 @@ public sealed record SellThroughLine
 
 /// <summary>
 /// Accepted lines of a sell-through report, in batches (a large report is many messages, each a
-/// comfortable size). Batch numbers run from 1 to BatchCount.
+/// comfortable size). Batch numbers run from 1 to BatchCount; a batch's lines never change, so a
+/// reader that adds them up keys what it added by (report, batch). A replay sends the same batches.
 /// </summary>
 public sealed record SellThroughReported
 {

@@ -9,28 +9,12 @@ namespace Channel.Hosting.Web;
 /// field, a body that is too large, a missing body) into a problem document that names the field.
 /// Anything else unhandled is a 500 problem without internals.
 /// </summary>
-public sealed partial class BadRequestHandler(IProblemDetailsService problems, ILogger<BadRequestHandler> logger) : IExceptionHandler
+public sealed partial class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        if (exception is Npgsql.PostgresException { SqlState: "40P01" or "40001" })
-        {
-            // Two requests raced for the same rows and PostgreSQL picked this one to give way: nothing was written.
-            logger.LogWarning(exception, "transaction conflict on {Method} {Path}", http.Request.Method, http.Request.Path);
-            return await Unavailable(http, retryAfterSeconds: 1, "The request collided with another one; nothing was changed.", "Try again.");
-        }
-        if (DatabaseUnavailable(exception))
-        {
-            // The database restarted or cannot be reached: the client may try again shortly.
-            logger.LogWarning(exception, "database unavailable on {Method} {Path}", http.Request.Method, http.Request.Path);
-            return await Unavailable(http, retryAfterSeconds: 2, "The service's database is unavailable for the moment.",
-                "Try again shortly. If the connection broke while the change was being committed, look the record up before sending it again.");
-        }
-        if (exception is not BadHttpRequestException bad)
-        {
-            logger.LogError(exception, "unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
-            return false;
-        }
+        // Anything else is for the next handler (a service's database errors), or a 500 problem without internals.
+        if (exception is not BadHttpRequestException bad) return false;
         var errors = new Dictionary<string, string[]>();
         var detail = bad.Message;
         if (bad.InnerException is JsonException json)
@@ -73,31 +57,6 @@ public sealed partial class BadRequestHandler(IProblemDetailsService problems, I
             field = field.Length == 0 ? property : $"{field}.{property}";
         return field.Length == 0 ? "body" : field;
     }
-
-    /// <summary>503 with Retry-After and a problem document: the client may send the same request again.</summary>
-    ValueTask<bool> Unavailable(HttpContext http, int retryAfterSeconds, string title, string detail)
-    {
-        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = title,
-                Detail = detail,
-            },
-        });
-    }
-
-    /// <summary>A connection that failed or broke, or a server shutting down or starting up (SQLSTATE classes 08 and 57P).</summary>
-    static bool DatabaseUnavailable(Exception exception) => exception switch
-    {
-        Npgsql.PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal),
-        Npgsql.NpgsqlException n => n.IsTransient || n.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
-        _ => false,
-    };
 
     [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
     private static partial Regex UnmappedProperty();

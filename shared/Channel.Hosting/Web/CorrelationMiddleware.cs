@@ -1,4 +1,4 @@
-using Channel.Hosting.Messaging;
+using Channel.Hosting;
 
 namespace Channel.Hosting.Web;
 

@@ -1,0 +1,146 @@
+using System.Text.Json.Serialization;
+using Channel.Contracts.Partners;
+using Channel.Hosting.Auth;
+using Channel.Messaging;
+
+namespace Channel.Partners;
+
+public static class PartnerTypes
+{
+    public static readonly string[] All = ["var", "msp", "si", "reseller"];
+}
+
+/// <summary>
+/// A partner organisation, as stored and as the API shows it, and its whole lifecycle: each
+/// transition takes the current state and returns the next one with the event that announces it, or
+/// a refusal. <see cref="Partners.Commit"/> is the only way a change is saved.
+/// <code>
+/// applied ──approve──▶ active ◀──reinstate── suspended
+///   │  ▲                 │  └──suspend──────────▲
+///   │  └clear hold─ on_hold                       any live state ──terminate──▶ terminated
+///   └──reject──▶ rejected ◀──reject── on_hold
+/// </code>
+/// </summary>
+public sealed record Partner
+{
+    public Guid Id { get; init; }
+    public string LegalName { get; init; } = "";
+    [JsonIgnore] public string NormalizedName { get; init; } = "";
+    public string Country { get; init; } = "";
+    public string Region { get; init; } = "";
+    public string WebsiteDomain { get; init; } = "";
+    public string? TaxId { get; init; }
+    [JsonIgnore] public string? TaxIdKey { get; init; }
+    public string PartnerType { get; init; } = "";
+    public string ContactName { get; init; } = "";
+    public string ContactEmail { get; init; } = "";
+    public string AgreementVersion { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string? Tier { get; init; }
+    public string? HoldReason { get; init; }
+    public string? StatusReason { get; init; }
+    public DateTimeOffset AppliedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public int Version { get; init; }
+    [JsonIgnore] public int? ActiveSinceVersion { get; init; }
+
+    /// <summary>The version the next change gets (the commit path adds one, always).</summary>
+    int Next => Version + 1;
+
+    public PartnerState State() => new()
+    {
+        LegalName = LegalName,
+        Country = Country,
+        Region = Region,
+        WebsiteDomain = WebsiteDomain,
+        PartnerType = PartnerType,
+        Status = Status,
+        Tier = Tier,
+        AppliedAt = AppliedAt,
+        ActiveSinceVersion = ActiveSinceVersion,
+    };
+
+    static readonly string[] Live = [PartnerStatus.Applied, PartnerStatus.OnHold, PartnerStatus.Active, PartnerStatus.Suspended];
+
+    /// <summary>An application, received: the partner's first version.</summary>
+    public static PartnerApplied Applied(Partner p, string actor) => new()
+    {
+        PartnerId = p.Id,
+        Version = p.Version,
+        OccurredAt = p.UpdatedAt,
+        Actor = actor,
+        Partner = p.State(),
+    };
+
+    /// <summary>Screening matched the restricted-party list: the application waits for a channel manager.</summary>
+    public Outcome<Partner> PlaceOnHold(string reason) => Status == PartnerStatus.Applied
+        ? new Moved<Partner>(this with { Status = PartnerStatus.OnHold, HoldReason = reason }, "placed_on_hold",
+            (p, v) => new PartnerPlacedOnHold { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = "screening", Reason = reason, Partner = p.State() },
+            reason, new { status = PartnerStatus.OnHold })
+        : Refuse("placed on hold");
+
+    public Outcome<Partner> ClearHold(string reason, Caller by) => Status == PartnerStatus.OnHold
+        ? new Moved<Partner>(this with { Status = PartnerStatus.Applied, HoldReason = null }, "hold_cleared",
+            (p, v) => new PartnerHoldCleared { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State() },
+            reason, new { status = PartnerStatus.Applied })
+        : Refuse("cleared of a hold");
+
+    public Outcome<Partner> Approve(string tier, Caller by) => Status == PartnerStatus.Applied
+        ? new Moved<Partner>(this with { Status = PartnerStatus.Active, Tier = tier, ActiveSinceVersion = Next }, "approved",
+            (p, v) => new PartnerApproved { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Partner = p.State() },
+            null, new { status = PartnerStatus.Active, tier })
+        : Refuse("approved");
+
+    public Outcome<Partner> Reject(string reason, Caller by) => Status is PartnerStatus.Applied or PartnerStatus.OnHold
+        ? new Moved<Partner>(this with { Status = PartnerStatus.Rejected, StatusReason = reason, HoldReason = null }, "rejected",
+            (p, v) => new PartnerRejected { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State() },
+            reason, new { status = PartnerStatus.Rejected })
+        : Refuse("rejected");
+
+    public Outcome<Partner> Suspend(string reason, Caller by) => Status == PartnerStatus.Active
+        ? new Moved<Partner>(this with { Status = PartnerStatus.Suspended, StatusReason = reason }, "suspended",
+            (p, v) => new PartnerSuspended { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State() },
+            reason, new { status = PartnerStatus.Suspended })
+        : Refuse("suspended");
+
+    public Outcome<Partner> Reinstate(string? reason, Caller by) => Status == PartnerStatus.Suspended
+        ? new Moved<Partner>(this with { Status = PartnerStatus.Active, StatusReason = reason ?? StatusReason, ActiveSinceVersion = Next }, "reinstated",
+            (p, v) => new PartnerReinstated { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State() },
+            reason, new { status = PartnerStatus.Active })
+        : Refuse("reinstated");
+
+    public Outcome<Partner> Terminate(string reason, Caller by) => Live.Contains(Status)
+        ? new Moved<Partner>(this with { Status = PartnerStatus.Terminated, StatusReason = reason, HoldReason = null }, "terminated",
+            (p, v) => new PartnerTerminated { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State() },
+            reason, new { status = PartnerStatus.Terminated })
+        : Refuse("terminated");
+
+    public Outcome<Partner> ChangeTier(string tier, string reason, Caller by)
+    {
+        if (Status is not (PartnerStatus.Active or PartnerStatus.Suspended)) return Refuse("moved to another tier");
+        if (Tier == tier) return new Refused<Partner>(Status, $"The partner is already {tier}.", $"Partner {Id} is {Status} at {tier}.");
+        var previous = Tier ?? PartnerTier.Registered;
+        return new Moved<Partner>(this with { Tier = tier }, "tier_changed",
+            (p, v) => new PartnerTierChanged
+            {
+                PartnerId = Id,
+                Version = v,
+                OccurredAt = p.UpdatedAt,
+                Actor = by.Subject,
+                Reason = reason,
+                PreviousTier = previous,
+                Partner = p.State(),
+            },
+            reason, new { tier = new { from = previous, to = tier } });
+    }
+
+    /// <summary>A user joins the partner (its record in partner_users is written alongside, in the same transaction).</summary>
+    public Outcome<Partner> AddUser(PartnerUser user, Caller by) => Status is not (PartnerStatus.Rejected or PartnerStatus.Terminated)
+        ? new Moved<Partner>(this, "user_added",
+            (p, v) => new PartnerUserAdded { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, User = user, Partner = p.State() },
+            null, new { user = new { id = user.UserId, user.Email, user.Role } })
+        : Refuse("given new users");
+
+    Refused<Partner> Refuse(string action) =>
+        new(Status, $"A partner that is {Status} cannot be {action}.", $"Partner {Id} is {Status}.");
+}

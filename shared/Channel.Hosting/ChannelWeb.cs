@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Channel.Hosting.Web;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Channel.Hosting;
+
+/// <summary>The web defaults every Channel process shares, the gateway included.</summary>
+public static class ChannelWeb
+{
+    /// <summary>Problem details, strict JSON, logs, the request limits, and a readiness that turns away traffic while stopping.</summary>
+    public static IServiceCollection AddChannelWeb(this IServiceCollection services, WebApplicationBuilder builder)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.HttpContext.Request.Headers.TryGetValue(Correlation.Header, out var id))
+                c.ProblemDetails.Extensions["correlationId"] = id.ToString();
+        });
+        services.AddExceptionHandler<BadRequestHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.MaxDepth = 16;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 4 * 1024 * 1024);
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        if (!builder.Environment.IsDevelopment())
+            builder.Logging.ClearProviders().AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<StoppingHealthCheck>("stopping", tags: ["ready"]);
+        return services;
+    }
+
+    /// <summary>
+    /// OpenTelemetry tracing and metrics, when an OTLP endpoint is configured. Without one nothing is
+    /// recorded at all: spans for every request and SQL command that nobody exports cost real CPU.
+    /// </summary>
+    public static WebApplicationBuilder AddChannelTelemetry(this WebApplicationBuilder builder, string name)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) return builder;
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService($"channel-{name}"))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddSource("MassTransit", "Yarp.ReverseProxy", "Npgsql"))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("MassTransit", "Channel.Outbox", "Npgsql"))
+            .UseOtlpExporter();
+        return builder;
+    }
+
+    public static WebApplication UseChannelWeb(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<CorrelationMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>
+    /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: what it can serve — 503 when a
+    /// check tagged "ready" is unhealthy, 200 with <c>Degraded</c> when one only degrades it (the
+    /// broker is away, events wait in the outbox), and each check's status and description.
+    /// </summary>
+    public static void MapChannelHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = async (http, report) =>
+            {
+                http.Response.ContentType = "application/json";
+                await JsonSerializer.SerializeAsync(http.Response.Body, new
+                {
+                    status = report.Status.ToString(),
+                    checks = report.Entries.ToDictionary(e => e.Key, e => new
+                    {
+                        status = e.Value.Status.ToString(),
+                        description = e.Value.Description,
+                        data = e.Value.Data.Count == 0 ? null : e.Value.Data,
+                    }),
+                });
+            },
+        }).AllowAnonymous();
+    }
+}
+
+/// <summary>Not ready once the process has been told to stop (SIGTERM): a load balancer sends nothing new while in-flight work finishes.</summary>
+sealed class StoppingHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
+            ? HealthCheckResult.Unhealthy("stopping")
+            : HealthCheckResult.Healthy());
+}

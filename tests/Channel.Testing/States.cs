@@ -1,0 +1,30 @@
+using Channel.Contracts.Distributors;
+using Channel.Contracts.Partners;
+
+namespace Channel.Testing;
+
+/// <summary>The states other services' events carry, as a test publishes them in those services' place.</summary>
+public static class States
+{
+    public static PartnerState Partner(string status, string? tier = "silver", string name = "Test Partner Co", string region = "CA",
+        int? activeSince = null) => new()
+        {
+            LegalName = name,
+            Country = "US",
+            Region = region,
+            WebsiteDomain = "test-partner.example",
+            PartnerType = "var",
+            Status = status,
+            Tier = tier,
+            AppliedAt = DateTimeOffset.UtcNow.AddDays(-30),
+            ActiveSinceVersion = activeSince ?? (status == PartnerStatus.Active ? 2 : null),
+        };
+
+    public static ResellerAuthorizationState Authorization(Guid distributorId, Guid partnerId, bool active, params string[] regions) => new()
+    {
+        DistributorId = distributorId,
+        PartnerId = partnerId,
+        Active = active,
+        Regions = regions,
+    };
+}

@@ -104,7 +104,19 @@ public sealed class OutboxRelay(
                 continue;
             }
             await WaitForWork(stoppingToken);
+            await RefreshGauges(stoppingToken);
         }
+    }
+
+    DateTime gaugesAt;
+
+    /// <summary>The oldest event's age and the dead letters, as metrics, every few seconds.</summary>
+    async Task RefreshGauges(CancellationToken ct)
+    {
+        if (DateTime.UtcNow - gaugesAt < TimeSpan.FromSeconds(5)) return;
+        gaugesAt = DateTime.UtcNow;
+        try { await OutboxAdmin.Summarise(db, ct); }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException) { }
     }
 
     async Task WaitForWork(CancellationToken ct)

@@ -36,6 +36,20 @@ public sealed class SomethingHappenedConsumer(Inbox<SomethingHappenedConsumer> i
     }
 }
 
+/// <summary>A second reader of the same event in the same service: it must get every message too.</summary>
+public sealed class SomethingHappenedAuditor(Inbox<SomethingHappenedAuditor> inbox) : IConsumer<SomethingHappened>
+{
+    public Task Consume(ConsumeContext<SomethingHappened> context) =>
+        inbox.Once(context, (tx, ct) => tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "insert into audits (event_id, message_id) values (@Id, @MessageId)", new { context.Message.Id, context.MessageId }, tx, cancellationToken: ct)));
+}
+
+/// <summary>An event no service consumes: no queue is bound to it, so the broker gives every publish of it back.</summary>
+public sealed record NobodyListens
+{
+    public required Guid Id { get; init; }
+}
+
 /// <summary>A process's worth of messaging: data source, outbox relay, inbox, bus and the test consumer.</summary>
 public sealed class MessagingHost : IAsyncDisposable
 {
@@ -44,7 +58,8 @@ public sealed class MessagingHost : IAsyncDisposable
 
     MessagingHost(IHost host) => Host = host;
 
-    public static async Task<MessagingHost> Start(TestDatabase db, string brokerUri, IDictionary<string, string?>? settings = null)
+    public static async Task<MessagingHost> Start(TestDatabase db, string brokerUri, IDictionary<string, string?>? settings = null,
+        string? connectionString = null)
     {
         await ChannelService.MigrateUnderLock(db.ConnectionString, typeof(MessagingHost).Assembly,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
@@ -52,11 +67,12 @@ public sealed class MessagingHost : IAsyncDisposable
             await conn.ExecuteAsync("""
                 create table if not exists deliveries (message_id uuid not null, event_id uuid not null);
                 create table if not exists effects (event_id uuid not null, message_id uuid not null);
+                create table if not exists audits (event_id uuid not null, message_id uuid not null);
                 """);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Db"] = db.ConnectionString,
+            ["ConnectionStrings:Db"] = connectionString ?? db.ConnectionString,
             ["RabbitMq:Uri"] = brokerUri,
             ["RabbitMq:RetryLimit"] = "1",
             ["RabbitMq:RetryMinDelay"] = "00:00:00.050",

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Channel.Messaging;
 using Channel.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Channel.Hosting.Tests;
 
@@ -47,6 +48,27 @@ public sealed class SurvivingABrokerOutage : IAsyncLifetime
         Assert.Equal((long)all.Count, await db.Scalar<long>("select count(*) from effects"));
         Assert.Equal((long)all.Count, await db.Scalar<long>("select count(distinct event_id) from effects"));
         Assert.Equal(0L, await db.Scalar<long>("select count(*) from outbox"));
+    }
+
+    [Fact]
+    public async Task A_service_started_during_a_broker_outage_longer_than_its_start_wait_starts_degraded_and_delivers_once_the_broker_is_back()
+    {
+        await Rabbitmqctl("stop_app");
+        var host = await MessagingHost.Start(db, broker.Uri, new Dictionary<string, string?> { ["RabbitMq:StartWait"] = "00:00:03" });
+        await using var _ = host;
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        Assert.Equal(HealthStatus.Degraded, (await health.CheckHealthAsync(c => c.Name == "bus")).Status);
+
+        var ids = await Write(host.Services.GetRequiredService<Outbox>(), 30);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(30L, await db.Scalar<long>("select count(*) from outbox"));
+        await Rabbitmqctl("start_app");
+
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == 30, "every effect once the broker is back",
+            TimeSpan.FromSeconds(120));
+        Assert.Equal(30L, await db.Scalar<long>("select count(distinct event_id) from effects where event_id = any(@ids)", new { ids = ids.ToArray() }));
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from outbox") == 0, "an empty outbox");
+        await Wait.Until(async () => (await health.CheckHealthAsync(c => c.Name == "bus")).Status == HealthStatus.Healthy, "a healthy bus");
     }
 
     async Task<List<Guid>> Write(Outbox outbox, int count)

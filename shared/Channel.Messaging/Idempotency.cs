@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
 using Dapper;
 using Microsoft.AspNetCore.Http.Json;
@@ -25,12 +26,17 @@ public sealed class Idempotency(IOptions<JsonOptions> json)
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    /// <summary>Whose keys these are: the caller's tenant (partner or distributor) and subject, or "anonymous".</summary>
+    public static string ScopeOf(Caller? caller) =>
+        caller is null ? "anonymous" : $"{caller.Role}:{caller.PartnerId?.ToString() ?? caller.DistributorId?.ToString() ?? "-"}:{caller.Subject}";
+
     /// <summary>
     /// The request's key, or null when it sent none; a malformed one is added to <paramref name="check"/>.
-    /// <paramref name="scope"/> says whose keys these are (a caller's subject, or "anonymous").
+    /// Keys are the caller's own (<see cref="ScopeOf"/>): another caller's same key is another key.
     /// </summary>
-    public IdempotencyKey? Read(HttpRequest http, string scope, string operation, object request, Check check)
+    public IdempotencyKey? Read(HttpRequest http, Caller? caller, string operation, object request, Check check)
     {
+        var scope = ScopeOf(caller);
         if (!http.Headers.TryGetValue(Header, out var values)) return null;
         var key = values.Count == 1 ? values[0] : null;
         if (string.IsNullOrEmpty(key) || key.Length > 255 || key.Any(c => c is < '!' or > '~'))

@@ -26,11 +26,8 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
     public TestVirtualHost Broker { get; private set; } = null!;
     public EventCollector Events { get; private set; } = null!;
 
-    public static readonly Type[] DealEvents =
-    [
-        typeof(DealRegistered), typeof(DealApproved), typeof(DealRejected), typeof(DealReturned), typeof(DealResubmitted),
-        typeof(DealExtended), typeof(DealWon), typeof(DealLost), typeof(DealExpired), typeof(DealApprovalOverdue),
-    ];
+    /// <summary>Every event the Deals service publishes.</summary>
+    public static readonly Type[] DealEvents = [.. EventCollector.Implementing<IDealEvent>(), typeof(SellThroughLinked)];
 
     public virtual async Task InitializeAsync()
     {
@@ -48,8 +45,17 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RabbitMq:RetryLimit", "2");
         builder.UseSetting("Auth:SigningKey", TestEnvironment.SigningKeyBase64);
         builder.UseSetting("Deals:TimerInterval", "00:00:01");
+        builder.UseSetting("Outbox:MaxAttempts", "2");
+        builder.UseSetting("Outbox:MaxRetryDelay", "00:00:00.200");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>Moves the service's clock on; its timers run at once on the new time.</summary>
+    public Task ClockForward(TimeSpan by)
+    {
+        Clock.Advance(by);
+        return Task.CompletedTask;
     }
 
     public HttpClient Manager() => CreateClient().As("channel-manager");

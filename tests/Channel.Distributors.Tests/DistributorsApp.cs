@@ -22,7 +22,7 @@ public class DistributorsApp : WebApplicationFactory<Program>, IAsyncLifetime
         Db = await TestDatabase.Create("distributors");
         Broker = await TestVirtualHost.Create("distributors");
         Events = await EventCollector.Start(Broker.Uri, "test-distributor-events",
-            typeof(DistributorOnboarded), typeof(ResellerAuthorized), typeof(ResellerAuthorizationRevoked), typeof(SellThroughReported));
+            [.. EventCollector.Implementing<IDistributorEvent>(), .. EventCollector.Implementing<IResellerAuthorizationEvent>(), typeof(SellThroughReported)]);
         _ = Server;
     }
 

@@ -18,12 +18,7 @@ public class PartnersApp : WebApplicationFactory<Program>, IAsyncLifetime
     public EventCollector Events { get; private set; } = null!;
     protected virtual int ApplicationsPerMinute => 100_000;
 
-    public static readonly Type[] PartnerEvents =
-    [
-        typeof(PartnerApplied), typeof(PartnerPlacedOnHold), typeof(PartnerHoldCleared), typeof(PartnerApproved),
-        typeof(PartnerRejected), typeof(PartnerSuspended), typeof(PartnerReinstated), typeof(PartnerTerminated),
-        typeof(PartnerTierChanged),
-    ];
+    public static readonly Type[] PartnerEvents = EventCollector.Implementing<IPartnerEvent>();
 
     public async Task InitializeAsync()
     {

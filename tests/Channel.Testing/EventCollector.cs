@@ -17,6 +17,10 @@ public sealed class EventCollector : IAsyncDisposable
 
     public IReadOnlyCollection<Received> All => received;
 
+    /// <summary>Every contract type that implements <typeparamref name="T"/> (every event of one kind of aggregate).</summary>
+    public static Type[] Implementing<T>() =>
+        [.. typeof(T).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(T).IsAssignableFrom(t)).OrderBy(t => t.Name)];
+
     public static async Task<EventCollector> Start(string vhostUri, string queue, params Type[] types)
     {
         var collector = new EventCollector();

@@ -55,7 +55,7 @@ public static partial class RegisterDeal
         if (caller.Role == Roles.Distributor && request.PartnerId is null)
             check.Add("partnerId", "is required: the reseller the deal is registered for");
         var form = Validate(check, request, rules, DateOnly.FromDateTime(now.UtcDateTime));
-        var key = idempotency.Read(http, caller.Subject, "register-deal", request, check);
+        var key = idempotency.Read(http, caller, "register-deal", request, check);
         if (check.Failed || form is null || partnerId is null) return check.Problem();
 
         await using var conn = await db.OpenConnectionAsync(ct);

@@ -59,7 +59,7 @@ public static class AddDistributorUser
         var name = check.Text("name", request.Name);
         var email = check.Email("email", request.Email);
         var role = check.OneOf("role", request.Role, UserRoles);
-        var key = idempotency.Read(http, caller.Subject, $"distributor-user {id}", request, check);
+        var key = idempotency.Read(http, caller, $"distributor-user {id}", request, check);
         if (check.Failed) return check.Problem();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

@@ -47,7 +47,7 @@ public static class OnboardDistributor
             contacts.Add(new { name = contactName, email, phone, role });
         }
         var caller = Caller.From(user);
-        var key = idempotency.Read(http, caller.Subject, "onboard-distributor", request, check);
+        var key = idempotency.Read(http, caller, "onboard-distributor", request, check);
         if (check.Failed) return check.Problem();
 
         var now = clock.GetUtcNow();

@@ -53,7 +53,7 @@ public static class AddPartnerUser
         var name = check.Text("name", request.Name);
         var email = check.Email("email", request.Email);
         var role = check.OneOf("role", request.Role, UserRoles);
-        var key = idempotency.Read(http, caller.Subject, $"partner-user {id}", request, check);
+        var key = idempotency.Read(http, caller, $"partner-user {id}", request, check);
         if (check.Failed) return check.Problem();
 
         var now = clock.GetUtcNow();

@@ -73,7 +73,7 @@ public static class ApplyToBecomePartner
             check.Add("primaryContact.email", $"must be an address on the company's own domain ({domain})");
         var taxKey = taxId is null ? null : new string([.. taxId.Where(char.IsLetterOrDigit)]).ToUpperInvariant();
         if (taxId is not null && taxKey!.Length == 0) check.Add("taxId", "must contain letters or digits");
-        var key = idempotency.Read(http, "anonymous", "apply", request, check);
+        var key = idempotency.Read(http, null, "apply", request, check);
         if (check.Failed) return check.Problem();
 
         await using var conn = await db.OpenConnectionAsync(ct);

@@ -59,16 +59,21 @@ public sealed class KnownChannel : IAsyncLifetime
         var reportId = Guid.NewGuid();
         await Send(report, reportId);
         await bus.Publish(report, reportId); // redelivered: counted once
+        await Send(report); // published again under another message id (a replay, weeks later): its (report, batch) is counted once
         await Send(Report(D2, ("2026-11-20", P1, "SW-1", 1, 300, "CA")));
-        await Send(new SellThroughLinked
+        var link = new SellThroughLinked
         {
             DealId = C,
             PartnerId = P2,
             ReportId = report.ReportId,
+            Batch = 1,
             DistributorId = D1,
             OccurredAt = now,
             Lines = [new LinkedSellThroughLine { LineNumber = 2, InvoiceDate = new DateOnly(2026, 10, 3), Amount = 600, Rule = "deal_id" }],
-        });
+        };
+        await Send(link);
+        await Send(link); // again under another message id: counted once
+
         await App.WaitForInbox(messages);
     }
 

@@ -13,7 +13,7 @@ public static class Bus
     public static IServiceCollection AddChannelMessaging(this IServiceCollection services, IConfiguration config,
         string serviceName, Assembly consumers, Action<IBusRegistrationConfigurator>? extra = null)
     {
-        services.TryAddSingleton(TimeProvider.System);
+        services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new DatabaseClock()));
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IConfiguration>();

@@ -9,7 +9,7 @@ namespace Channel.EndToEnd.Tests;
 /// The system as <c>./channel up</c> runs it: each service its own process, the gateway in front,
 /// on a database per service and a RabbitMQ virtual host of their own.
 /// </summary>
-public sealed class RunningSystem : IAsyncLifetime
+public class RunningSystem : IAsyncLifetime
 {
     public TestVirtualHost Broker { get; private set; } = null!;
     public TestDatabase PartnersDb { get; private set; } = null!;
@@ -24,6 +24,15 @@ public sealed class RunningSystem : IAsyncLifetime
     public ServiceProcess Gateway { get; private set; } = null!;
     public const int ApplicationsPerMinute = 20;
 
+    /// <summary>Settings a fixture gives one service on top of its database and broker (by service name).</summary>
+    protected virtual IReadOnlyDictionary<string, string> SettingsFor(string service) => new Dictionary<string, string>();
+
+    Dictionary<string, string> With(string service, Dictionary<string, string> settings)
+    {
+        foreach (var (key, value) in SettingsFor(service)) settings[key] = value;
+        return settings;
+    }
+
     public async Task InitializeAsync()
     {
         Broker = await TestVirtualHost.Create("e2e");
@@ -34,28 +43,28 @@ public sealed class RunningSystem : IAsyncLifetime
         Events = await EventCollector.Start(Broker.Uri, "test-e2e-events",
             typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold),
             typeof(DealRegistered), typeof(DealApproved), typeof(DealWon));
-        Partners = await ServiceProcess.Start("Partners", new Dictionary<string, string>
+        Partners = await ServiceProcess.Start("Partners", With("Partners", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = PartnersDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
             ["Partners__ApplicationsPerMinute"] = "100000",
-        });
-        Distributors = await ServiceProcess.Start("Distributors", new Dictionary<string, string>
+        }));
+        Distributors = await ServiceProcess.Start("Distributors", With("Distributors", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = DistributorsDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
-        });
-        Deals = await ServiceProcess.Start("Deals", new Dictionary<string, string>
+        }));
+        Deals = await ServiceProcess.Start("Deals", With("Deals", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = DealsDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
-        });
-        Reporting = await ServiceProcess.Start("Reporting", new Dictionary<string, string>
+        }));
+        Reporting = await ServiceProcess.Start("Reporting", With("Reporting", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = ReportingDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
-        });
-        Gateway = await ServiceProcess.Start("Gateway", new Dictionary<string, string>
+        }));
+        Gateway = await ServiceProcess.Start("Gateway", With("Gateway", new Dictionary<string, string>
         {
             ["Gateway__DemoSignIn"] = "true",
             ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = Reporting.Address,
@@ -63,7 +72,7 @@ public sealed class RunningSystem : IAsyncLifetime
             ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = Deals.Address,
             ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = Distributors.Address,
             ["Gateway__ApplicationsPerMinute"] = ApplicationsPerMinute.ToString(),
-        });
+        }));
     }
 
     public HttpClient Client(string? role = null, Guid? partnerId = null, string? clientAddress = null, Guid? distributorId = null)

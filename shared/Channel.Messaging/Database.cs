@@ -56,10 +56,18 @@ public static class Database
     public static void Migrate(string connectionString, Assembly serviceAssembly, ILogger? logger = null)
     {
         EnsureDatabase.For.PostgresqlDatabase(connectionString, new DbUp.Engine.Output.NoOpUpgradeLog());
-        // Several instances may start at once: one migrates while the others wait for its lock.
-        using var lockConnection = new NpgsqlConnection(connectionString);
+        // Several instances may start at once: one migrates while the others wait for its lock. The lock
+        // is the session's: on a connection of its own (not pooled, where an idle connection would keep
+        // holding it), and released explicitly.
+        using var lockConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, CommandTimeout = 0 }.ConnectionString);
         lockConnection.Open();
         lockConnection.Execute("select pg_advisory_lock(727274)");
+        try { Upgrade(connectionString, serviceAssembly, logger); }
+        finally { lockConnection.Execute("select pg_advisory_unlock(727274)"); }
+    }
+
+    static void Upgrade(string connectionString, Assembly serviceAssembly, ILogger? logger)
+    {
         var shared = typeof(Database).Assembly;
         var upgrade = DeployChanges.To.PostgresqlDatabase(connectionString)
             .WithScriptsEmbeddedInAssembly(shared, name => name.EndsWith(".sql"), new SqlScriptOptions { RunGroupOrder = 0 })

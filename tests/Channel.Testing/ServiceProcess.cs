@@ -110,6 +110,21 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.WaitForExit(10_000);
     }
 
+    /// <summary>
+    /// SIGTERM, as an orchestrator stops a pod: the process should stop taking requests, finish the
+    /// ones in flight and its relay's batch, and exit 0. Returns how long it took and its exit code
+    /// (killed after <paramref name="patience"/>: -1).
+    /// </summary>
+    public async Task<(TimeSpan Took, int ExitCode)> Terminate(TimeSpan? patience = null)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString()])) await term!.WaitForExitAsync();
+        using var wait = new CancellationTokenSource(patience ?? TimeSpan.FromSeconds(60));
+        try { await process.WaitForExitAsync(wait.Token); }
+        catch (OperationCanceledException) { Kill(); return (watch.Elapsed, -1); }
+        return (watch.Elapsed, process.ExitCode);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)

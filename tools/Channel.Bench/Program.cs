@@ -19,8 +19,10 @@ switch (options.Command)
     case "all":
         return await Everything.Run(options);
     case "chaos":
-        var report = await ChaosRun.Run(options.Rounds, options.Concurrency, options.Rate, Console.Out);
-        var clean = report.Faults.All(f => f.Settled && f.Lost == 0 && f.Duplicated == 0) && report.ErrorQueues.Values.Sum() == 0;
+        var report = await ChaosRun.Run(options.Rounds, options.Concurrency, options.Rate, Console.Out,
+            databaseOutage: TimeSpan.FromSeconds(options.Outage));
+        var clean = report.Faults.All(f => f.Settled && f.Lost == 0 && f.Duplicated == 0 && f.Wrong == 0) && report.FinallySettled
+                    && report.ErrorQueues.Values.Sum() == 0 && report.DeadLetters.Values.Sum() == 0;
         return clean ? 0 : 1;
     default:
         Console.Error.WriteLine("""
@@ -29,13 +31,13 @@ switch (options.Command)
                    channel bench ingestion [--lines N]
                    channel bench reports [--deals N] [--lines N] [--requests N] [--keep]
                    channel bench ceilings [--seconds N] [--concurrency N] [--messages N]
-                   channel chaos [--rounds N] [--rate N] [--concurrency N]
+                   channel chaos [--rounds N] [--rate N] [--concurrency N] [--outage SECONDS]
             """);
         return 2;
 }
 
 sealed record Options(string Command, int Deals, int Lines, int Requests, int Seconds, int Concurrency, int Partners, int Messages,
-    int IngestLines, int Rounds, int Rate, int Warmup)
+    int IngestLines, int Rounds, int Rate, int Warmup, int Outage)
 {
     public static Options Parse(string[] args)
     {
@@ -47,6 +49,6 @@ sealed record Options(string Command, int Deals, int Lines, int Requests, int Se
         var command = args.FirstOrDefault() ?? "";
         return new Options(command, Value("--deals", 1_000_000), Value("--lines", 5_000_000), Value("--requests", 200),
             Value("--seconds", 20), Value("--concurrency", command == "chaos" ? 8 : 16), Value("--partners", 40),
-            Value("--messages", 100_000), Value("--lines", 1_000_000), Value("--rounds", 1), Value("--rate", 50), Value("--warmup", 10));
+            Value("--messages", 100_000), Value("--lines", 1_000_000), Value("--rounds", 1), Value("--rate", 50), Value("--warmup", 10), Value("--outage", 60));
     }
 }

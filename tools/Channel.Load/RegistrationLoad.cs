@@ -31,6 +31,8 @@ public sealed class RegistrationLoad(HttpClient http, IReadOnlyList<Guid> partne
     public Stopwatch Clock { get; } = new();
     public ConcurrentDictionary<Guid, double> Registered { get; } = new();
     public ConcurrentDictionary<Guid, double> Approved { get; } = new();
+    /// <summary>Whose each registered deal is.</summary>
+    public ConcurrentDictionary<Guid, Guid> PartnerOf { get; } = new();
     public IReadOnlyCollection<Attempt> Attempts => attempts;
 
     public string CustomerOf(int n) => $"Load Customer {RunId} {n}";
@@ -80,6 +82,7 @@ public sealed class RegistrationLoad(HttpClient http, IReadOnlyList<Guid> partne
                 continue;
             }
             Registered[id] = registered.StartedMs + registered.Milliseconds;
+            PartnerOf[id] = partner;
             if (n % 5 != 0) continue;
             using var approve = new HttpRequestMessage(HttpMethod.Post, $"/api/deals/{id}/approve") { Headers = { Authorization = manager } };
             var approved = await Send("approve", approve, id);

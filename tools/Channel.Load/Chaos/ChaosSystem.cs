@@ -8,17 +8,21 @@ using Npgsql;
 namespace Channel.Load.Chaos;
 
 /// <summary>
-/// The system a chaos run breaks: Partners, Deals, Reporting and the gateway as their own processes,
-/// on a PostgreSQL cluster and a RabbitMQ node nobody else uses (<c>./channel</c> starts them and
-/// exports where they are), with fresh databases and a fresh virtual host for each run. The broker and
-/// PostgreSQL are broken through <c>./channel _chaos VERB</c>, the one place that knows how they run.
+/// The system a chaos run breaks: Partners, Distributors, two instances of Deals, Reporting and the
+/// gateway as their own processes, on a PostgreSQL cluster and a RabbitMQ node nobody else uses
+/// (<c>./channel</c> starts them and exports where they are), with fresh databases and a fresh
+/// virtual host for each run. The broker and PostgreSQL are broken through <c>./channel _chaos
+/// VERB</c>, the one place that knows how they run.
 /// </summary>
 public sealed class ChaosSystem : IAsyncDisposable
 {
-    static readonly string[] Backends = ["Partners", "Deals", "Reporting"];
+    /// <summary>Each process by its name here, and the service it runs (two instances of Deals share its database).</summary>
+    static readonly (string Name, string Service)[] Backends =
+        [("Partners", "Partners"), ("Distributors", "Distributors"), ("Deals", "Deals"), ("Deals 2", "Deals"), ("Reporting", "Reporting")];
+    public static readonly string[] Services = ["Partners", "Distributors", "Deals", "Reporting"];
 
     readonly Dictionary<string, ServiceProcess> running = [];
-    readonly Dictionary<string, (int Port, Dictionary<string, string> Environment)> launch = [];
+    readonly Dictionary<string, (string Service, int Port, Dictionary<string, string> Environment)> launch = [];
     readonly string server;
     readonly string rabbitApi;
     readonly string control;
@@ -38,6 +42,7 @@ public sealed class ChaosSystem : IAsyncDisposable
 
     public string Gateway => running["Gateway"].Address;
     public string VirtualHost => vhost!.Name;
+    public IEnumerable<string> Running => running.Keys;
 
     public string Database(string service) =>
         new NpgsqlConnectionStringBuilder(server) { Database = $"chaos_{service.ToLowerInvariant()}_{suffix}" }.ConnectionString;
@@ -47,21 +52,28 @@ public sealed class ChaosSystem : IAsyncDisposable
         var system = new ChaosSystem();
         system.exclusive = await TakeTheInstances();
         await system.Prepare();
-        foreach (var service in Backends)
+        foreach (var (name, service) in Backends)
         {
-            system.launch[service] = (ServiceProcess.FreePort(), new Dictionary<string, string>
+            var environment = new Dictionary<string, string>
             {
                 ["ConnectionStrings__Db"] = system.Database(service),
                 ["RabbitMq__Uri"] = system.vhost!.Uri,
-            });
+                // A poison row is set aside after three attempts a second or two apart (not ten, minutes apart).
+                ["Outbox__MaxAttempts"] = "3",
+                ["Outbox__MaxRetryDelay"] = "00:00:02",
+                // Started while the broker is away, a service waits 10 s for it, then serves without it.
+                ["RabbitMq__StartWait"] = "00:00:10",
+            };
+            system.launch[name] = (service, ServiceProcess.FreePort(), environment);
         }
-        await Task.WhenAll(Backends.Select(service => system.StartService(service)));
-        system.launch["Gateway"] = (ServiceProcess.FreePort(), new Dictionary<string, string>
+        await Task.WhenAll(Backends.Select(b => system.StartService(b.Name)));
+        system.launch["Gateway"] = ("Gateway", ServiceProcess.FreePort(), new Dictionary<string, string>
         {
             ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = system.running["Partners"].Address,
+            ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = system.running["Distributors"].Address,
             ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = system.running["Deals"].Address,
+            ["ReverseProxy__Clusters__deals__Destinations__second__Address"] = system.running["Deals 2"].Address,
             ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = system.running["Reporting"].Address,
-            ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = "http://127.0.0.1:9",
             ["Gateway__RequestsPerSecondPerClient"] = "100000",
             ["Gateway__ApplicationsPerMinute"] = "100000",
         });
@@ -89,7 +101,7 @@ public sealed class ChaosSystem : IAsyncDisposable
         {
             foreach (var old in await conn.QueryAsync<string>("select datname from pg_database where datname like 'chaos\\_%'"))
                 await conn.ExecuteAsync($"drop database if exists \"{old}\" with (force)");
-            foreach (var service in Backends)
+            foreach (var service in Services)
                 await conn.ExecuteAsync($"create database \"{new NpgsqlConnectionStringBuilder(Database(service)).Database}\"");
         }
         using var api = TestVirtualHost.Management(rabbitApi);
@@ -99,19 +111,28 @@ public sealed class ChaosSystem : IAsyncDisposable
         vhost = await TestVirtualHost.Create("chaos", Required("CHANNEL_CHAOS_RABBIT"), rabbitApi);
     }
 
-    /// <summary>Starts a service on its port, by default waiting until it is ready (database and bus).</summary>
-    public async Task StartService(string service, bool waitUntilReady = true)
+    /// <summary>Starts a process on its port, by default waiting until it is ready (200 on /health/ready, degraded or not).</summary>
+    public async Task StartService(string name, bool waitUntilReady = true)
     {
-        var (port, environment) = launch[service];
-        running[service] = await ServiceProcess.Start(service, environment, port, waitUntilReady);
+        var (service, port, environment) = launch[name];
+        running[name] = await ServiceProcess.Start(service, environment, port, waitUntilReady);
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, no goodbye to the broker.</summary>
-    public async Task Kill(string service)
+    public async Task Kill(string name)
     {
-        running.Remove(service, out var victim);
+        running.Remove(name, out var victim);
         victim!.Kill();
         await victim.DisposeAsync();
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops it: how long it took to exit, and its exit code.</summary>
+    public async Task<(TimeSpan Took, int ExitCode)> Terminate(string name)
+    {
+        running.Remove(name, out var victim);
+        var stopped = await victim!.Terminate();
+        await victim.DisposeAsync();
+        return stopped;
     }
 
     /// <summary>Runs <c>./channel _chaos VERB</c> against the chaos run's own PostgreSQL and broker.</summary>
@@ -132,14 +153,26 @@ public sealed class ChaosSystem : IAsyncDisposable
         return conn;
     }
 
-    /// <summary>Messages in this run's <c>_error</c> queues, by queue.</summary>
+    /// <summary>Messages in this run's <c>_error</c> and <c>_skipped</c> queues, by queue.</summary>
     public async Task<Dictionary<string, long>> ErrorQueues()
     {
         using var api = TestVirtualHost.Management(rabbitApi);
         var queues = await api.GetFromJsonAsync<JsonElement>($"queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,messages");
         return queues.EnumerateArray()
-            .Where(q => q.GetProperty("name").GetString()!.EndsWith("_error"))
+            .Where(q => q.GetProperty("name").GetString() is { } n && (n.EndsWith("_error") || n.EndsWith("_skipped")))
             .ToDictionary(q => q.GetProperty("name").GetString()!, q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
+    }
+
+    /// <summary>Events set aside as dead letters (a returned publish, an unreadable row), by service.</summary>
+    public async Task<Dictionary<string, long>> DeadLetters()
+    {
+        var result = new Dictionary<string, long>();
+        foreach (var service in Services)
+        {
+            await using var conn = await Open(service);
+            result[service] = await conn.ExecuteScalarAsync<long>("select count(*) from outbox_dead_letters");
+        }
+        return result;
     }
 
     public async ValueTask DisposeAsync()

@@ -252,14 +252,14 @@ public static class ChaosRun
         return $"{first} then {second} events claimed by the relay and unconfirmed when it died";
     }
 
-    /// <summary>Until the relay holds at least <paramref name="minimum"/> rows and at least <paramref name="backlog"/> wait behind them (15 s at most).</summary>
+    /// <summary>Until the relay holds at least <paramref name="minimum"/> rows and at least <paramref name="backlog"/> wait behind them (30 s at most).</summary>
     static async Task<long> WaitForClaim(ChaosSystem system, long minimum, long backlog)
     {
         var waited = Stopwatch.StartNew();
         while (true)
         {
             var (claimed, waiting) = await ClaimedByTheRelay(system);
-            if ((claimed >= minimum && waiting >= backlog) || waited.Elapsed > TimeSpan.FromSeconds(15)) return claimed;
+            if ((claimed >= minimum && waiting >= backlog) || waited.Elapsed > TimeSpan.FromSeconds(30)) return claimed;
             await Task.Delay(100);
         }
     }
@@ -276,48 +276,55 @@ public static class ChaosRun
     }
 
     /// <summary>
-    /// The duplicate window: the outbox is locked against deletes (a share lock on the table), so a
-    /// relay publishes its batch, has it confirmed and delivered, and then waits to delete the rows;
-    /// both Deals processes are SIGKILLed there and started again. The batch is published a second
-    /// time: the broker delivers it twice, and the readers' inboxes must make it count once.
+    /// The duplicate window. A backlog builds while the broker takes no publishes; both Deals
+    /// processes are SIGKILLed and one started again, whose relay claims the whole backlog and waits
+    /// for confirms. The outbox is then locked against deletes (a share lock on the table) and the
+    /// broker let go: the relay's batch is confirmed and delivered, and the relay waits to delete the
+    /// rows. There the process is SIGKILLed and both are started again: the whole batch is published a
+    /// second time, the broker delivers it twice, and the readers' inboxes must make it count once.
     /// </summary>
     static async Task<string> KillRelayBeforeDelete(ChaosSystem system)
     {
-        for (var attempt = 1; ; attempt++)
+        await system.Control("broker-block");
+        long claimed, delivered;
+        try
         {
-            await using var locker = await system.Open("Deals");
-            await using var tx = await locker.BeginTransactionAsync();
-            await locker.ExecuteAsync("set local lock_timeout = '5s'; lock table outbox in share mode", transaction: tx);
-            var waiting = Stopwatch.StartNew();
-            var blocked = false;
-            while (!blocked && waiting.Elapsed < TimeSpan.FromSeconds(5))
-            {
-                await using var look = await system.Open("Deals");
-                blocked = await look.ExecuteScalarAsync<bool>("""
-                    select exists (select 1 from pg_stat_activity
-                                   where datname = current_database() and wait_event_type = 'Lock' and query like 'delete from outbox%')
-                    """);
-                if (!blocked) await Task.Delay(100);
-            }
-            if (!blocked)
-            {
-                await tx.RollbackAsync();
-                if (attempt == 10) throw new InvalidOperationException("no relay got to its delete while the outbox was locked");
-                await Task.Delay(300);
-                continue;
-            }
-            await Task.Delay(1500); // the readers take the confirmed batch
-            var pending = (await locker.QueryAsync<Guid>("select message_id from outbox", transaction: tx)).ToArray();
-            long delivered;
-            await using (var reporting = await system.Open("Reporting"))
-                delivered = await reporting.ExecuteScalarAsync<long>("select count(distinct message_id) from inbox where message_id = any(@pending)", new { pending });
-            await system.Kill("Deals");
+            await WaitForClaim(system, minimum: 1, backlog: 50);
             await system.Kill("Deals 2");
-            await tx.RollbackAsync();
-            await Task.WhenAll(system.StartService("Deals"), system.StartService("Deals 2"));
-            if (delivered == 0) throw new InvalidOperationException("the relay was stopped before its delete, but none of its events had been delivered");
-            return $"{delivered} events delivered and not yet deleted when both relays died (published again on restart)";
+            await system.Kill("Deals");
+            await system.StartService("Deals", waitUntilReady: false);
+            claimed = await WaitForClaim(system, minimum: 20, backlog: 0);
         }
+        catch
+        {
+            await system.Control("broker-unblock");
+            throw;
+        }
+        await using var locker = await system.Open("Deals");
+        await using var tx = await locker.BeginTransactionAsync();
+        await locker.ExecuteAsync("lock table outbox in share mode", transaction: tx);
+        await system.Control("broker-unblock");
+        var waiting = Stopwatch.StartNew();
+        var blocked = false;
+        while (!blocked && waiting.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await using var look = await system.Open("Deals");
+            blocked = await look.ExecuteScalarAsync<bool>("""
+                select exists (select 1 from pg_stat_activity
+                               where datname = current_database() and wait_event_type = 'Lock' and query like 'delete from outbox%')
+                """);
+            if (!blocked) await Task.Delay(100);
+        }
+        await Task.Delay(2000); // the readers take the confirmed batch
+        var pending = (await locker.QueryAsync<Guid>("select message_id from outbox", transaction: tx)).ToArray();
+        await using (var reporting = await system.Open("Reporting"))
+            delivered = await reporting.ExecuteScalarAsync<long>("select count(distinct message_id) from inbox where message_id = any(@pending)", new { pending });
+        await system.Kill("Deals");
+        await tx.RollbackAsync();
+        await Task.WhenAll(system.StartService("Deals"), system.StartService("Deals 2"));
+        if (!blocked || delivered == 0)
+            throw new InvalidOperationException($"the relay did not reach its delete with delivered events (blocked: {blocked}, delivered: {delivered} of {claimed})");
+        return $"{delivered} of {claimed} claimed events delivered and not yet deleted when the relay died (published again on restart)";
     }
 
     /// <summary>

@@ -1,0 +1,146 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Channel.Contracts.Distributors;
+using Channel.Contracts.Partners;
+using Channel.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using static Channel.Distributors.Tests.DistributorsApp;
+
+namespace Channel.Distributors.Tests;
+
+/// <summary>
+/// Every way the Distributors service changes what it owns is announced: each version of an
+/// authorization (granted, regions changed, revoked, restored, ended by a partner's suspension) has
+/// exactly one event with the state the API shows, a distributor is announced at its version, and a
+/// report's lines are announced once, in batches numbered 1 to their count that hold every accepted
+/// line. The list of write paths is checked against the endpoints the service maps.
+/// </summary>
+public sealed class AnnouncingEveryChange(DistributorsApp app) : IClassFixture<DistributorsApp>
+{
+    enum Aggregate { Authorization, Distributor, Report, None }
+
+    /// <summary>Each write path, what it changes, and how to take a fresh one through it (the distributor, and the partner or report it touched).</summary>
+    static readonly Dictionary<string, (Aggregate Changes, Func<DistributorsApp, Task<(Guid Distributor, Guid Other)>> Run)> writePaths = new()
+    {
+        ["POST /api/distributors/"] = (Aggregate.Distributor, async app => (await app.Onboard(), Guid.Empty)),
+        ["POST /api/distributors/{id:guid}/authorizations"] = (Aggregate.Authorization, async app =>
+        {
+            var distributor = await app.Onboard();
+            var partner = await app.AuthorizedReseller(distributor, "CA");
+            await Authorize(app, distributor, partner, "CA", "OR"); // regions changed
+            return (distributor, partner);
+        }
+        ),
+        ["POST /api/distributors/{id:guid}/authorizations/{partnerId:guid}/revoke"] = (Aggregate.Authorization, async app =>
+        {
+            var distributor = await app.Onboard();
+            var partner = await app.AuthorizedReseller(distributor);
+            (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations/{partner}/revoke", new { reason = "Ended." }))
+                .EnsureSuccessStatusCode();
+            await Authorize(app, distributor, partner, "WA"); // restored
+            return (distributor, partner);
+        }
+        ),
+        ["consumer: a partner's suspension ends its authorizations"] = (Aggregate.Authorization, async app =>
+        {
+            var distributor = await app.Onboard();
+            var partner = await app.AuthorizedReseller(distributor);
+            await app.Events.Publish(new PartnerSuspended
+            {
+                PartnerId = partner,
+                Version = 1000,
+                OccurredAt = DateTimeOffset.UtcNow,
+                Actor = "m",
+                Reason = "audit",
+                Partner = States.Partner(PartnerStatus.Suspended),
+            });
+            await app.Events.WaitFor<ResellerAuthorizationRevoked>(e => e.Authorization.PartnerId == partner);
+            return (distributor, partner);
+        }
+        ),
+        ["POST /api/distributors/{id:guid}/reports"] = (Aggregate.Report, async app =>
+        {
+            var distributor = await app.Onboard();
+            var reseller = await app.AuthorizedReseller(distributor);
+            var n = $"POS-{Guid.NewGuid():N}"[..16];
+            var rows = Enumerable.Range(1, 9).Select(i => Row(n, reseller, i, currency: i == 4 ? "XYZ" : "USD")).ToArray();
+            var report = await (await app.Upload(app.Distributor(distributor), distributor, Csv([Header, .. rows]))).Content.ReadFromJsonAsync<JsonElement>();
+            return (distributor, report.GetProperty("id").GetGuid());
+        }
+        ),
+        ["POST /api/distributors/{id:guid}/users"] = (Aggregate.None, async app =>
+        {
+            var distributor = await app.Onboard();
+            (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/users",
+                new { name = "Ray", email = $"ray-{Guid.NewGuid():N}@dist.example", role = "sales" })).EnsureSuccessStatusCode();
+            return (distributor, Guid.Empty);
+        }
+        ),
+    };
+
+    public static TheoryData<string> WritePaths => [.. writePaths.Keys];
+
+    [Fact]
+    public void Every_endpoint_that_writes_is_a_write_path_checked_here()
+    {
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}"))
+            .Where(e => !e.StartsWith("GET ") && !e.Contains("/admin/"))
+            .ToList();
+
+        Assert.NotEmpty(endpoints);
+        Assert.All(endpoints, e => Assert.True(writePaths.ContainsKey(e), $"{e} writes, but no write path here goes through it"));
+    }
+
+    [Theory]
+    [MemberData(nameof(WritePaths))]
+    public async Task Every_version_has_one_event_with_the_state_the_api_shows(string path)
+    {
+        var (changes, run) = writePaths[path];
+        var (distributor, other) = await run(app);
+
+        var shown = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}");
+        var onboarded = await app.Events.WaitFor<DistributorOnboarded>(e => e.DistributorId == distributor);
+        Assert.Equal(shown.GetProperty("version").GetInt32(), onboarded.Version);
+        Assert.Equal(shown.GetProperty("regions").EnumerateArray().Select(r => r.GetString()), onboarded.Distributor.Regions);
+        switch (changes)
+        {
+            case Aggregate.Authorization:
+                var authorization = (await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers?includeRevoked=true"))
+                    .EnumerateArray().Single(a => a.GetProperty("partnerId").GetGuid() == other);
+                var version = authorization.GetProperty("version").GetInt32();
+                var id = authorization.GetProperty("id").GetGuid();
+                await app.Events.WaitForCount(r => r.Message is IResellerAuthorizationEvent e && e.AuthorizationId == id, version, TimeSpan.FromSeconds(15));
+                await Task.Delay(300);
+                var announced = app.Events.All.Select(r => r.Message).OfType<IResellerAuthorizationEvent>().Where(e => e.AuthorizationId == id)
+                    .OrderBy(e => e.Version).ToList();
+                Assert.Equal(Enumerable.Range(1, version), announced.Select(e => e.Version));
+                Assert.Equal(authorization.GetProperty("active").GetBoolean(), announced[^1].Authorization.Active);
+                Assert.Equal(authorization.GetProperty("regions").EnumerateArray().Select(r => r.GetString()), announced[^1].Authorization.Regions);
+                break;
+            case Aggregate.Report:
+                var report = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/reports/{other}");
+                var count = report.GetProperty("batches").GetInt32();
+                await app.Events.WaitForCount(r => r.Message is SellThroughReported s && s.ReportId == other, count, TimeSpan.FromSeconds(15));
+                await Task.Delay(300);
+                var batches = app.Events.Of<SellThroughReported>().Where(b => b.ReportId == other).OrderBy(b => b.Batch).ToList();
+                Assert.Equal(Enumerable.Range(1, count), batches.Select(b => b.Batch));
+                Assert.All(batches, b => Assert.Equal(count, b.BatchCount));
+                var lines = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/reports/{other}/lines");
+                Assert.Equal(lines.EnumerateArray().Select(l => l.GetProperty("lineNumber").GetInt32()), batches.SelectMany(b => b.Lines).Select(l => l.LineNumber));
+                Assert.Equal(report.GetProperty("acceptedAmount").GetDecimal(), batches.SelectMany(b => b.Lines).Sum(l => l.ExtendedAmount));
+                break;
+            case Aggregate.None:
+            case Aggregate.Distributor:
+                await Task.Delay(300);
+                Assert.Single(app.Events.Of<DistributorOnboarded>(), e => e.DistributorId == distributor);
+                Assert.Equal(1, shown.GetProperty("version").GetInt32());
+                break;
+        }
+    }
+
+    static async Task Authorize(DistributorsApp app, Guid distributor, Guid partner, params string[] regions) =>
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = partner, regions }))
+            .EnsureSuccessStatusCode();
+}

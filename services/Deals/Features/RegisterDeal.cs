@@ -29,7 +29,7 @@ public static partial class RegisterDeal
     public sealed record Request(Guid? PartnerId, Customer? Customer, List<Product>? Products, decimal? TotalValue,
         string? Currency, DateOnly? ExpectedClose, string? Notes);
 
-    const string PartnerStatusSql = "select status from partners where id = @id for share";
+    const string PartnerStatusSql = "select status from partners where id = @id";
 
     const string Authorized = """
         select exists (select 1 from reseller_authorizations
@@ -107,8 +107,8 @@ public static partial class RegisterDeal
     /// <summary>
     /// The rules on who registers for whom, checked at registration and again at edit and
     /// resubmission: only an active partner, and a distributor only for a reseller it is authorized
-    /// to serve in the customer's region. The partner's row is read with a share lock, so a
-    /// suspension arriving at the same moment waits for this registration, or this one sees it.
+    /// to serve in the customer's region. (A suspension committed a moment later leaves a deal
+    /// registered just before it: the partner's deals stay as they are when it is suspended.)
     /// </summary>
     public static async Task<IResult?> MayRegister(NpgsqlTransaction tx, Guid partnerId, Guid? distributorId, string region, CancellationToken ct)
     {

@@ -1,11 +1,12 @@
 using Channel.Messaging;
+using Channel.Partners;
 using Channel.Partners.Features;
 using Channel.Partners.Screening;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChannelService("partners", typeof(Program).Assembly);
 builder.Services.AddSingleton<RestrictedParties>();
-builder.Services.AddSingleton<Channel.Partners.Partners>();
+builder.Services.AddSingleton<Partners>();
 builder.Services.AddRateLimiter(o => ApplyToBecomePartner.AddRateLimit(o, builder.Configuration));
 
 var app = builder.Build();

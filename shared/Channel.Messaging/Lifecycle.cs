@@ -6,10 +6,7 @@ namespace Channel.Messaging;
 /// path bumps the version and writes the row, its history and the event together, so no version
 /// exists without its event.
 /// </summary>
-public abstract record Outcome<TState> where TState : class
-{
-    public bool IsRefused => this is Refused<TState>;
-}
+public abstract record Outcome<TState> where TState : class;
 
 /// <summary>
 /// The aggregate moves to <see cref="State"/>; <see cref="Announce"/> makes the event of the new

@@ -9,7 +9,7 @@ post() { # path body [token] → prints the response body; fails on HTTP errors 
   local path="$1" body="$2" token="${3:-}" out code
   out=$(mktemp)
   code=$(curl -sS -o "$out" -w '%{http_code}' -X POST "$GW$path" -H 'Content-Type: application/json' \
-    ${token:+-H "Authorization: Bearer $token"} -H "X-Forwarded-For: 10.9.$((RANDOM % 250)).$((RANDOM % 250))" -d "$body")
+    ${token:+-H "Authorization: Bearer $token"} -d "$body")
   cat "$out"; rm -f "$out"
   case "$code" in 2*|409) ;; *) echo "POST $path -> $code" >&2; return 1;; esac
 }
@@ -17,7 +17,7 @@ post() { # path body [token] → prints the response body; fails on HTTP errors 
 id_of() { sed -E 's/.*"id":"([0-9a-f-]{36})".*/\1/'; }
 
 apply() { # name domain country region type
-  post /api/partners/applications "{\"legalName\":\"$1\",\"country\":\"$3\",\"region\":\"$4\",\"websiteDomain\":\"$2\",\"partnerType\":\"$5\",\"primaryContact\":{\"name\":\"Alex Doe\",\"email\":\"alex@$2\"},\"agreementVersion\":\"2026-01\"}" | id_of
+  post /api/partners/applications "{\"legalName\":\"$1\",\"country\":\"$3\",\"region\":\"$4\",\"websiteDomain\":\"$2\",\"partnerType\":\"$5\",\"primaryContact\":{\"name\":\"Alex Doe\",\"email\":\"alex@$2\"},\"agreementVersion\":\"2026-01\"}" "$MANAGER" | id_of
 }
 
 existing=$(curl -fsS "$GW/api/partners?pageSize=1" -H "Authorization: Bearer $MANAGER" | sed -E 's/.*"total":([0-9]+).*/\1/')

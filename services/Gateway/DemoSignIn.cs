@@ -5,17 +5,22 @@ using Channel.Hosting.Auth;
 namespace Channel.Gateway;
 
 /// <summary>
-/// Local runs only (Gateway:DemoSignIn): the dashboard offers the demo users (a channel manager, a
-/// leader, a partner and a distributor) and signs them in with the same local tokens the API takes.
-/// The partner and the distributor are the first active ones the services know.
+/// Local runs only: the dashboard offers the demo users (a channel manager, a leader, a partner and
+/// a distributor) and signs them in with the same local tokens the API takes. On only in
+/// Development or when Gateway:DemoSignIn is set (which <c>./channel up --demo</c> does, and the
+/// compose and Kubernetes deployments never do), and even then only to callers on this machine
+/// (loopback): anyone who reaches it could act as a channel manager. The partner and the
+/// distributor are the first active ones the services know.
 /// </summary>
 public static class DemoSignIn
 {
     public sealed record DemoUser(string Id, string Name, string Role, Guid? PartnerId, Guid? DistributorId, string Description);
 
+    public static bool Enabled(WebApplication app) => app.Configuration.GetValue("Gateway:DemoSignIn", false) || app.Environment.IsDevelopment();
+
     public static void Map(WebApplication app)
     {
-        if (!app.Configuration.GetValue("Gateway:DemoSignIn", false)) return;
+        if (!Enabled(app)) return;
         var key = AuthSetup.SigningKey(app.Configuration);
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         string Address(string cluster) => app.Configuration[$"ReverseProxy:Clusters:{cluster}:Destinations:main:Address"]!.TrimEnd('/');
@@ -55,13 +60,17 @@ public static class DemoSignIn
             return users;
         }
 
-        app.MapGet("/demo/users", async (CancellationToken ct) => Results.Ok(await Users(ct))).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/demo/sign-in/{id}", async (string id, CancellationToken ct) =>
+        var demo = app.MapGroup("/demo").AllowAnonymous().ExcludeFromDescription().AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Connection.RemoteIpAddress is { } address && System.Net.IPAddress.IsLoopback(address)
+                ? await next(context)
+                : Results.Problem(statusCode: 404, title: "Demo sign-in is for this machine only."));
+        demo.MapGet("/users", async (CancellationToken ct) => Results.Ok(await Users(ct)));
+        demo.MapPost("/sign-in/{id}", async (string id, CancellationToken ct) =>
         {
             var user = (await Users(ct)).FirstOrDefault(u => u.Id == id);
             if (user is null) return Results.Problem(statusCode: 404, title: "No such demo user.");
             var token = AuthSetup.Mint(key, user.Role, $"demo-{user.Id}", user.PartnerId, user.DistributorId);
             return Results.Ok(new { token, user });
-        }).AllowAnonymous().ExcludeFromDescription();
+        });
     }
 }

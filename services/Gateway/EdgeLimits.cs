@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Channel.Hosting.Auth;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -35,9 +36,13 @@ public static class EdgeLimits
                 ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                 QueueLimit = 0,
             }));
-        options.AddPolicy(Applications, http => RateLimitPartition.GetFixedWindowLimiter(
-            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = applicationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        // Per client address (the TCP peer, or what a configured proxy says it is). Vendor staff entering
+        // applications for resellers (their token checked by then) are not limited.
+        options.AddPolicy(Applications, http => http.User.IsInRole(Roles.ChannelManager) || http.User.IsInRole(Roles.Admin)
+            ? RateLimitPartition.GetNoLimiter("staff")
+            : RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = applicationsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
     }
 
     /// <summary>

@@ -11,6 +11,16 @@ public static class PartnerTypes
 }
 
 /// <summary>
+/// What a distributor sees of a partner it serves: who it is and where it stands in the program, not
+/// its tax id, contacts, agreement or the reasons behind its status.
+/// </summary>
+public sealed record PartnerSummary(Guid Id, string LegalName, string Country, string Region, string WebsiteDomain, string PartnerType,
+    string Status, string? Tier)
+{
+    public static PartnerSummary Of(Partner p) => new(p.Id, p.LegalName, p.Country, p.Region, p.WebsiteDomain, p.PartnerType, p.Status, p.Tier);
+}
+
+/// <summary>
 /// A partner organisation, as stored and as the API shows it, and its whole lifecycle: each
 /// transition takes the current state and returns the next one with the event that announces it, or
 /// a refusal. <see cref="Partners.Commit"/> is the only way a change is saved.
@@ -29,6 +39,7 @@ public sealed record Partner
     public string Country { get; init; } = "";
     public string Region { get; init; } = "";
     public string WebsiteDomain { get; init; } = "";
+    [JsonIgnore] public string DomainSkeleton { get; init; } = "";
     public string? TaxId { get; init; }
     [JsonIgnore] public string? TaxIdKey { get; init; }
     public string PartnerType { get; init; } = "";

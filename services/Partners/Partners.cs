@@ -18,15 +18,15 @@ namespace Channel.Partners;
 public sealed class Partners(NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
 {
     public const string Columns = """
-        id, legal_name, normalized_name, country, region, website_domain, tax_id, tax_id_key, partner_type, contact_name,
+        id, legal_name, normalized_name, country, region, website_domain, domain_skeleton, tax_id, tax_id_key, partner_type, contact_name,
         contact_email, agreement_version, status, tier, hold_reason, status_reason, applied_at, updated_at, version, active_since_version
         """;
 
     const string InsertSql = """
-        insert into partners (id, legal_name, normalized_name, country, region, website_domain, tax_id, tax_id_key,
+        insert into partners (id, legal_name, normalized_name, country, region, website_domain, domain_skeleton, tax_id, tax_id_key,
             partner_type, contact_name, contact_email, agreement_version, status, tier, hold_reason, status_reason,
             applied_at, updated_at, version, active_since_version)
-        values (@Id, @LegalName, @NormalizedName, @Country, @Region, @WebsiteDomain, @TaxId, @TaxIdKey,
+        values (@Id, @LegalName, @NormalizedName, @Country, @Region, @WebsiteDomain, @DomainSkeleton, @TaxId, @TaxIdKey,
             @PartnerType, @ContactName, @ContactEmail, @AgreementVersion, @Status, @Tier, @HoldReason, @StatusReason,
             @AppliedAt, @UpdatedAt, @Version, @ActiveSinceVersion)
         """;
@@ -122,9 +122,16 @@ public sealed class Partners(NpgsqlDataSource db, Outbox outbox, TimeProvider cl
             At = partner.UpdatedAt,
         }, tx, cancellationToken: ct));
 
-    /// <summary>Whether the caller may see this partner at all (a partner user only its own; a distributor only active partners).</summary>
-    public static bool MaySee(Caller caller, Guid partnerId, string status) =>
+    /// <summary>The partners a distributor serves or has served (from the Distributors service's authorization events).</summary>
+    public const string ServedBy = "select partner_id from distributor_partners where distributor_id = @ScopeDistributor";
+
+    /// <summary>
+    /// Whether the caller may see this partner at all: staff every one, a partner user only its own,
+    /// a distributor those it serves or has served (and then only <see cref="PartnerSummary"/>).
+    /// </summary>
+    public static async Task<bool> MaySee(NpgsqlConnection conn, Caller caller, Guid partnerId, CancellationToken ct) =>
         caller.SeesEverything
         || (caller.Role == Roles.Partner && caller.PartnerId == partnerId)
-        || (caller.Role == Roles.Distributor && status == PartnerStatus.Active);
+        || (caller.Role == Roles.Distributor && caller.DistributorId is { } distributor && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            $"select @PartnerId in ({ServedBy})", new { PartnerId = partnerId, ScopeDistributor = distributor }, cancellationToken: ct)));
 }

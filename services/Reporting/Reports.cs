@@ -3,6 +3,8 @@ using System.Security.Claims;
 using System.Text;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace Channel.Reporting;
 
@@ -62,17 +64,36 @@ public sealed class Slice
     public long Lost { get; set; }
 }
 
-public static class Csv
+/// <summary>
+/// Report exports as CSV (RFC 4180: quoted where needed, CRLF line ends), written by CsvHelper with
+/// its formula-injection escaping on: a cell that starts with =, +, -, @, a tab or a carriage return
+/// (a partner named "-2+3+HYPERLINK(…)") is written with a leading apostrophe, so a spreadsheet shows
+/// it as text instead of running it. A plain number (-100.50, a return) stays a number.
+/// </summary>
+public static partial class Csv
 {
-    /// <summary>A CSV file of the rows (RFC 4180: quoted where needed, CRLF line ends).</summary>
+    static readonly CsvConfiguration config = new(CultureInfo.InvariantCulture)
+    {
+        InjectionOptions = InjectionOptions.Escape,
+        NewLine = "\r\n",
+    };
+
+    /// <summary>A CSV file of the rows, a column per public property (snake_case headers).</summary>
     public static IResult File<T>(IEnumerable<T> rows, string name)
     {
         var props = typeof(T).GetProperties();
-        var sb = new StringBuilder();
-        sb.Append(string.Join(',', props.Select(p => Quote(ToSnake(p.Name))))).Append("\r\n");
-        foreach (var row in rows)
-            sb.Append(string.Join(',', props.Select(p => Quote(Format(p.GetValue(row)))))).Append("\r\n");
-        return Results.File(Encoding.UTF8.GetBytes(sb.ToString()), "text/csv; charset=utf-8", name);
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new Writer(text, config))
+        {
+            foreach (var p in props) csv.WriteField(ToSnake(p.Name));
+            csv.NextRecord();
+            foreach (var row in rows)
+            {
+                foreach (var p in props) csv.WriteField(Format(p.GetValue(row)));
+                csv.NextRecord();
+            }
+        }
+        return Results.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", name);
     }
 
     static string Format(object? value) => value switch
@@ -84,12 +105,14 @@ public static class Csv
         _ => value.ToString() ?? "",
     };
 
-    static string Quote(string text)
+    sealed class Writer(TextWriter text, CsvConfiguration config) : CsvWriter(text, config)
     {
-        // A leading =, +, - or @ would be a formula in a spreadsheet: keep it text.
-        if (text.Length > 0 && text[0] is '=' or '+' or '@' && !decimal.TryParse(text, out _)) text = "'" + text;
-        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+        protected override string? SanitizeForInjection(string? field) =>
+            field is not null && PlainNumber().IsMatch(field) ? field : base.SanitizeForInjection(field);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^-?[0-9]+(\.[0-9]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex PlainNumber();
 
     static string ToSnake(string name) => string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

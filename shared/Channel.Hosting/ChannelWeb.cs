@@ -32,8 +32,12 @@ public static class ChannelWeb
             o.SerializerOptions.MaxDepth = 16;
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 4 * 1024 * 1024);
-        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 4 * 1024 * 1024;
+            k.AddServerHeader = false;
+        });
+        services.Configure<ForwardedHeadersOptions>(o => TrustedProxies(o, builder.Configuration));
         if (!builder.Environment.IsDevelopment())
             builder.Logging.ClearProviders().AddJsonConsole(o =>
             {
@@ -41,7 +45,13 @@ public static class ChannelWeb
                 o.UseUtcTimestamp = true;
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            // The public address is configuration, never the caller's Host or X-Forwarded-Proto header.
+            var server = builder.Configuration["OpenApi:ServerUrl"];
+            document.Servers = string.IsNullOrWhiteSpace(server) ? [] : [new Microsoft.OpenApi.OpenApiServer { Url = server }];
+            return Task.CompletedTask;
+        }));
         services.AddHealthChecks().AddCheck<StoppingHealthCheck>("stopping", tags: ["ready"]);
         return services;
     }
@@ -68,9 +78,33 @@ public static class ChannelWeb
         return builder;
     }
 
+    /// <summary>
+    /// X-Forwarded-For and -Proto are believed only from the proxies configuration names
+    /// (ForwardedHeaders:KnownProxies, addresses; ForwardedHeaders:KnownNetworks, CIDR blocks) —
+    /// none by default, not even loopback — so a client cannot choose the address it is limited by.
+    /// Behind a real ingress, name it, and the limits key on the client's own address.
+    /// </summary>
+    static void TrustedProxies(ForwardedHeadersOptions o, IConfiguration config)
+    {
+        o.KnownProxies.Clear();
+        o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the older list of networks still holds loopback by default
+        o.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
+        foreach (var proxy in (config.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? []).Where(p => !string.IsNullOrWhiteSpace(p)))
+            o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        foreach (var network in (config.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? []).Where(n => !string.IsNullOrWhiteSpace(n)))
+            o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        // With no proxy named the middleware would believe anyone: then it reads no forwarded header at all.
+        o.ForwardedHeaders = o.KnownProxies.Count + o.KnownIPNetworks.Count == 0
+            ? ForwardedHeaders.None
+            : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+    }
+
     public static WebApplication UseChannelWeb(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -160,6 +160,28 @@ public sealed class RegisteringADeal(DealsApp app) : IClassFixture<DealsApp>
     }
 
     [Fact]
+    public async Task The_rules_of_registration_hold_again_when_a_returned_deal_is_edited_and_resubmitted()
+    {
+        var reseller = await app.ActivePartner();
+        var distributor = Guid.NewGuid();
+        await app.Authorize(distributor, reseller, "CA");
+        var deal = (await app.Register(app.Distributor(distributor), app.Registration("Golden Gate Clinics", region: "CA", partnerId: reseller)))
+            .GetProperty("id").GetGuid();
+        (await app.Manager().PostAsJsonAsync($"/api/deals/{deal}/return", new { reason = "Which campus?" })).EnsureSuccessStatusCode();
+
+        // Moved to a region this distributor may not serve the reseller in: refused, nothing changes.
+        var edited = await app.Distributor(distributor).PutAsJsonAsync($"/api/deals/{deal}",
+            app.Registration("Golden Gate Clinics", region: "TX", partnerId: reseller));
+        await edited.AssertProblem(HttpStatusCode.Forbidden);
+        Assert.Equal("CA", (await app.Get(deal)).GetProperty("deal").GetProperty("customerRegion").GetString());
+
+        // The reseller suspended since: the returned deal cannot be resubmitted.
+        await app.PartnerWithStatus("suspended", reseller);
+        await (await app.Distributor(distributor).PostAsync($"/api/deals/{deal}/resubmit", null)).AssertProblem(HttpStatusCode.Forbidden);
+        Assert.Equal("returned", await app.StatusOf(deal));
+    }
+
+    [Fact]
     public async Task A_restricted_end_customer_goes_to_compliance_review()
     {
         var partner = await app.ActivePartner();

@@ -65,6 +65,45 @@ public sealed class StreamingALargeReport : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(2, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("totalLines").GetInt32());
     }
+
+    [Fact]
+    public async Task A_sixty_megabyte_field_is_refused_without_the_service_holding_it_in_memory()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(service.Address), Timeout = TimeSpan.FromMinutes(2) }.As("channel-manager");
+        var onboarded = await http.PostAsJsonAsync("/api/distributors", new { name = "Huge Supply", countries = new[] { "US" }, regions = new[] { "CA" } });
+        var distributor = (await onboarded.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var before = service.Memory();
+        var content = new HugeFieldContent(60 * 1024 * 1024);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+
+        var response = await http.PostAsync($"/api/distributors/{distributor}/reports", content);
+
+        var problem = await response.AssertBadRequest("body");
+        Assert.Contains("longer than", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+        var after = service.Memory();
+        // The body went to a temporary file and was refused line by line with a fixed buffer: the
+        // service's peak memory grew by nothing like the field's 60 MB (it grew by ~350 MB before).
+        Assert.True(after.Peak - before.Peak < 40 * 1024 * 1024, $"peak resident memory grew from {before.Peak >> 20} MB to {after.Peak >> 20} MB");
+        Assert.Equal(0L, await db.Scalar<long>("select count(*) from reports"));
+    }
+}
+
+/// <summary>A body of a header and one line whose customer name is one quoted field of <paramref name="bytes"/> bytes, written as it goes.</summary>
+public sealed class HugeFieldContent(int bytes) : HttpContent
+{
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+    {
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(Header + "\nR-HUGE,2026-10-01,2026-10-31,INV-1,2026-10-15,sale," + Guid.NewGuid() + ",\""));
+        var chunk = Encoding.UTF8.GetBytes(new string('x', 64 * 1024));
+        for (var written = 0; written < bytes; written += chunk.Length) await stream.WriteAsync(chunk);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes("\",,US,CA,94105,SW-1,1,1.00,1.00,USD,\n"));
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
 }
 
 /// <summary>A body that sends its first part, then waits to be told to send the rest.</summary>

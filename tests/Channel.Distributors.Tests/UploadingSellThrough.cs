@@ -220,6 +220,42 @@ public sealed class UploadingSellThrough(DistributorsApp app) : IClassFixture<Di
         Assert.Equal(0L, await app.Db.Scalar<long>("select count(*) from reports where distributor_id = @distributor", new { distributor }));
     }
 
+    /// <summary>Bodies that must be refused whole, before a line is read: each is 400 naming the body, never 500, and stores nothing.</summary>
+    public static TheoryData<string, string, string> Hostile
+    {
+        get
+        {
+            var line = Row("R-1", Guid.NewGuid(), 1);
+            var json = """[{"report_number":"R-1","period_start":"2026-10-01","period_end":"2026-10-31","invoice_number":"I","invoice_date":"2026-10-15","transaction_type":"sale","reseller_id":"00000000-0000-0000-0000-000000000001","end_customer_name":"X","end_customer_country":"US","vendor_sku":"SW-1","quantity":1,"unit_price":1,"extended_amount":1,"currency":"USD"}]""";
+            return new()
+            {
+                { "invalid UTF-8 in a JSON report", "application/json", json.Replace("\"X\"", "\"\xC3\x28\"") },
+                { "a lone surrogate encoded in a JSON report", "application/json", json.Replace("\"X\"", "\"\xED\xA0\x80\"") },
+                { "invalid UTF-8 in a CSV report", "text/csv", Csv(Header, line.Replace("Acme Clinics", "Acme \xC3\x28 Clinics")) },
+                { "a CSV field longer than 4,096 characters", "text/csv", Csv(Header, line.Replace("Acme Clinics", "\"" + new string('x', 5000) + "\"")) },
+                { "a CSV line longer than 64 KB", "text/csv", Csv(Header, line.Replace("Acme Clinics", new string('x', 70_000))) },
+                { "a JSON report nested deeper than lines of values", "application/json", json.Replace("\"X\"", "{\"a\":[[[1]]]}") },
+                { "a JSON line object longer than 64 KB", "application/json", json.Replace("\"X\"", "\"" + new string('x', 70_000) + "\"") },
+            };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    public async Task A_hostile_body_is_refused_whole_naming_the_body(string what, string contentType, string body)
+    {
+        var distributor = await app.Onboard();
+        // The test's strings carry the raw bytes as chars \x00-\xFF: sent as Latin-1 they arrive as those bytes exactly.
+        var content = new ByteArrayContent(body.Select(c => (byte)c).ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+
+        var response = await app.Distributor(distributor).PostAsync($"/api/distributors/{distributor}/reports", content);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        await response.AssertBadRequest("body");
+        Assert.Equal(0L, await app.Db.Scalar<long>("select count(*) from reports where distributor_id = @distributor", new { distributor }));
+    }
+
     [Fact]
     public async Task A_report_whose_period_cannot_be_read_is_refused_naming_the_field()
     {

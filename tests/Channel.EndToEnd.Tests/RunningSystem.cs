@@ -29,6 +29,9 @@ public class RunningSystem : IAsyncLifetime
 
     Dictionary<string, string> With(string service, Dictionary<string, string> settings)
     {
+        // The tests stand where an ingress would: they say which client each request comes from
+        // (X-Forwarded-For), and the gateway is configured to believe them; the services believe the gateway.
+        settings["ForwardedHeaders__KnownProxies__0"] = "127.0.0.1";
         foreach (var (key, value) in SettingsFor(service)) settings[key] = value;
         return settings;
     }
@@ -80,7 +83,7 @@ public class RunningSystem : IAsyncLifetime
         var client = new HttpClient { BaseAddress = new Uri(Gateway.Address), Timeout = TimeSpan.FromSeconds(60) };
         if (role is not null)
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(role, partnerId, distributorId));
-        // Each test client looks like its own address to the edge rate limiter (the gateway trusts loopback proxies).
+        // Each test client looks like its own address to the edge rate limiter (the gateway is told to trust the test as its proxy).
         client.DefaultRequestHeaders.Add("X-Forwarded-For", clientAddress ?? $"203.0.113.{Random.Shared.Next(1, 254)}");
         return client;
     }

@@ -33,17 +33,22 @@ public sealed class ApplyingToBecomeAPartner(PartnersApp app) : IClassFixture<Pa
     }
 
     [Fact]
-    public async Task A_second_application_for_the_same_domain_is_refused_with_a_pointer_to_the_first()
+    public async Task A_second_application_for_the_same_domain_is_refused_telling_an_applicant_it_exists_and_staff_which_it_is()
     {
         var first = await app.Apply(PartnersApp.Application(domain: "duplicate-domain.example"));
 
-        var response = await app.Anonymous().PostAsJsonAsync("/api/partners/applications",
+        var anonymous = await app.Anonymous().PostAsJsonAsync("/api/partners/applications",
             PartnersApp.Application(name: "Someone Else Entirely", domain: "WWW.Duplicate-Domain.example"));
+        var byStaff = await app.Manager().PostAsJsonAsync("/api/partners/applications",
+            PartnersApp.Application(name: "Someone Else Entirely", domain: "duplicate-domain.example"));
 
-        var problem = await response.AssertProblem(HttpStatusCode.Conflict);
-        Assert.Equal(first, problem.GetProperty("existingPartnerId").GetGuid());
-        Assert.Equal($"/api/partners/{first}", problem.GetProperty("existingPartner").GetString());
+        var problem = await anonymous.AssertProblem(HttpStatusCode.Conflict);
         Assert.Equal("websiteDomain", problem.GetProperty("field").GetString());
+        Assert.False(problem.TryGetProperty("existingPartnerId", out _));
+        Assert.DoesNotContain(first.ToString(), await anonymous.Content.ReadAsStringAsync());
+        var shown = await byStaff.AssertProblem(HttpStatusCode.Conflict);
+        Assert.Equal(first, shown.GetProperty("existingPartnerId").GetGuid());
+        Assert.Equal($"/api/partners/{first}", shown.GetProperty("existingPartner").GetString());
         Assert.Equal(1L, await app.Db.Scalar<long>("select count(*) from partners where website_domain = 'duplicate-domain.example'"));
     }
 
@@ -52,7 +57,7 @@ public sealed class ApplyingToBecomeAPartner(PartnersApp app) : IClassFixture<Pa
     {
         var first = await app.Apply(PartnersApp.Application(taxId: "DE 811 907 980"));
 
-        var response = await app.Anonymous().PostAsJsonAsync("/api/partners/applications",
+        var response = await app.Manager().PostAsJsonAsync("/api/partners/applications",
             PartnersApp.Application(taxId: "de-811-907-980"));
 
         var problem = await response.AssertProblem(HttpStatusCode.Conflict);
@@ -124,6 +129,41 @@ public sealed class ApplyingToBecomeAPartner(PartnersApp app) : IClassFixture<Pa
 
         await response.AssertBadRequest("primaryContact.email");
         Assert.Equal(0L, await app.Db.Scalar<long>("select count(*) from partners where website_domain = 'gmail-resellers.example'"));
+    }
+}
+
+public sealed class CatchingLookAlikes(PartnersApp app) : IClassFixture<PartnersApp>
+{
+    [Theory]
+    [InlineData("rеdwood")] // the e is Cyrillic: sent as punycode (xn--…), it renders as redwood
+    [InlineData("redw00d")] // zeros for o
+    [InlineData("rédwood")] // an accent
+    public async Task A_domain_that_reads_like_a_live_partners_goes_to_review_naming_it(string lookAlike)
+    {
+        var unique = Guid.NewGuid().ToString("N")[..6];
+        var original = await app.Apply(PartnersApp.Application(name: $"Redwood Original {unique}", domain: $"redwood{unique}.example"));
+        var domain = new System.Globalization.IdnMapping().GetAscii($"{lookAlike}{unique}.example");
+
+        var id = await app.Apply(PartnersApp.Application(name: $"Different Name {unique}", domain: domain));
+
+        var held = await app.Get(id);
+        Assert.Equal("on_hold", held.GetProperty("status").GetString());
+        Assert.Contains(original.ToString(), held.GetProperty("holdReason").GetString());
+        Assert.Contains("reads like", held.GetProperty("holdReason").GetString());
+    }
+
+    [Fact]
+    public async Task A_name_that_normalises_like_a_live_partners_goes_to_review_naming_it()
+    {
+        var unique = Guid.NewGuid().ToString("N")[..6];
+        var original = await app.Apply(PartnersApp.Application(name: $"Summit {unique} Networks, Inc."));
+
+        var id = await app.Apply(PartnersApp.Application(name: $"SUMMIT {unique.ToUpperInvariant()} NETWORKS LLC"));
+
+        var held = await app.Get(id);
+        Assert.Equal("on_hold", held.GetProperty("status").GetString());
+        Assert.Contains(original.ToString(), held.GetProperty("holdReason").GetString());
+        Assert.Equal("applied", (await app.Get(await app.Apply(PartnersApp.Application(name: $"Summit {unique} Cabling")))).GetProperty("status").GetString());
     }
 }
 

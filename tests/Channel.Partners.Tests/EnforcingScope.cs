@@ -30,18 +30,42 @@ public sealed class EnforcingScope(PartnersApp app) : IClassFixture<PartnersApp>
     }
 
     [Fact]
-    public async Task A_distributor_sees_active_partners_only()
+    public async Task A_distributor_sees_only_the_partners_it_serves_or_served_and_not_their_tax_ids_or_contacts()
     {
-        var active = await app.ActivePartner();
-        var applied = await app.Apply();
-        var distributor = app.DistributorUser(Guid.NewGuid());
+        var (served, revoked, stranger) = (await app.ActivePartner(), await app.ActivePartner(), await app.ActivePartner());
+        var distributorId = Guid.NewGuid();
+        await app.Authorize(distributorId, served, active: true);
+        await app.Authorize(distributorId, revoked, active: false);
+        var distributor = app.DistributorUser(distributorId);
 
-        Assert.Equal(HttpStatusCode.OK, (await distributor.GetAsync($"/api/partners/{active}")).StatusCode);
-        await (await distributor.GetAsync($"/api/partners/{applied}")).AssertProblem(HttpStatusCode.NotFound);
-        await (await distributor.GetAsync($"/api/partners/{active}/history")).AssertProblem(HttpStatusCode.NotFound);
+        var one = await distributor.GetFromJsonAsync<JsonElement>($"/api/partners/{served}");
+        Assert.Equal(served, one.GetProperty("id").GetGuid());
+        Assert.Equal(HttpStatusCode.OK, (await distributor.GetAsync($"/api/partners/{revoked}")).StatusCode);
+        await (await distributor.GetAsync($"/api/partners/{stranger}")).AssertProblem(HttpStatusCode.NotFound);
+        await (await distributor.GetAsync($"/api/partners/{served}/history")).AssertProblem(HttpStatusCode.NotFound);
+        await (await distributor.GetAsync($"/api/partners/{served}/users")).AssertProblem(HttpStatusCode.NotFound);
         var list = await distributor.GetFromJsonAsync<JsonElement>("/api/partners?pageSize=500");
-        Assert.All(list.GetProperty("items").EnumerateArray(), p => Assert.Equal("active", p.GetProperty("status").GetString()));
-        Assert.DoesNotContain(applied, list.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()));
+        Assert.Equal(new[] { revoked, served }.Order(), list.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()).Order());
+        Assert.Equal(2, list.GetProperty("total").GetInt64());
+        foreach (var shown in list.GetProperty("items").EnumerateArray().Append(one))
+            foreach (var hidden in new[] { "taxId", "contactName", "contactEmail", "agreementVersion", "holdReason", "statusReason" })
+                Assert.False(shown.TryGetProperty(hidden, out _), $"a distributor sees {hidden}");
+    }
+
+    [Fact]
+    public async Task A_distributor_token_without_a_distributor_and_a_token_carrying_another_roles_id_see_nothing()
+    {
+        var partner = await app.ActivePartner();
+        var nobody = app.CreateClient().As("distributor");
+        var disguised = app.CreateClient();
+        disguised.DefaultRequestHeaders.Authorization = new("Bearer",
+            Channel.Hosting.Auth.AuthSetup.Mint(TestEnvironment.SigningKey, "distributor", "d", partnerId: partner, distributorId: Guid.NewGuid()));
+
+        Assert.Equal(0, (await nobody.GetFromJsonAsync<JsonElement>("/api/partners")).GetProperty("total").GetInt64());
+        await (await nobody.GetAsync($"/api/partners/{partner}")).AssertProblem(HttpStatusCode.NotFound);
+        // A distributor's token that also names a partner is not that partner.
+        await (await disguised.GetAsync($"/api/partners/{partner}/history")).AssertProblem(HttpStatusCode.NotFound);
+        await (await disguised.GetAsync($"/api/partners/{partner}/users")).AssertProblem(HttpStatusCode.NotFound);
     }
 
     [Theory]

@@ -82,6 +82,23 @@ public class PartnersApp : WebApplicationFactory<Program>, IAsyncLifetime
         return id;
     }
 
+    int authorizationVersion;
+
+    /// <summary>Tells the service, as the Distributors service would, that a distributor serves (or served) a partner.</summary>
+    public async Task Authorize(Guid distributorId, Guid partnerId, bool active)
+    {
+        var id = Guid.NewGuid();
+        await Events.Publish(new Channel.Contracts.Distributors.ResellerAuthorized
+        {
+            AuthorizationId = id,
+            Version = Interlocked.Increment(ref authorizationVersion),
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "test",
+            Authorization = States.Authorization(distributorId, partnerId, active, "CA"),
+        });
+        await Db.WaitFor($"select count(*) from distributor_partners where authorization_id = '{id}'");
+    }
+
     public async Task<JsonElement> Get(Guid id)
     {
         var response = await Manager().GetAsync($"/api/partners/{id}");

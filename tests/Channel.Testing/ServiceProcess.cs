@@ -15,6 +15,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Name { get; }
     public int Port { get; }
     public string Address => $"http://127.0.0.1:{Port}";
+
+    /// <summary>The process's resident memory now and at its peak, in bytes (from /proc).</summary>
+    public (long Now, long Peak) Memory()
+    {
+        long Read(string field) => File.ReadLines($"/proc/{process.Id}/status").Where(l => l.StartsWith(field + ":"))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024).FirstOrDefault();
+        return (Read("VmRSS"), Read("VmHWM"));
+    }
     public string LogPath { get; }
 
     ServiceProcess(string name, int port, Process process, StreamWriter log, string logPath)

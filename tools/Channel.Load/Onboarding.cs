@@ -26,8 +26,8 @@ public static class Onboarding
                     agreementVersion = "2026-01",
                 }),
             };
-            // Applications are limited per address; each of these resellers applies from its own.
-            apply.Headers.Add("X-Forwarded-For", $"198.18.{i / 250}.{i % 250 + 1}");
+            // Applications are limited per address; a channel manager entering them for the resellers is not.
+            apply.Headers.Authorization = new AuthenticationHeaderValue("Bearer", managerToken);
             using var applied = await http.SendAsync(apply);
             var id = (await applied.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
             using var approve = new HttpRequestMessage(HttpMethod.Post, $"/api/partners/{id}/approve")

@@ -34,6 +34,10 @@ public static partial class UploadSellThroughReport
         /// <summary>Accepted lines per SellThroughReported message (1,000 lines is about 400 KB).</summary>
         public int BatchLines { get; set; } = 1000;
         public long MaxReportBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+        /// <summary>The longest a CSV line or a JSON line object may be, in bytes (a real one is well under 2 KB).</summary>
+        public int MaxLineBytes { get; set; } = 64 * 1024;
+        /// <summary>The longest a single field may be, in characters.</summary>
+        public int MaxFieldChars { get; set; } = 4096;
     }
 
     /// <summary>The columns of a report, in the order the database stores them.</summary>
@@ -118,11 +122,12 @@ public static partial class UploadSellThroughReport
         await using var body = await Spooled.From(http.Body, ct);
         try
         {
-            var (number, start, end, problem) = await Header(body, media, ct);
+            if (await Scan(body, media, options, ct) is { } unreadable) return Bad("body", unreadable);
+            var (number, start, end, problem) = await Header(body, media, options, ct);
             if (problem is not null) return problem;
 
             await using var conn = await db.OpenConnectionAsync(ct);
-            if (await Existing(conn, id, number!, ct) is { } earlier) return await Again(conn, earlier, body, media, number!, ct);
+            if (await Existing(conn, id, number!, ct) is { } earlier) return await Again(conn, earlier, body, media, options, number!, ct);
 
             var reportId = Guid.CreateVersion7();
             var now = clock.GetUtcNow();
@@ -147,11 +152,11 @@ public static partial class UploadSellThroughReport
             {
                 // The same report number was received a moment ago: the first one decides the answer.
                 await tx.RollbackAsync(ct);
-                return await Again(conn, (await Existing(conn, id, number!, ct))!, body, media, number!, ct);
+                return await Again(conn, (await Existing(conn, id, number!, ct))!, body, media, options, number!, ct);
             }
 
             var report = new Ingest(reportId, number!, start, end, resellers, options.BatchLines, write: true);
-            await foreach (var raw in Lines(body, media, ct)) await report.Take(tx, raw, ct);
+            await foreach (var raw in Lines(body, media, options, ct)) await report.Take(tx, raw, ct);
             await report.Flush(tx, ct);
             await conn.ExecuteAsync(new CommandDefinition(FinishReport, new
             {
@@ -177,9 +182,9 @@ public static partial class UploadSellThroughReport
     }
 
     /// <summary>The report number and period, from the first line; or the problem with them.</summary>
-    static async Task<(string? Number, DateOnly Start, DateOnly End, IResult? Problem)> Header(Spooled body, string media, CancellationToken ct)
+    static async Task<(string? Number, DateOnly Start, DateOnly End, IResult? Problem)> Header(Spooled body, string media, Options options, CancellationToken ct)
     {
-        await foreach (var first in Lines(body, media, ct))
+        await foreach (var first in Lines(body, media, options, ct))
         {
             var check = new Check();
             var number = check.Text("report_number", first.Values[ReportNumber], 60);
@@ -202,7 +207,7 @@ public static partial class UploadSellThroughReport
     /// A report number received before: the same content is answered as the first time (200), and
     /// nothing is stored or published again; other content is refused with 409 naming what differs.
     /// </summary>
-    static async Task<IResult> Again(NpgsqlConnection conn, Received earlier, Spooled body, string media, string number, CancellationToken ct)
+    static async Task<IResult> Again(NpgsqlConnection conn, Received earlier, Spooled body, string media, Options options, string number, CancellationToken ct)
     {
         if (earlier.ContentHash is null || earlier.ContentHash.AsSpan().SequenceEqual(body.Hash))
             return TypedResults.Ok(await GetReport.Load(conn, null, earlier.Id, ct));
@@ -210,9 +215,9 @@ public static partial class UploadSellThroughReport
         var resellers = (await conn.QueryAsync<Guid>(new CommandDefinition(
             "select partner_id from authorizations where distributor_id = (select distributor_id from reports where id = @Id) and active",
             new { earlier.Id }, cancellationToken: ct))).ToHashSet();
-        var (_, start, end, _) = await Header(body, media, ct);
+        var (_, start, end, _) = await Header(body, media, options, ct);
         var sent = new Ingest(earlier.Id, number, start, end, resellers, int.MaxValue, write: false);
-        await foreach (var raw in Lines(body, media, ct)) await sent.Take(null, raw, ct);
+        await foreach (var raw in Lines(body, media, options, ct)) await sent.Take(null, raw, ct);
         var differences = new Dictionary<string, object?>();
         void Differ<T>(string name, T received, T now) { if (!EqualityComparer<T>.Default.Equals(received, now)) differences[name] = new { received, sent = now }; }
         Differ("periodStart", earlier.PeriodStart, start);
@@ -234,10 +239,10 @@ public static partial class UploadSellThroughReport
             });
     }
 
-    static IAsyncEnumerable<Raw> Lines(Spooled body, string media, CancellationToken ct)
+    static IAsyncEnumerable<Raw> Lines(Spooled body, string media, Options options, CancellationToken ct)
     {
         var stream = body.Rewind();
-        return media == "text/csv" ? ReadCsv(stream, [], ct) : ReadJson(stream, ct);
+        return media == "text/csv" ? ReadCsv(stream, [], options.MaxFieldChars, ct) : ReadJson(stream, ct);
     }
 
     static ValidationProblem Bad(string field, string message)
@@ -409,8 +414,78 @@ public static partial class UploadSellThroughReport
         return null;
     }
 
+    /// <summary>
+    /// Checks the whole body before anything reads it as lines, with a fixed buffer (a refused upload
+    /// costs no memory): valid UTF-8, no CSV line or JSON line object longer than
+    /// <see cref="Options.MaxLineBytes"/>, JSON no deeper than an array of objects of values.
+    /// Null when it is fit to read; otherwise why not.
+    /// </summary>
+    static async Task<string?> Scan(Spooled body, string media, Options options, CancellationToken ct)
+    {
+        var stream = body.Rewind();
+        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        var chars = new char[64 * 1024];
+        var buffer = new byte[options.MaxLineBytes + 64 * 1024];
+        var json = media == "application/json";
+        var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = 3, CommentHandling = JsonCommentHandling.Disallow });
+        var (held, lineBytes, line, offset) = (0, 0L, 1, 0L);
+        long elementStart = -1;
+        while (true)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(held, buffer.Length - held), ct);
+            var fresh = buffer.AsSpan(held, read);
+            try
+            {
+                var rest = fresh;
+                do
+                {
+                    decoder.Convert(rest, chars, flush: read == 0, out var used, out _, out _);
+                    rest = rest[used..];
+                }
+                while (!rest.IsEmpty);
+            }
+            catch (DecoderFallbackException) { return $"the report is not valid UTF-8 (near line {line})"; }
+            foreach (var b in fresh)
+            {
+                if (b == (byte)'\n') { line++; lineBytes = 0; }
+                else if (!json && ++lineBytes > options.MaxLineBytes) return $"line {line} is longer than {options.MaxLineBytes} bytes";
+            }
+            if (!json)
+            {
+                if (read == 0) return null;
+                continue;
+            }
+            held += read;
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, held), isFinalBlock: read == 0, state);
+            try
+            {
+                while (reader.Read())
+                {
+                    if (reader.TokenType == JsonTokenType.StartObject && reader.CurrentDepth == 1) elementStart = offset + reader.TokenStartIndex;
+                    if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 1)
+                    {
+                        if (offset + reader.BytesConsumed - elementStart > options.MaxLineBytes)
+                            return $"a line object is longer than {options.MaxLineBytes} bytes (near line {line})";
+                        elementStart = -1;
+                    }
+                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= 2)
+                        return $"the JSON nests too deep: a report is an array of line objects of plain values (near line {line})";
+                }
+            }
+            catch (JsonException e) { return $"the JSON is not an array of line objects ({e.Message.Split('.')[0]})"; }
+            if (elementStart >= 0 && offset + held - elementStart > options.MaxLineBytes)
+                return $"a line object is longer than {options.MaxLineBytes} bytes (near line {line})";
+            if (read == 0) return null;
+            state = reader.CurrentState;
+            var consumed = (int)reader.BytesConsumed;
+            buffer.AsSpan(consumed, held - consumed).CopyTo(buffer);
+            held -= consumed;
+            offset += consumed;
+        }
+    }
+
     /// <summary>CSV with a header row (any column order, BOM or not, CRLF or LF, quoted fields with commas and newlines).</summary>
-    static async IAsyncEnumerable<Raw> ReadCsv(Stream body, List<string> ignored, [EnumeratorCancellation] CancellationToken ct)
+    static async IAsyncEnumerable<Raw> ReadCsv(Stream body, List<string> ignored, int maxField, [EnumeratorCancellation] CancellationToken ct)
     {
         using var reader = new StreamReader(body, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -420,9 +495,10 @@ public static partial class UploadSellThroughReport
             MissingFieldFound = null,
             TrimOptions = TrimOptions.None,
             BufferSize = 64 * 1024,
+            MaxFieldSize = maxField,
         };
         using var csv = new CsvParser(reader, config);
-        if (!await csv.ReadAsync()) throw new BadReport("header", "the report is empty: a header row is expected");
+        if (!await Next(csv, maxField)) throw new BadReport("header", "the report is empty: a header row is expected");
         var header = csv.Record!.Select(h => h.Trim().ToLowerInvariant()).ToArray();
         var positions = new int[Columns.Length];
         Array.Fill(positions, -1);
@@ -434,7 +510,7 @@ public static partial class UploadSellThroughReport
         }
         var missing = Columns.Where((c, i) => positions[i] < 0 && !optional.Contains(c)).ToList();
         if (missing.Count > 0) throw new BadReport("header", $"required columns are missing: {string.Join(", ", missing)}");
-        while (await csv.ReadAsync())
+        while (await Next(csv, maxField))
         {
             ct.ThrowIfCancellationRequested();
             var record = csv.Record!;
@@ -444,6 +520,12 @@ public static partial class UploadSellThroughReport
                 values[i] = positions[i] >= 0 && positions[i] < record.Length ? record[positions[i]] : null;
             yield return new Raw(csv.Row, values);
         }
+    }
+
+    static async Task<bool> Next(CsvParser csv, int maxField)
+    {
+        try { return await csv.ReadAsync(); }
+        catch (MaxFieldSizeException) { throw new BadReport("body", $"a field on line {csv.Row} is longer than {maxField} characters"); }
     }
 
     /// <summary>A JSON array of line objects with the same field names as the CSV columns, streamed element by element.</summary>

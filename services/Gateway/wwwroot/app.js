@@ -99,9 +99,11 @@ const pages = {
   async "sign-in"() {
     const users = await fetch("/demo/users").then((r) => (r.ok ? r.json() : []));
     main.innerHTML = `<h1>Sign in</h1>
-      <p class="muted">This local Channel offers its demo users. Each signs in with the same kind of token the API takes (<code>./channel token ROLE</code>).</p>
+      ${users.length ? `<p class="notice" role="note"><strong>Demo sign-in is on.</strong> Anyone who can reach this page may act as these users, a channel manager among them:
+        it is for a Channel on your own machine only (<code>./channel up --demo</code>), and it answers only on this machine.</p>` : ""}
+      <p class="muted">Each demo user signs in with the same kind of token the API takes (<code>./channel token ROLE</code>).</p>
       <div class="users">${users.map((u) => `<button type="button" data-user="${esc(u.id)}"><strong>${esc(u.name)}</strong><span class="muted">${esc(u.description)}</span></button>`).join("")
-      || '<p class="error">No demo users: start the system with <code>./channel up</code>.</p>'}</div>`;
+      || '<p class="error">No demo users here. On your own machine, start the system with <code>./channel up --demo</code>; the API takes tokens from <code>./channel token ROLE</code>.</p>'}</div>`;
     main.querySelectorAll("[data-user]").forEach((b) => b.addEventListener("click", async () => {
       const { token, user } = await api(`/demo/sign-in/${encodeURIComponent(b.dataset.user)}`, { method: "POST" });
       session.set(token, user);
@@ -146,7 +148,7 @@ const pages = {
           { name: "Registered", color: "#1f8a4c", values: st.map((r) => r.registered ?? 0) }], { format: short })}
         ${barChart("ageing", "Open deals by age", p.ageing.map((r) => ({ label: r.key, value: r.deals, note: money(r.value) })), { format: (v) => `${v} deals`, color: "#8a6d3b" })}
       </div>
-      <section class="card" style="margin-top:1rem"><h2>Protection ending in the next 14 days</h2>
+      <section class="card spaced"><h2>Protection ending in the next 14 days</h2>
         ${p.expiringSoon.length ? `<div class="table-wrap"><table><thead><tr><th>Customer</th><th>Partner</th><th>Region</th><th class="num">Value</th><th>Ends</th></tr></thead><tbody>
           ${p.expiringSoon.map((d) => `<tr><td>${esc(d.customerName)}</td><td>${esc(d.partnerName || d.partnerId)}</td><td>${esc(d.region)}</td><td class="num">${money(d.value)}</td><td>${day(d.protectionEndsAt)}</td></tr>`).join("")}
           </tbody></table></div>` : '<p class="muted">None.</p>'}</section>`;
@@ -224,11 +226,11 @@ const pages = {
 async function review(id) {
   const detail = document.getElementById("detail");
   const { deal, lines, conflicts, history } = await api(`/api/deals/${id}`);
-  detail.innerHTML = `<div class="card" style="margin-top:1rem"><h2>${esc(deal.customerName)} · ${money(deal.totalValue)}</h2>
+  detail.innerHTML = `<div class="card spaced"><h2>${esc(deal.customerName)} · ${money(deal.totalValue)}</h2>
     <p class="muted">${esc(deal.customerSector)} · ${esc(deal.customerRegion)}, ${esc(deal.customerCountry)} · expected close ${esc(deal.expectedClose)}${deal.complianceReason ? ` · <strong class="error">${esc(deal.complianceReason)}</strong>` : ""}</p>
     <div class="table-wrap"><table><thead><tr><th>SKU</th><th>Family</th><th class="num">Quantity</th><th class="num">Amount</th></tr></thead><tbody>
       ${lines.map((l) => `<tr><td>${esc(l.sku || "—")}</td><td>${esc(l.productFamily)}</td><td class="num">${l.quantity}</td><td class="num">${money(l.amount)}</td></tr>`).join("")}</tbody></table></div>
-    <h2 style="margin-top:1rem">Conflicts</h2>
+    <h2 class="spaced">Conflicts</h2>
     ${conflicts?.length ? `<div class="table-wrap"><table data-testid="conflicts"><thead><tr><th>Other registration</th><th>Its status</th><th>Rule</th><th>Products in common</th><th>Found</th></tr></thead><tbody>
       ${conflicts.map((c) => `<tr><td><a href="#/queue?deal=${esc(c.otherDealId)}">${esc(c.otherDealId.slice(-12))}</a> (partner …${esc(c.otherPartnerId.slice(-12))})</td><td>${esc(stageName(c.otherStatus))}</td>
         <td>${esc(c.rule.replaceAll("_", " "))}</td><td>${esc(c.sharedFamilies.join(", "))}</td><td>${esc(c.stage)}</td></tr>`).join("")}</tbody></table></div>` : '<p class="muted">No conflicting registrations.</p>'}

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Channel.Contracts.Partners;
+using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
 using Channel.Messaging;
 using Channel.Partners.Screening;
@@ -11,8 +12,9 @@ namespace Channel.Partners.Features;
 
 /// <summary>
 /// A reseller applies to join (anonymous, rate-limited). A duplicate of a live partner (same domain
-/// or tax id) is refused with a pointer to it; a match on the restricted-party list puts the
-/// application on compliance hold. A client that got no answer may send the same application again
+/// or tax id) is refused; a match on the restricted-party list, or a domain or name that only looks
+/// like a live partner's (a punycode or look-alike domain, a name the same once normalised), puts
+/// the application on hold for a channel manager, with the match in the hold's reason. A client that got no answer may send the same application again
 /// with the same Idempotency-Key and gets the first answer back.
 /// </summary>
 public static class ApplyToBecomePartner
@@ -40,24 +42,45 @@ public static class ApplyToBecomePartner
         limit 1
         """;
 
+    sealed class LookAlike
+    {
+        public Guid Id { get; set; }
+        public string LegalName { get; set; } = "";
+        public string WebsiteDomain { get; set; } = "";
+        public string NormalizedName { get; set; } = "";
+    }
+
+    // A live partner whose domain reads the same, or whose name normalises the same, as the applicant's.
+    const string FindLookAlike = $"""
+        select id, legal_name, website_domain, normalized_name from partners
+        where status <> '{PartnerStatus.Rejected}' and id <> @Id and (domain_skeleton = @Skeleton or normalized_name = @Name)
+        order by applied_at limit 1
+        """;
+
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/applications", Handle).AllowAnonymous().RequireRateLimiting(RateLimitPolicy)
             .Produces<ApplicationReceived>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Apply to become a partner (no token needed)");
 
-    /// <summary>Per client address: a few applications a minute (Partners:ApplicationsPerMinute).</summary>
+    /// <summary>
+    /// Per client address (the TCP peer, or what a configured proxy says it is): a few applications
+    /// a minute (Partners:ApplicationsPerMinute). Vendor staff entering applications are not limited.
+    /// </summary>
     public static void AddRateLimit(RateLimiterOptions options, IConfiguration config)
     {
         var perMinute = config.GetValue("Partners:ApplicationsPerMinute", 10);
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        options.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        options.AddPolicy(RateLimitPolicy, http => Caller.From(http.User).IsManager
+            ? RateLimitPartition.GetNoLimiter("staff")
+            : RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
     }
 
-    static async Task<IResult> Handle(Request request, HttpRequest http, NpgsqlDataSource db, Partners partners, Idempotency idempotency,
-        RestrictedParties screening, TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> Handle(Request request, HttpRequest http, System.Security.Claims.ClaimsPrincipal user, NpgsqlDataSource db,
+        Partners partners, Idempotency idempotency, RestrictedParties screening, TimeProvider clock, CancellationToken ct)
     {
+        var staff = Caller.From(user).SeesEverything;
         var check = new Check();
         var legalName = check.Text("legalName", request.LegalName);
         var country = check.Country("country", request.Country);
@@ -81,7 +104,7 @@ public static class ApplyToBecomePartner
         if (await idempotency.Begin(tx, key, ct) is { } earlier) return earlier;
         var existing = await conn.QuerySingleOrDefaultAsync<Existing>(
             new CommandDefinition(FindDuplicate, new { Domain = domain, TaxKey = taxKey }, tx, cancellationToken: ct));
-        if (existing is Existing dup) return Duplicate(dup.Id, dup.WebsiteDomain == domain ? "websiteDomain" : "taxId");
+        if (existing is Existing dup) return Duplicate(dup.Id, dup.WebsiteDomain == domain ? "websiteDomain" : "taxId", staff);
 
         var now = clock.GetUtcNow();
         var applicant = $"applicant:{contactEmail}";
@@ -93,6 +116,7 @@ public static class ApplyToBecomePartner
                 Id = Guid.CreateVersion7(),
                 LegalName = legalName!,
                 NormalizedName = OrganisationNames.Normalize(legalName),
+                DomainSkeleton = LookAlikes.Skeleton(domain!),
                 Country = country!,
                 Region = region!,
                 WebsiteDomain = domain!,
@@ -114,9 +138,15 @@ public static class ApplyToBecomePartner
             await using var again = await db.OpenConnectionAsync(ct);
             var winner = await again.QuerySingleOrDefaultAsync<Existing>(
                 new CommandDefinition(FindDuplicate, new { Domain = domain, TaxKey = taxKey }, cancellationToken: ct));
-            return Duplicate(winner?.Id, winner?.WebsiteDomain == domain ? "websiteDomain" : "taxId");
+            return Duplicate(winner?.Id, winner?.WebsiteDomain == domain ? "websiteDomain" : "taxId", staff);
         }
-        if (screening.Match(legalName!, domain!) is { } holdReason && partner.PlaceOnHold(holdReason) is Moved<Partner> hold)
+        var holdReason = screening.Match(legalName!, domain!);
+        if (holdReason is null && await conn.QueryFirstOrDefaultAsync<LookAlike>(new CommandDefinition(FindLookAlike,
+                new { partner.Id, Skeleton = partner.DomainSkeleton, Name = partner.NormalizedName }, tx, cancellationToken: ct)) is { } like)
+            holdReason = like.NormalizedName == partner.NormalizedName
+                ? $"looks like existing partner {like.LegalName} ({like.Id}): the names are the same once normalised"
+                : $"looks like existing partner {like.LegalName} ({like.Id}): {partner.WebsiteDomain} reads like {like.WebsiteDomain}";
+        if (holdReason is not null && partner.PlaceOnHold(holdReason) is Moved<Partner> hold)
             partner = await partners.Commit(tx, partner, hold, "screening", now, ct);
 
         var received = new ApplicationReceived(partner.Id, partner.LegalName, now);
@@ -126,16 +156,24 @@ public static class ApplyToBecomePartner
         return TypedResults.Created(location, received);
     }
 
-    static IResult Duplicate(Guid? existingId, string field) => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "This organisation is already a partner or has applied.",
-        detail: field == "websiteDomain"
-            ? "A partner with the same website domain exists."
-            : "A partner with the same tax id exists.",
-        extensions: new Dictionary<string, object?>
+    /// <summary>
+    /// 409: the organisation exists. Vendor staff are shown which partner it is; an anonymous
+    /// applicant only that it exists (a partner's id is not for anyone who guesses its domain).
+    /// </summary>
+    static IResult Duplicate(Guid? existingId, string field, bool staff)
+    {
+        var extensions = new Dictionary<string, object?> { ["field"] = field };
+        if (staff)
         {
-            ["existingPartnerId"] = existingId,
-            ["existingPartner"] = existingId is null ? null : $"/api/partners/{existingId}",
-            ["field"] = field,
-        });
+            extensions["existingPartnerId"] = existingId;
+            extensions["existingPartner"] = existingId is null ? null : $"/api/partners/{existingId}";
+        }
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "This organisation is already a partner or has applied.",
+            detail: field == "websiteDomain"
+                ? "A partner with the same website domain exists."
+                : "A partner with the same tax id exists.",
+            extensions: extensions);
+    }
 }

@@ -9,11 +9,12 @@ namespace Channel.Partners.Features;
 
 /// <summary>
 /// Partners, filtered by status, tier, type, country, region and text (name or domain), newest first,
-/// paged. Staff see all; a partner user only its own; a distributor only active partners.
+/// paged. Staff see all; a partner user only its own; a distributor the partners it serves or has
+/// served, as summaries (no tax ids or contacts); a token scoped to no partner or distributor, none.
 /// </summary>
 public static class ListPartners
 {
-    public sealed record Answer(IReadOnlyList<Partner> Items, int Page, int PageSize, long Total);
+    public sealed record Answer<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
 
     const string Filter = $"""
         from partners
@@ -23,8 +24,7 @@ public static class ListPartners
           and (@Country::text is null or country = @Country)
           and (@Region::text is null or region = @Region)
           and (@Search::text is null or legal_name ilike @Search or website_domain ilike @Search)
-          and (@OnlyId::uuid is null or id = @OnlyId)
-          and (@OnlyActive = false or status = '{PartnerStatus.Active}')
+          and (@All or id = @ScopePartner or id in ({Partners.ServedBy}))
         """;
 
     const string Sql = $"""
@@ -36,7 +36,7 @@ public static class ListPartners
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Answer>().ProducesValidationProblem().WithSummary("List and filter partners");
+            .Produces<Answer<Partner>>().ProducesValidationProblem().WithSummary("List and filter partners");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct,
         string? status = null, string? tier = null, string? type = null, string? country = null, string? region = null,
@@ -54,8 +54,6 @@ public static class ListPartners
         if (check.Failed) return check.Problem();
 
         var caller = Caller.From(user);
-        if (!caller.SeesEverything && caller.Role == Roles.Partner && caller.PartnerId is null)
-            return TypedResults.Ok(new Answer([], pageNumber, size, 0));
         await using var conn = await db.OpenConnectionAsync(ct);
         using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
         {
@@ -65,14 +63,17 @@ public static class ListPartners
             Country = country,
             Region = region,
             Search = q is null ? null : $"%{EscapeLike(q)}%",
-            OnlyId = caller.SeesEverything ? null : caller.Role == Roles.Partner ? caller.PartnerId : null,
-            OnlyActive = !caller.SeesEverything && caller.Role != Roles.Partner,
+            All = caller.SeesEverything,
+            ScopePartner = caller.PartnerId,
+            ScopeDistributor = caller.DistributorId,
             PageSize = size,
             Offset = (pageNumber - 1) * size,
         }, cancellationToken: ct));
         var items = (await results.ReadAsync<Partner>()).AsList();
         var total = await results.ReadSingleAsync<long>();
-        return TypedResults.Ok(new Answer(items, pageNumber, size, total));
+        return caller.Role == Roles.Distributor
+            ? TypedResults.Ok(new Answer<PartnerSummary>([.. items.Select(PartnerSummary.Of)], pageNumber, size, total))
+            : TypedResults.Ok(new Answer<Partner>(items, pageNumber, size, total));
     }
 
     static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");

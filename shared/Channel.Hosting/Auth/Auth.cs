@@ -34,14 +34,19 @@ public sealed record Caller(string Subject, string Role, Guid? PartnerId, Guid? 
     public bool SeesEverything => Role is Roles.ChannelManager or Roles.Admin or Roles.Leadership;
     public bool IsManager => Role is Roles.ChannelManager or Roles.Admin;
 
+    /// <summary>
+    /// The caller a token names. A partner id counts only on a partner's token and a distributor id
+    /// only on a distributor's: a distributor's token that also carries a partner_id is not that partner.
+    /// </summary>
     public static Caller From(ClaimsPrincipal user)
     {
         Guid? Id(string claim) => Guid.TryParse(user.FindFirstValue(claim), out var g) ? g : null;
+        var role = user.FindFirstValue("role") ?? "";
         return new Caller(
             user.FindFirstValue("sub") ?? user.FindFirstValue("name") ?? "unknown",
-            user.FindFirstValue("role") ?? "",
-            Id("partner_id"),
-            Id("distributor_id"));
+            role,
+            role == Roles.Partner ? Id("partner_id") : null,
+            role == Roles.Distributor ? Id("distributor_id") : null);
     }
 }
 
@@ -74,6 +79,15 @@ public static class AuthSetup
             };
             if (!string.IsNullOrEmpty(authority)) o.Authority = authority;
             else o.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(SigningKey(config));
+            // One role per token: a token with several would pass one policy by one role and be scoped by another.
+            o.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    if (context.Principal?.FindAll("role").Count() != 1) context.Fail("a token must carry exactly one role");
+                    return Task.CompletedTask;
+                },
+            };
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Authenticated, p => p.RequireAuthenticatedUser().RequireClaim("role", Roles.All))

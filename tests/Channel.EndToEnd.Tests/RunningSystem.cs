@@ -36,7 +36,7 @@ public class RunningSystem : IAsyncLifetime
         return settings;
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Broker = await TestVirtualHost.Create("e2e");
         PartnersDb = await TestDatabase.Create("e2e_partners");

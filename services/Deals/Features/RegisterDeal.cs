@@ -47,6 +47,9 @@ public static partial class RegisterDeal
         var caller = Caller.From(user);
         if (caller.Role is not (Roles.Partner or Roles.Distributor))
             return Refused("Only a partner or a distributor registers deals.");
+        // A token of either role that names no organisation registers nothing (it would otherwise pass as a partner's own registration).
+        if (caller.Role == Roles.Partner ? caller.PartnerId is null : caller.DistributorId is null)
+            return Refused($"This {caller.Role} token names no {caller.Role}.");
         var now = clock.GetUtcNow();
         var check = new Check();
         Guid? partnerId = caller.Role == Roles.Partner ? caller.PartnerId : request.PartnerId;

@@ -1,13 +1,16 @@
 using System.Security.Claims;
 using Channel.Hosting.Auth;
+using Dapper;
 using Npgsql;
 
 namespace Channel.Distributors.Features;
 
-/// <summary>One distributor, for staff and the distributor's own users.</summary>
+/// <summary>One distributor: for staff, the distributor's own users, and the users of a partner it is authorized to serve.</summary>
 public static class GetDistributor
 {
     const string Sql = $"select {Distributors.Columns} from distributors where id = @Id";
+
+    const string Serves = "select exists (select 1 from authorizations where distributor_id = @Id and partner_id = @Partner and active)";
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/{id:guid}", Handle).RequireAuthorization(Policies.Authenticated)
@@ -15,8 +18,11 @@ public static class GetDistributor
 
     static async Task<IResult> Handle(Guid id, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (!Distributors.MayActFor(Caller.From(user), id)) return Distributors.NotFound("distributor", id);
+        var caller = Caller.From(user);
         await using var conn = await db.OpenConnectionAsync(ct);
+        var maySee = Distributors.MayActFor(caller, id)
+            || (caller.PartnerId is { } partner && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(Serves, new { Id = id, Partner = partner }, cancellationToken: ct)));
+        if (!maySee) return Distributors.NotFound("distributor", id);
         var found = (await Distributors.Query(conn, Sql, new { Id = id }, null, ct)).SingleOrDefault();
         return found is null ? Distributors.NotFound("distributor", id) : TypedResults.Ok(found);
     }

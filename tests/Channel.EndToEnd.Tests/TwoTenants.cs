@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Channel.Testing;
+
+namespace Channel.EndToEnd.Tests;
+
+/// <summary>
+/// The running system with two tenants side by side, each with something of everything: partner P1,
+/// distributor D1 authorized to serve it, a deal P1 registered and a sell-through report D1 sent; and
+/// the same again as P2, D2 (which registered P2's deal itself) and D2's report. Every name, tax id and
+/// address is unique to this run, so finding one in an answer means that answer shows it.
+/// </summary>
+public class TwoTenants : RunningSystem
+{
+    public Tenant A { get; private set; } = null!;
+    public Tenant B { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var manager = Client("channel-manager");
+        A = await Seed(manager, "Alpha", "WA", distributorRegisters: false);
+        B = await Seed(manager, "Bravo", "OR", distributorRegisters: true);
+        // Each service has heard of everything: Partners of the authorizations, Deals and Reporting of the deals and reports.
+        foreach (var t in new[] { A, B })
+        {
+            await Eventually($"{t.Name}: D sees P", async () =>
+                (await Client("distributor", distributorId: t.DistributorId).GetAsync($"/api/partners/{t.PartnerId}")).IsSuccessStatusCode);
+            await Eventually($"{t.Name}: P sees D", async () =>
+                (await Client("partner", t.PartnerId).GetAsync($"/api/distributors/{t.DistributorId}")).IsSuccessStatusCode);
+            await Eventually($"{t.Name}: pipeline", async () =>
+                (await manager.GetStringAsync("/api/reports/pipeline/partner")).Contains(t.PartnerId.ToString()));
+            await Eventually($"{t.Name}: sell-through", async () =>
+                (await manager.GetStringAsync("/api/reports/sell-through/partner")).Contains(t.PartnerId.ToString()));
+        }
+    }
+
+    async Task<Tenant> Seed(HttpClient manager, string name, string region, bool distributorRegisters)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        var domain = $"{name.ToLowerInvariant()}-{tag}.example";
+        var partnerName = $"{name} Secure Networks {tag}";
+        var taxId = $"TX{tag.ToUpperInvariant()}";
+        var contactName = $"{name} Contact {tag}";
+        var contactEmail = $"contact-{tag}@{domain}";
+        var applied = await Expect(HttpStatusCode.Created, manager.PostAsJsonAsync("/api/partners/applications", new
+        {
+            legalName = partnerName,
+            country = "US",
+            region,
+            websiteDomain = domain,
+            taxId,
+            partnerType = "var",
+            primaryContact = new { name = contactName, email = contactEmail },
+            agreementVersion = "2026-01",
+        }));
+        var partnerId = applied.GetProperty("id").GetGuid();
+        await Expect(HttpStatusCode.OK, manager.PostAsJsonAsync($"/api/partners/{partnerId}/approve", new { tier = "gold" }));
+        var partnerUser = $"user-{tag}@{domain}";
+        await Expect(HttpStatusCode.Created, manager.PostAsJsonAsync($"/api/partners/{partnerId}/users", new { name = $"{name} User {tag}", email = partnerUser, role = "sales" }));
+
+        var distributorName = $"{name} Distribution {tag}";
+        var distributorContact = $"sales-{tag}@{name.ToLowerInvariant()}-dist.example";
+        var onboarded = await Expect(HttpStatusCode.Created, manager.PostAsJsonAsync("/api/distributors", new
+        {
+            name = distributorName,
+            countries = new[] { "US" },
+            regions = new[] { region },
+            contacts = new[] { new { name = $"{name} Desk {tag}", email = distributorContact, phone = "+1 555 0100", role = "sales" } },
+        }));
+        var distributorId = onboarded.GetProperty("id").GetGuid();
+        var distributorUser = $"ops-{tag}@{name.ToLowerInvariant()}-dist.example";
+        await Expect(HttpStatusCode.Created, manager.PostAsJsonAsync($"/api/distributors/{distributorId}/users",
+            new { name = $"{name} Operator {tag}", email = distributorUser, role = "operations" }));
+        await Eventually($"{name}: authorization", async () => (await manager.PostAsJsonAsync($"/api/distributors/{distributorId}/authorizations",
+            new { partnerId, regions = new[] { region } })).IsSuccessStatusCode);
+
+        var customer = $"{name} Regional Hospital {tag}";
+        var registrant = distributorRegisters ? Client("distributor", distributorId: distributorId) : Client("partner", partnerId);
+        HttpResponseMessage registered = null!;
+        await Eventually($"{name}: deal", async () => (registered = await registrant.PostAsJsonAsync("/api/deals", new
+        {
+            partnerId,
+            customer = new { legalName = customer, country = "US", region, sector = "healthcare" },
+            products = new[] { new { sku = "SW-9300-48P", quantity = 4, amount = 48_000m } },
+            totalValue = 48_000m,
+            currency = "USD",
+            expectedClose = DateTime.UtcNow.AddDays(40).ToString("yyyy-MM-dd"),
+            notes = $"{name} deal notes {tag}",
+        })).StatusCode == HttpStatusCode.Created);
+        var dealId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var reportNumber = $"RPT-{tag}";
+        var month = DateTime.UtcNow.ToString("yyyy-MM-01");
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var csv = "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_country,vendor_sku,quantity,unit_price,extended_amount,currency\n" +
+                  $"{reportNumber},{month},{DateTime.UtcNow.AddDays(1):yyyy-MM-dd},INV-{tag},{today},sale,{partnerId},{name} School District {tag},US,RT-8800,1,9000.00,9000.00,USD\n";
+        var report = await Expect(HttpStatusCode.Created, Client("distributor", distributorId: distributorId)
+            .PostAsync($"/api/distributors/{distributorId}/reports", new StringContent(csv, Encoding.UTF8, "text/csv")));
+
+        return new Tenant(name, partnerId, partnerName, domain, taxId, contactName, contactEmail, partnerUser,
+            distributorId, distributorName, distributorUser, dealId, customer, report.GetProperty("id").GetGuid(), reportNumber,
+            distributorRegisters);
+    }
+
+    static async Task<JsonElement> Expect(HttpStatusCode status, Task<HttpResponseMessage> call)
+    {
+        using var response = await call;
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public static async Task Eventually(string what, Func<Task<bool>> condition, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{what}: the services did not learn of it in time");
+            await Task.Delay(200);
+        }
+    }
+}
+
+/// <summary>One tenant's things, and the strings that name them.</summary>
+public sealed record Tenant(
+    string Name, Guid PartnerId, string PartnerName, string Domain, string TaxId, string ContactName, string ContactEmail, string PartnerUserEmail,
+    Guid DistributorId, string DistributorName, string DistributorUserEmail,
+    Guid DealId, string Customer, Guid ReportId, string ReportNumber, bool DistributorRegistered)
+{
+    /// <summary>Everything that names this tenant: none of it may reach the other tenant.</summary>
+    public IEnumerable<string> Everything =>
+    [
+        PartnerId.ToString(), PartnerName, Domain, TaxId, ContactName, ContactEmail, PartnerUserEmail,
+        DistributorId.ToString(), DistributorName, DistributorUserEmail, DealId.ToString(), Customer, ReportId.ToString(), ReportNumber,
+    ];
+
+    /// <summary>What the tenant's distributor may not see of the partner it serves: its tax id, contact and users.</summary>
+    public IEnumerable<string> HiddenFromItsDistributor => [TaxId, ContactName, ContactEmail, PartnerUserEmail];
+
+    /// <summary>What the tenant's partner may not see of the distributor serving it: its users and its reports.</summary>
+    public IEnumerable<string> HiddenFromItsPartner => [DistributorUserEmail, ReportId.ToString(), ReportNumber];
+}

@@ -1,5 +1,7 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using Channel.Hosting.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -31,6 +33,9 @@ public static class ChannelWeb
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.MaxDepth = 16;
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // ASP.NET Core writes JSON with relaxed escaping (<, >, & and ' as they are); ours escapes them, so an
+            // answer that echoes a hostile name never carries markup, whatever reads it. Every other script stays readable.
+            o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         });
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -231,6 +231,7 @@ public sealed class UploadingSellThrough(DistributorsApp app) : IClassFixture<Di
             {
                 { "invalid UTF-8 in a JSON report", "application/json", json.Replace("\"X\"", "\"\xC3\x28\"") },
                 { "a lone surrogate encoded in a JSON report", "application/json", json.Replace("\"X\"", "\"\xED\xA0\x80\"") },
+                { "a lone surrogate escaped in a JSON report", "application/json", json.Replace("\"X\"", "\"ab\\ud800cd\"") },
                 { "invalid UTF-8 in a CSV report", "text/csv", Csv(Header, line.Replace("Acme Clinics", "Acme \xC3\x28 Clinics")) },
                 { "a CSV field longer than 4,096 characters", "text/csv", Csv(Header, line.Replace("Acme Clinics", "\"" + new string('x', 5000) + "\"")) },
                 { "a CSV line longer than 64 KB", "text/csv", Csv(Header, line.Replace("Acme Clinics", new string('x', 70_000))) },

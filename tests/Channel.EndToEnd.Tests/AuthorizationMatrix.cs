@@ -23,7 +23,6 @@ namespace Channel.EndToEnd.Tests;
 /// </summary>
 public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper output) : IClassFixture<TwoTenants>
 {
-    static readonly string[] Services = ["partners", "distributors", "deals", "reports"];
     static readonly string[] PipelineViews = ["stage", "partner", "tier", "region", "distributor", "month", "ageing", "expiring"];
     static readonly string[] SellThroughViews = ["month", "distributor", "partner", "sku"];
 
@@ -31,7 +30,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
     public async Task Every_caller_gets_only_what_it_may_on_every_endpoint_and_refused_writes_write_nothing()
     {
         var (a, b) = (system.A, system.B);
-        var endpoints = await Endpoints();
+        var endpoints = await system.PublishedEndpoints();
         var entries = Entries();
         Assert.Empty(endpoints.Keys.Except(entries.Keys).Select(e => $"{e}: no entry in the authorization matrix"));
         Assert.Empty(entries.Keys.Except(endpoints.Keys).Select(e => $"{e}: an entry for an endpoint that no longer exists"));
@@ -172,7 +171,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ["GET /api/reports/sell-through"] = new(anyone),
             ["GET /api/reports/sell-through/{view}"] = new(anyone, Views: SellThroughViews),
         };
-        foreach (var service in Services)
+        foreach (var service in TwoTenants.Services)
         {
             entries[$"POST /api/{service}/admin/replay"] = new(admins);
             entries[$"GET /api/{service}/admin/errors"] = new(admin);
@@ -189,39 +188,6 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
     }
 
     static HttpContent JsonContent(string json) => new StringContent(json, Encoding.UTF8, "application/json");
-
-    // ---- the endpoints, from the services' own OpenAPI documents ----
-
-    sealed record Endpoint(string Method, string Template, string Service, string[] QueryParameters);
-
-    async Task<Dictionary<string, Endpoint>> Endpoints()
-    {
-        var found = new Dictionary<string, Endpoint>();
-        var addresses = Addresses();
-        foreach (var service in Services)
-        {
-            using var client = new HttpClient { BaseAddress = new Uri(addresses[service]) };
-            using var document = JsonDocument.Parse(await client.GetStringAsync($"/api/{service}/openapi/v1.json"));
-            foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
-                foreach (var operation in path.Value.EnumerateObject())
-                {
-                    var query = operation.Value.TryGetProperty("parameters", out var ps)
-                        ? ps.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString()!).ToArray()
-                        : [];
-                    var method = operation.Name.ToUpperInvariant();
-                    found[$"{method} {path.Name}"] = new Endpoint(method, path.Name, service, query);
-                }
-        }
-        return found;
-    }
-
-    Dictionary<string, string> Addresses() => new()
-    {
-        ["partners"] = system.Partners.Address,
-        ["distributors"] = system.Distributors.Address,
-        ["deals"] = system.Deals.Address,
-        ["reports"] = system.Reporting.Address,
-    };
 
     /// <summary>A concrete call of an endpoint: its ids all of one tenant (or of none).</summary>
     sealed record Target(string Path, Tenant? Tenant, Func<HttpContent>? Content);
@@ -336,7 +302,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
     /// <summary>A caller's client, at the gateway (as a client address of its own) or directly at a service.</summary>
     HttpClient ClientFor(Who who, string? service, int index)
     {
-        var client = new HttpClient { BaseAddress = new Uri(service is null ? system.Gateway.Address : Addresses()[service]), Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient { BaseAddress = new Uri(service is null ? system.Gateway.Address : system.AddressOf(service)), Timeout = TimeSpan.FromSeconds(60) };
         if (service is null) client.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.18.0.{index + 1}");
         if (who.Token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", who.Token);
         return client;

@@ -112,6 +112,19 @@ public sealed class GuardingTheEdge(LoneGateway edge) : IClassFixture<LoneGatewa
     }
 
     [Fact]
+    public void The_container_deployments_never_offer_demo_sign_in()
+    {
+        var compose = File.ReadAllText(Path.Combine(TestEnvironment.Root, "docker-compose.yml"));
+        var k8s = Directory.GetFiles(Path.Combine(TestEnvironment.Root, "infra", "k8s"), "*.yaml").Select(File.ReadAllText).ToList();
+        var gateway = File.ReadAllText(Path.Combine(TestEnvironment.Root, "infra", "k8s", "gateway.yaml"));
+
+        Assert.Contains("Gateway__DemoSignIn: \"false\"", compose);
+        Assert.Contains("ASPNETCORE_ENVIRONMENT: Production", compose);
+        Assert.Matches("name: Gateway__DemoSignIn\\s+value: \"false\"", gateway);
+        Assert.DoesNotContain(k8s.Append(compose), text => text.Contains("Development"));
+    }
+
+    [Fact]
     public void Images_never_take_local_state_or_build_output()
     {
         var ignored = File.ReadAllLines(Path.Combine(TestEnvironment.Root, ".dockerignore")).Select(l => l.Trim()).ToHashSet();

@@ -105,6 +105,38 @@ public class TwoTenants : RunningSystem
             distributorRegisters);
     }
 
+    public static readonly string[] Services = ["partners", "distributors", "deals", "reports"];
+
+    public string AddressOf(string service) => service switch
+    {
+        "partners" => Partners.Address,
+        "distributors" => Distributors.Address,
+        "deals" => Deals.Address,
+        "reports" => Reporting.Address,
+        _ => throw new ArgumentOutOfRangeException(nameof(service)),
+    };
+
+    /// <summary>Every endpoint the services publish, from their own OpenAPI documents, by "METHOD /path/{template}".</summary>
+    public async Task<Dictionary<string, Endpoint>> PublishedEndpoints()
+    {
+        var found = new Dictionary<string, Endpoint>();
+        foreach (var service in Services)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(AddressOf(service)) };
+            using var document = JsonDocument.Parse(await client.GetStringAsync($"/api/{service}/openapi/v1.json"));
+            foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+                foreach (var operation in path.Value.EnumerateObject())
+                {
+                    var query = operation.Value.TryGetProperty("parameters", out var ps)
+                        ? ps.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString()!).ToArray()
+                        : [];
+                    var method = operation.Name.ToUpperInvariant();
+                    found[$"{method} {path.Name}"] = new Endpoint(method, path.Name, service, query);
+                }
+        }
+        return found;
+    }
+
     static async Task<JsonElement> Expect(HttpStatusCode status, Task<HttpResponseMessage> call)
     {
         using var response = await call;
@@ -143,3 +175,6 @@ public sealed record Tenant(
     /// <summary>What the tenant's partner may not see of the distributor serving it: its users and its reports.</summary>
     public IEnumerable<string> HiddenFromItsPartner => [DistributorUserEmail, ReportId.ToString(), ReportNumber];
 }
+
+/// <summary>An endpoint as a service's OpenAPI document publishes it.</summary>
+public sealed record Endpoint(string Method, string Template, string Service, string[] QueryParameters);

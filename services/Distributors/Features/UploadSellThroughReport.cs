@@ -551,11 +551,24 @@ public static partial class UploadSellThroughReport
                 if (columnIndex.TryGetValue(key, out var column))
                     values[column] = value.ValueKind switch
                     {
-                        JsonValueKind.String => value.GetString(),
+                        JsonValueKind.String => Text(value, number, key),
                         JsonValueKind.Null or JsonValueKind.Undefined => null,
                         _ => value.GetRawText(),
                     };
             yield return new Raw(number, values);
+        }
+    }
+
+    /// <summary>A JSON string as text; an escaped lone surrogate (valid JSON, but no text) refuses the body.</summary>
+    static string? Text(JsonElement value, int line, string field)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new BadReport("body", $"line {line}: {field} is not valid text (an unpaired surrogate)");
         }
     }
 

@@ -127,7 +127,8 @@ public sealed class CorrelationConsumeFilter<T>(ILogger<CorrelationConsumeFilter
 /// <summary>
 /// Holds start-up until the bus has bound its queues (so nothing meant for this service is published
 /// before it listens), but only for a while (RabbitMq:StartWait, 20 s): a broker that is away must not
-/// stop a service from starting. It then starts degraded and the bus connects when the broker is back.
+/// stop a service from starting. It then starts degraded and the bus connects when the broker is back;
+/// the outbox relay holds every event until all the queues are bound (<see cref="OutboxRelay"/>).
 /// </summary>
 sealed class BusStartWait(IBusControl bus, IConfiguration config, ILogger<BusStartWait> logger) : IHostedService
 {

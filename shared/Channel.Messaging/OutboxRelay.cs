@@ -37,9 +37,16 @@ public sealed class OutboxRelayOptions
 /// When the broker itself fails (down, blocked, slow to confirm) no row is blamed: the relay waits
 /// and tries the batch again. On shutdown the batch in flight is finished, not abandoned.
 /// </para>
+/// <para>
+/// The relay publishes only while every receive endpoint of this process is connected. An endpoint
+/// declares its queue and binds it as it connects, one after another; a publish in between reaches
+/// the queues already bound and is confirmed (mandatory only asks for one queue), so the readers
+/// whose queues came later would never see it. That happens to a service that starts while the
+/// broker is away, and after a broker that lost its definitions comes back.
+/// </para>
 /// </summary>
 public sealed class OutboxRelay(
-    NpgsqlDataSource db, IBus bus, OutboxRelayOptions options, ILogger<OutboxRelay> logger) : BackgroundService
+    NpgsqlDataSource db, IBusControl bus, OutboxRelayOptions options, ILogger<OutboxRelay> logger) : BackgroundService
 {
     static readonly Meter meter = new("Channel.Outbox");
     static readonly Counter<long> published = meter.CreateCounter<long>("channel.outbox.published");
@@ -89,6 +96,11 @@ public sealed class OutboxRelay(
         var failuresInARow = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (!await BusReady(stoppingToken))
+            {
+                await RefreshGauges(stoppingToken);
+                continue;
+            }
             try
             {
                 while (!stoppingToken.IsCancellationRequested && await RelayBatch(stoppingToken) > 0) { }
@@ -106,6 +118,25 @@ public sealed class OutboxRelay(
             await WaitForWork(stoppingToken);
             await RefreshGauges(stoppingToken);
         }
+    }
+
+    bool holding;
+
+    /// <summary>True when every receive endpoint is connected; otherwise waits a moment and says false.</summary>
+    async Task<bool> BusReady(CancellationToken ct)
+    {
+        var health = bus.CheckHealth();
+        if (health.Status == BusHealthStatus.Healthy)
+        {
+            if (holding) logger.LogInformation("every receive endpoint is connected; the outbox relay publishes again");
+            holding = false;
+            return true;
+        }
+        if (!holding)
+            logger.LogWarning("the outbox relay holds its events until every receive endpoint is connected ({Description})", health.Description);
+        holding = true;
+        await Task.Delay(TimeSpan.FromMilliseconds(250), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return false;
     }
 
     DateTime gaugesAt;

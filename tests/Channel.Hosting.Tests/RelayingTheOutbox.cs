@@ -68,6 +68,26 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Nothing_is_published_until_every_reader_in_the_service_has_bound_its_queue()
+    {
+        // A queue named as the auditor's but of another kind: its endpoint cannot declare it and stays
+        // unconnected, as an endpoint is that has not reached the broker yet while the other one has.
+        const string auditorQueue = "hostingtest-something-happened-auditor";
+        await broker.DeclareClassicQueue(auditorQueue);
+        await using var host = await MessagingHost.Start(db, broker.Uri, new Dictionary<string, string?> { ["RabbitMq:StartWait"] = "00:00:02" });
+        var ids = await Write(db, host.Services.GetRequiredService<Outbox>(), 20);
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(20L, await db.Scalar<long>("select count(*) from outbox"));
+        Assert.Equal(0L, await db.Scalar<long>("select count(*) from effects"));
+
+        await broker.DeleteQueue(auditorQueue);
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from audits") == ids.Count, "every event at the auditor", TimeSpan.FromSeconds(120));
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == ids.Count, "every effect");
+        Assert.Equal(0L, await db.Scalar<long>("select count(*) from outbox"));
+    }
+
+    [Fact]
     public async Task Two_relays_on_one_outbox_deliver_each_event_once()
     {
         await using var first = await MessagingHost.Start(db, broker.Uri);

@@ -64,9 +64,23 @@ public sealed class SurvivingABrokerOutage : IAsyncLifetime
         Assert.Equal(30L, await db.Scalar<long>("select count(*) from outbox"));
         await Rabbitmqctl("start_app");
 
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == 30, "every effect once the broker is back",
-            TimeSpan.FromSeconds(120));
+        try
+        {
+            await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == 30, "every effect once the broker is back",
+                TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException e)
+        {
+            await using var conn = await db.Open();
+            var rows = await Dapper.SqlMapper.QueryAsync<(int, string?)>(conn, "select attempts, last_error from outbox");
+            var state = string.Join("; ", rows.GroupBy(r => r).Select(g => $"{g.Count()} x attempts {g.Key.Item1}: {g.Key.Item2}"));
+            throw new TimeoutException($"{e.Message}: {await db.Scalar<long>("select count(*) from effects")} effects, " +
+                $"{await db.Scalar<long>("select count(*) from audits")} audits, bus {(await health.CheckHealthAsync(c => c.Name == "bus")).Status}, outbox: {state}; " +
+                $"broker: {await broker.DescribeQueues()}");
+        }
         Assert.Equal(30L, await db.Scalar<long>("select count(distinct event_id) from effects where event_id = any(@ids)", new { ids = ids.ToArray() }));
+        // The service's other reader, whose queue was bound at another moment, gets every event too.
+        await Wait.Until(async () => await db.Scalar<long>("select count(*) from audits") == 30, "every event at the auditor");
         await Wait.Until(async () => await db.Scalar<long>("select count(*) from outbox") == 0, "an empty outbox");
         await Wait.Until(async () => (await health.CheckHealthAsync(c => c.Name == "bus")).Status == HealthStatus.Healthy, "a healthy bus");
     }

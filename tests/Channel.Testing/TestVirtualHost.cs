@@ -40,6 +40,29 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return vhost;
     }
 
+    /// <summary>Declares a classic queue through the management API (a quorum queue of the same name can then not be declared).</summary>
+    public async Task DeclareClassicQueue(string queue) =>
+        (await api.PutAsJsonAsync($"queues/{System.Uri.EscapeDataString(Name)}/{System.Uri.EscapeDataString(queue)}",
+            new { durable = true, auto_delete = false, arguments = new Dictionary<string, object>() })).EnsureSuccessStatusCode();
+
+    public async Task DeleteQueue(string queue) =>
+        (await api.DeleteAsync($"queues/{System.Uri.EscapeDataString(Name)}/{System.Uri.EscapeDataString(queue)}")).EnsureSuccessStatusCode();
+
+    /// <summary>Each queue of this virtual host with its messages, consumers and state, for a failing test to say what the broker holds.</summary>
+    public async Task<string> DescribeQueues()
+    {
+        try
+        {
+            var queues = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"queues/{System.Uri.EscapeDataString(Name)}");
+            return string.Join("; ", queues.EnumerateArray().Select(q =>
+                $"{Field(q, "name")} ({Field(q, "type")}, {Field(q, "state")}): ready {Field(q, "messages_ready")}, " +
+                $"unacked {Field(q, "messages_unacknowledged")}, consumers {Field(q, "consumers")}"));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return $"queues unknown ({e.Message})"; }
+
+        static string Field(System.Text.Json.JsonElement q, string name) => q.TryGetProperty(name, out var v) ? v.ToString() : "?";
+    }
+
     public async ValueTask DisposeAsync()
     {
         try { await api.DeleteAsync($"vhosts/{Name}"); } catch (HttpRequestException) { }

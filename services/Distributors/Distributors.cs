@@ -69,6 +69,36 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
             Distributor = distributor.State(),
         }, ct);
 
+    /// <summary>The distributor, locked for this transaction; null when there is none.</summary>
+    public static async Task<Distributor?> Lock(NpgsqlTransaction tx, Guid id, CancellationToken ct) =>
+        (await Query(tx.Connection!, $"select {Columns} from distributors where id = @id for update", new { id }, tx, ct)).SingleOrDefault();
+
+    /// <summary>
+    /// A change to the distributor's users (its row in distributor_users is written by the caller in this
+    /// transaction): saved as the distributor's next version and announced with the event made for it.
+    /// </summary>
+    public async Task<Distributor> UsersChanged(NpgsqlTransaction tx, Distributor before, DateTimeOffset now,
+        Func<int, DistributorState, IDistributorEvent> announce, CancellationToken ct)
+    {
+        var saved = await tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "update distributors set version = @Version + 1, updated_at = @now where id = @Id and version = @Version",
+            new { before.Id, before.Version, now }, tx, cancellationToken: ct));
+        if (saved != 1) throw new InvalidOperationException($"distributor {before.Id} changed since version {before.Version} was read");
+        var after = new Distributor
+        {
+            Id = before.Id,
+            Name = before.Name,
+            Countries = before.Countries,
+            Regions = before.Regions,
+            Contacts = before.Contacts,
+            CreatedAt = before.CreatedAt,
+            UpdatedAt = now,
+            Version = before.Version + 1,
+        };
+        await outbox.Add(tx, announce(after.Version, after.State()), ct);
+        return after;
+    }
+
     const string InsertAuthorization = """
         insert into authorizations (id, distributor_id, partner_id, regions, active, authorized_at, authorized_by, revoked_at, revoked_by,
             revoke_reason, version, partner_version)

@@ -15,6 +15,8 @@ OnboardDistributor.Map(api);
 ListDistributors.Map(api);
 GetDistributor.Map(api);
 AddDistributorUser.Map(api);
+ChangeDistributorUserRole.Map(api);
+RemoveDistributorUser.Map(api);
 AuthorizeReseller.Map(api);
 RevokeResellerAuthorization.Map(api);
 ListResellers.Map(api);

@@ -152,6 +152,29 @@ public sealed record Partner
             null, new { user = new { id = user.UserId, user.Email, user.Role } })
         : Refuse("given new users");
 
+    /// <summary>A user's role changes (its row in partner_users is updated alongside).</summary>
+    public Outcome<Partner> ChangeUserRole(PartnerUser user, string previousRole, Caller by) => Status is not (PartnerStatus.Rejected or PartnerStatus.Terminated)
+        ? new Moved<Partner>(this, "user_role_changed",
+            (p, v) => new PartnerUserRoleChanged
+            {
+                PartnerId = Id,
+                Version = v,
+                OccurredAt = p.UpdatedAt,
+                Actor = by.Subject,
+                User = user,
+                PreviousRole = previousRole,
+                Partner = p.State(),
+            },
+            null, new { user = new { id = user.UserId, user.Email, role = new { from = previousRole, to = user.Role } } })
+        : Refuse("given new roles");
+
+    /// <summary>A user leaves the partner (its row in partner_users is deleted alongside; the history keeps who it was).</summary>
+    public Outcome<Partner> RemoveUser(PartnerUser user, Caller by) => Status is not (PartnerStatus.Rejected or PartnerStatus.Terminated)
+        ? new Moved<Partner>(this, "user_removed",
+            (p, v) => new PartnerUserRemoved { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, User = user, Partner = p.State() },
+            null, new { user = new { id = user.UserId, user.Email, user.Role } })
+        : Refuse("changed");
+
     Refused<Partner> Refuse(string action) =>
         new(Status, $"A partner that is {Status} cannot be {action}.", $"Partner {Id} is {Status}.");
 }

@@ -26,6 +26,8 @@ TerminatePartner.Map(api);
 ChangePartnerTier.Map(api);
 AddPartnerUser.Map(api);
 ListPartnerUsers.Map(api);
+ChangePartnerUserRole.Map(api);
+RemovePartnerUser.Map(api);
 ReplayPartnerState.Map(api);
 
 return await app.RunChannelService(args);

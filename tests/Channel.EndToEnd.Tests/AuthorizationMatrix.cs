@@ -135,6 +135,8 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ["POST /api/partners/{id}/terminate"] = new(managers, Body: reason),
             ["POST /api/partners/{id}/tier"] = new(managers, Body: _ => Json(new { tier = "silver", reason = "Matrix." })),
             ["POST /api/partners/{id}/users"] = new(partnerOrManager, Body: t => Json(new { name = "Matrix User", email = $"matrix@{t.Domain}", role = "viewer" })),
+            ["PUT /api/partners/{id}/users/{userId}/role"] = new(partnerOrManager, Body: _ => Json(new { role = "viewer" })),
+            ["DELETE /api/partners/{id}/users/{userId}"] = new(partnerOrManager),
 
             ["GET /api/distributors"] = new(anyone),
             ["GET /api/distributors/{id}"] = new(seesDistributor),
@@ -148,6 +150,8 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ["GET /api/distributors/reports/{reportId}/rejections"] = new(distributorItself),
             ["POST /api/distributors"] = new(managers, Body: _ => Json(new { name = $"Matrix Distribution {Guid.NewGuid():N}", countries = new[] { "US" }, regions = new[] { "WA" } })),
             ["POST /api/distributors/{id}/users"] = new(distributorOrManager, Body: _ => Json(new { name = "Matrix Operator", email = "matrix@matrix-dist.example", role = "sales" })),
+            ["PUT /api/distributors/{id}/users/{userId}/role"] = new(distributorOrManager, Body: _ => Json(new { role = "sales" })),
+            ["DELETE /api/distributors/{id}/users/{userId}"] = new(distributorOrManager),
             ["POST /api/distributors/{id}/authorizations"] = new(managers, Body: t => Json(new { partnerId = t.PartnerId, regions = new[] { "WA", "OR" } })),
             ["POST /api/distributors/{id}/authorizations/{partnerId}/revoke"] = new(managers, Body: reason),
             ["POST /api/distributors/{id}/reports"] = new(distributorOrManager, Body: report),
@@ -212,6 +216,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
                     .Replace("{id}", id)
                     .Replace("{partnerId}", tenant?.PartnerId.ToString())
                     .Replace("{reportId}", tenant?.ReportId.ToString())
+                    .Replace("{userId}", (endpoint.Service == "partners" ? tenant?.PartnerUserId : tenant?.DistributorUserId).ToString())
                     .Replace("{queue}", "nothing")
                     .Replace("{view}", view);
                 Func<HttpContent>? content = entry.Body is { } body ? () => body(tenant ?? system.A) : null;

@@ -140,6 +140,8 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             ["POST /api/partners/{id}/tier"] = new(Manager, $"{p}/tier", () => new JsonObject { ["tier"] = "silver", ["reason"] = "Hostile input run." }),
             ["POST /api/partners/{id}/users"] = new(Manager, $"{p}/users",
                 () => new JsonObject { ["name"] = "Hostile User", ["email"] = $"u{Guid.NewGuid():N}"[..12] + $"@{a.Domain}", ["role"] = "viewer" }),
+            ["PUT /api/partners/{id}/users/{userId}/role"] = new(Manager, $"{p}/users/{a.PartnerUserId}/role", () => new JsonObject { ["role"] = "viewer" }),
+            ["DELETE /api/partners/{id}/users/{userId}"] = null,
 
             ["POST /api/distributors"] = new(Manager, "/api/distributors", () => JsonNode.Parse(JsonSerializer.Serialize(new
             {
@@ -150,6 +152,8 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             }, JsonSerializerOptions.Web))!),
             ["POST /api/distributors/{id}/users"] = new(Manager, $"{d}/users",
                 () => new JsonObject { ["name"] = "Hostile Operator", ["email"] = $"o{Guid.NewGuid():N}"[..12] + "@hostile-dist.example", ["role"] = "sales" }),
+            ["PUT /api/distributors/{id}/users/{userId}/role"] = new(Manager, $"{d}/users/{a.DistributorUserId}/role", () => new JsonObject { ["role"] = "sales" }),
+            ["DELETE /api/distributors/{id}/users/{userId}"] = null,
             ["POST /api/distributors/{id}/authorizations"] = new(Manager, $"{d}/authorizations",
                 () => new JsonObject { ["partnerId"] = a.PartnerId.ToString(), ["regions"] = new JsonArray("WA") }),
             ["POST /api/distributors/{id}/authorizations/{partnerId}/revoke"] = new(Manager, $"{d}/authorizations/{a.PartnerId}/revoke", Reason),

@@ -59,7 +59,8 @@ public class TwoTenants : RunningSystem
         var partnerId = applied.GetProperty("id").GetGuid();
         await Expect(HttpStatusCode.OK, manager.PostAsJsonAsync($"/api/partners/{partnerId}/approve", new { tier = "gold" }));
         var partnerUser = $"user-{tag}@{domain}";
-        await Expect(HttpStatusCode.Created, manager.PostAsJsonAsync($"/api/partners/{partnerId}/users", new { name = $"{name} User {tag}", email = partnerUser, role = "sales" }));
+        var partnerUserId = (await Expect(HttpStatusCode.Created, manager.PostAsJsonAsync($"/api/partners/{partnerId}/users",
+            new { name = $"{name} User {tag}", email = partnerUser, role = "sales" }))).GetProperty("id").GetGuid();
 
         var distributorName = $"{name} Distribution {tag}";
         var distributorContact = $"sales-{tag}@{name.ToLowerInvariant()}-dist.example";
@@ -72,8 +73,8 @@ public class TwoTenants : RunningSystem
         }));
         var distributorId = onboarded.GetProperty("id").GetGuid();
         var distributorUser = $"ops-{tag}@{name.ToLowerInvariant()}-dist.example";
-        await Expect(HttpStatusCode.Created, manager.PostAsJsonAsync($"/api/distributors/{distributorId}/users",
-            new { name = $"{name} Operator {tag}", email = distributorUser, role = "operations" }));
+        var distributorUserId = (await Expect(HttpStatusCode.Created, manager.PostAsJsonAsync($"/api/distributors/{distributorId}/users",
+            new { name = $"{name} Operator {tag}", email = distributorUser, role = "operations" }))).GetProperty("id").GetGuid();
         await Eventually($"{name}: authorization", async () => (await manager.PostAsJsonAsync($"/api/distributors/{distributorId}/authorizations",
             new { partnerId, regions = new[] { region } })).IsSuccessStatusCode);
 
@@ -100,8 +101,8 @@ public class TwoTenants : RunningSystem
         var report = await Expect(HttpStatusCode.Created, Client("distributor", distributorId: distributorId)
             .PostAsync($"/api/distributors/{distributorId}/reports", new StringContent(csv, Encoding.UTF8, "text/csv")));
 
-        return new Tenant(name, partnerId, partnerName, domain, taxId, contactName, contactEmail, partnerUser,
-            distributorId, distributorName, distributorUser, dealId, customer, report.GetProperty("id").GetGuid(), reportNumber,
+        return new Tenant(name, partnerId, partnerName, domain, taxId, contactName, contactEmail, partnerUser, partnerUserId,
+            distributorId, distributorName, distributorUser, distributorUserId, dealId, customer, report.GetProperty("id").GetGuid(), reportNumber,
             distributorRegisters);
     }
 
@@ -159,21 +160,21 @@ public class TwoTenants : RunningSystem
 /// <summary>One tenant's things, and the strings that name them.</summary>
 public sealed record Tenant(
     string Name, Guid PartnerId, string PartnerName, string Domain, string TaxId, string ContactName, string ContactEmail, string PartnerUserEmail,
-    Guid DistributorId, string DistributorName, string DistributorUserEmail,
+    Guid PartnerUserId, Guid DistributorId, string DistributorName, string DistributorUserEmail, Guid DistributorUserId,
     Guid DealId, string Customer, Guid ReportId, string ReportNumber, bool DistributorRegistered)
 {
     /// <summary>Everything that names this tenant: none of it may reach the other tenant.</summary>
     public IEnumerable<string> Everything =>
     [
-        PartnerId.ToString(), PartnerName, Domain, TaxId, ContactName, ContactEmail, PartnerUserEmail,
-        DistributorId.ToString(), DistributorName, DistributorUserEmail, DealId.ToString(), Customer, ReportId.ToString(), ReportNumber,
+        PartnerId.ToString(), PartnerName, Domain, TaxId, ContactName, ContactEmail, PartnerUserEmail, PartnerUserId.ToString(),
+        DistributorId.ToString(), DistributorName, DistributorUserEmail, DistributorUserId.ToString(), DealId.ToString(), Customer, ReportId.ToString(), ReportNumber,
     ];
 
     /// <summary>What the tenant's distributor may not see of the partner it serves: its tax id, contact and users.</summary>
-    public IEnumerable<string> HiddenFromItsDistributor => [TaxId, ContactName, ContactEmail, PartnerUserEmail];
+    public IEnumerable<string> HiddenFromItsDistributor => [TaxId, ContactName, ContactEmail, PartnerUserEmail, PartnerUserId.ToString()];
 
     /// <summary>What the tenant's partner may not see of the distributor serving it: its users and its reports.</summary>
-    public IEnumerable<string> HiddenFromItsPartner => [DistributorUserEmail, ReportId.ToString(), ReportNumber];
+    public IEnumerable<string> HiddenFromItsPartner => [DistributorUserEmail, DistributorUserId.ToString(), ReportId.ToString(), ReportNumber];
 }
 
 /// <summary>An endpoint as a service's OpenAPI document publishes it.</summary>

@@ -33,7 +33,30 @@ public sealed class AnnouncingEveryChange(PartnersApp app) : IClassFixture<Partn
             var domain = (await app.Get(id)).GetProperty("websiteDomain").GetString();
             return await Moved(app, id, "users", new { name = "Sam Lee", email = $"sam@{domain}", role = "sales" });
         },
+        ["PUT /api/partners/{id:guid}/users/{userId:guid}/role"] = async app =>
+        {
+            var (id, user) = await WithUser(app);
+            (await app.Manager().PutAsJsonAsync($"/api/partners/{id}/users/{user}/role", new { role = "viewer" })).EnsureSuccessStatusCode();
+            return id;
+        },
+        ["DELETE /api/partners/{id:guid}/users/{userId:guid}"] = async app =>
+        {
+            var (id, user) = await WithUser(app);
+            (await app.Manager().DeleteAsync($"/api/partners/{id}/users/{user}")).EnsureSuccessStatusCode();
+            return id;
+        },
     };
+
+    /// <summary>An active partner with an admin and a sales user; returns the sales user.</summary>
+    static async Task<(Guid Partner, Guid User)> WithUser(PartnersApp app)
+    {
+        var id = await app.ActivePartner();
+        var domain = (await app.Get(id)).GetProperty("websiteDomain").GetString();
+        (await app.Manager().PostAsJsonAsync($"/api/partners/{id}/users", new { name = "Ada", email = $"ada@{domain}", role = "admin" })).EnsureSuccessStatusCode();
+        var added = await app.Manager().PostAsJsonAsync($"/api/partners/{id}/users", new { name = "Sam", email = $"sam@{domain}", role = "sales" });
+        added.EnsureSuccessStatusCode();
+        return (id, (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+    }
 
     public static TheoryData<string> WritePaths => [.. writePaths.Keys];
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Channel.Contracts.Distributors;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
 using Channel.Messaging;
@@ -9,7 +10,8 @@ namespace Channel.Distributors.Features;
 
 /// <summary>
 /// A distributor's users (they sign in with distributor tokens scoped to it): a channel manager or the
-/// distributor's own admin adds them (with an Idempotency-Key, safely retried); staff and the distributor list them.
+/// distributor's own admin adds them (with an Idempotency-Key, safely retried), as the distributor's next
+/// version, announced (DistributorUserAdded); staff and the distributor list them.
 /// </summary>
 public static class AddDistributorUser
 {
@@ -26,12 +28,13 @@ public static class AddDistributorUser
         public string Role { get; set; } = "";
         public DateTimeOffset CreatedAt { get; set; }
         public string CreatedBy { get; set; } = "";
+
+        public Channel.Contracts.Distributors.DistributorUser Contract() => new() { UserId = Id, Name = Name, Email = Email, Role = Role };
     }
 
     const string Insert = """
         insert into distributor_users (id, distributor_id, name, email, role, created_at, created_by)
-        select @Id, @DistributorId, @Name, @Email, @Role, @Now, @Actor
-        where exists (select 1 from distributors where id = @DistributorId)
+        values (@Id, @DistributorId, @Name, @Email, @Role, @Now, @Actor)
         returning id, distributor_id, name, email, role, created_at, created_by
         """;
 
@@ -50,7 +53,7 @@ public static class AddDistributorUser
     }
 
     static async Task<IResult> Add(Guid id, Request request, HttpRequest http, ClaimsPrincipal user, NpgsqlDataSource db, Idempotency idempotency,
-        TimeProvider clock, CancellationToken ct)
+        Distributors distributors, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(user);
         if (!Distributors.MayActFor(caller, id)) return Distributors.NotFound("distributor", id);
@@ -64,19 +67,30 @@ public static class AddDistributorUser
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (await idempotency.Begin(tx, key, ct) is { } earlier) return earlier;
+        var distributor = await Distributors.Lock(tx, id, ct);
+        if (distributor is null) return Distributors.NotFound("distributor", id);
         try
         {
-            var added = await conn.QuerySingleOrDefaultAsync<DistributorUser>(new CommandDefinition(Insert, new
+            var now = clock.GetUtcNow();
+            var added = await conn.QuerySingleAsync<DistributorUser>(new CommandDefinition(Insert, new
             {
                 Id = Guid.CreateVersion7(),
                 DistributorId = id,
                 Name = name,
                 Email = email,
                 Role = role,
-                Now = clock.GetUtcNow(),
+                Now = now,
                 Actor = caller.Subject,
             }, tx, cancellationToken: ct));
-            if (added is null) return Distributors.NotFound("distributor", id);
+            await distributors.UsersChanged(tx, distributor, now, (version, state) => new DistributorUserAdded
+            {
+                DistributorId = id,
+                Version = version,
+                OccurredAt = now,
+                Actor = caller.Subject,
+                User = added.Contract(),
+                Distributor = state,
+            }, ct);
             var location = $"/api/distributors/{id}/users/{added.Id}";
             await idempotency.Remember(tx, key, StatusCodes.Status201Created, location, added, ct);
             await tx.CommitAsync(ct);

@@ -26,6 +26,49 @@ public sealed record DistributorOnboarded : IDistributorEvent
     public required DistributorState Distributor { get; init; }
 }
 
+/// <summary>One of a distributor's users (who signs in for it and hears about its reports and authorizations).</summary>
+public sealed record DistributorUser
+{
+    public required Guid UserId { get; init; }
+    public required string Name { get; init; }
+    public required string Email { get; init; }
+    public required string Role { get; init; }
+}
+
+/// <summary>A user was added to a distributor (by its own users or a channel manager).</summary>
+public sealed record DistributorUserAdded : IDistributorEvent
+{
+    public required Guid DistributorId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required DistributorUser User { get; init; }
+    public required DistributorState Distributor { get; init; }
+}
+
+/// <summary>A distributor user's role changed; <see cref="User"/> carries the new role.</summary>
+public sealed record DistributorUserRoleChanged : IDistributorEvent
+{
+    public required Guid DistributorId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required DistributorUser User { get; init; }
+    public required string PreviousRole { get; init; }
+    public required DistributorState Distributor { get; init; }
+}
+
+/// <summary>A user was removed from a distributor: it no longer signs in for it nor hears about it.</summary>
+public sealed record DistributorUserRemoved : IDistributorEvent
+{
+    public required Guid DistributorId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required DistributorUser User { get; init; }
+    public required DistributorState Distributor { get; init; }
+}
+
 /// <summary>The distributor's current state, published again on an operator's request.</summary>
 public sealed record DistributorStateReplayed : IDistributorEvent
 {

@@ -169,6 +169,29 @@ public sealed record PartnerUserAdded : IPartnerEvent
     public required PartnerState Partner { get; init; }
 }
 
+/// <summary>A partner user's role changed; <see cref="User"/> carries the new role.</summary>
+public sealed record PartnerUserRoleChanged : IPartnerEvent
+{
+    public required Guid PartnerId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required PartnerUser User { get; init; }
+    public required string PreviousRole { get; init; }
+    public required PartnerState Partner { get; init; }
+}
+
+/// <summary>A user was removed from a partner: it no longer signs in for it nor hears about it.</summary>
+public sealed record PartnerUserRemoved : IPartnerEvent
+{
+    public required Guid PartnerId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required PartnerUser User { get; init; }
+    public required PartnerState Partner { get; init; }
+}
+
 /// <summary>
 /// The partner's current state, published again on an operator's request (a reader that started
 /// late, or lost its copy, catches up). Readers apply it like any other partner event: by version.

@@ -16,15 +16,16 @@ namespace Channel.Architecture.Tests;
 /// </summary>
 public sealed partial class KeepingTheLines
 {
-    static readonly string[] services = ["Partners", "Distributors", "Deals", "Reporting"];
+    static readonly string[] services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications"];
 
-    /// <summary>The one class per service that saves its aggregates and writes its outbox (Reporting has none: it publishes nothing).</summary>
+    /// <summary>The one class per service that saves its aggregates and writes its outbox (Reporting and Notifications have none: they publish nothing).</summary>
     public static TheoryData<string, string?> CommitPaths => new()
     {
         { "Partners", "Channel.Partners.Partners" },
         { "Distributors", "Channel.Distributors.Distributors" },
         { "Deals", "Channel.Deals.Deals" },
         { "Reporting", null },
+        { "Notifications", null },
     };
 
     static string Configuration =>

@@ -16,6 +16,11 @@ public static class TestEnvironment
     public static string FaultRabbitNode => Env("CHANNEL_TEST_FAULT_RABBIT_NODE", "channel-faults@localhost");
     public static string FaultRabbitHome => Env("CHANNEL_TEST_FAULT_RABBIT_HOME", Path.Combine(Root, ".channel", "rabbitmq-faults"));
 
+    /// <summary>smtp4dev, which catches every mail: its SMTP port and its web API.</summary>
+    public static string SmtpHost => "127.0.0.1";
+    public static int SmtpPort => int.Parse(Env("CHANNEL_TEST_SMTP_PORT", "2525"), System.Globalization.CultureInfo.InvariantCulture);
+    public static string SmtpApi => Env("CHANNEL_TEST_SMTP_API", "http://127.0.0.1:5080/api/");
+
     public static string Root => Env("CHANNEL_ROOT", FindRoot());
 
     /// <summary>A fixed key for test tokens; services under test are configured with it.</summary>

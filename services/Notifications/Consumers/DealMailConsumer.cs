@@ -1,0 +1,44 @@
+using System.Globalization;
+using Channel.Contracts.Deals;
+using Channel.Messaging;
+using Channel.Notifications.Mail;
+using MassTransit;
+
+namespace Channel.Notifications.Consumers;
+
+/// <summary>
+/// Tells the partner's users what became of their deal registrations: approved (with the
+/// protection's end), returned (with what to fix) or rejected (with why). One mail per recipient
+/// per event, however often the event comes.
+/// </summary>
+public sealed class DealMailConsumer(Inbox<DealMailConsumer> inbox, Mails mails, MailOptions options) :
+    IConsumer<DealApproved>, IConsumer<DealReturned>, IConsumer<DealRejected>
+{
+    public Task Consume(ConsumeContext<DealApproved> context) => Mail(context, "deal-approved", null);
+
+    public Task Consume(ConsumeContext<DealReturned> context) => Mail(context, "deal-returned", context.Message.Reason);
+
+    public Task Consume(ConsumeContext<DealRejected> context) => Mail(context, "deal-rejected", context.Message.Reason);
+
+    Task Mail<T>(ConsumeContext<T> context, string kind, string? reason) where T : class, IDealEvent =>
+        inbox.Once(context, async (tx, ct) =>
+        {
+            var e = context.Message;
+            var recipients = await Recipients.Of(tx, Recipients.Partner, e.Deal.PartnerId, ct);
+            var deal = new
+            {
+                customer = e.Deal.CustomerName,
+                value = $"{e.Deal.TotalValue.ToString("N2", CultureInfo.InvariantCulture)} {e.Deal.Currency}",
+                protection_ends = e.Deal.ProtectionEndsAt?.ToString("d MMMM yyyy", CultureInfo.InvariantCulture) ?? "",
+                url = $"{options.DashboardUrl.TrimEnd('/')}/deals/{e.DealId}",
+            };
+            // The event's own identity (deal and version), not the message's: a copy published again is the same event.
+            var eventId = EventId(e.DealId, e.Version);
+            await mails.Owe(tx, eventId, kind, recipients,
+                r => new { vendor = options.VendorName, recipient = new { name = r.Name }, deal, reason = reason ?? "" }, ct);
+        });
+
+    /// <summary>A stable id for one version of one deal.</summary>
+    static Guid EventId(Guid dealId, int version) =>
+        new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"deal {dealId} {version}")));
+}

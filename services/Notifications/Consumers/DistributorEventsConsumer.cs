@@ -1,0 +1,26 @@
+using Channel.Contracts.Distributors;
+using Channel.Contracts.Partners;
+using Channel.Messaging;
+using MassTransit;
+
+namespace Channel.Notifications.Consumers;
+
+/// <summary>A distributor and its users, from every distributor event.</summary>
+public sealed class DistributorEventsConsumer(Inbox<DistributorEventsConsumer> inbox) : IConsumer<IDistributorEvent>
+{
+    public Task Consume(ConsumeContext<IDistributorEvent> context) =>
+        inbox.Once(context, async (tx, ct) =>
+        {
+            var e = context.Message;
+            // Distributors have no status of their own yet: an onboarded one is active.
+            await Recipients.Owner(tx, Recipients.Distributor, e.DistributorId, e.Distributor.Name, PartnerStatus.Active, e.Version, ct);
+            // The message is read as the interface; what kind of event it is, the envelope says.
+            var (user, removed) =
+                context.TryGetMessage<DistributorUserAdded>(out var added) ? (added.Message.User, false)
+                : context.TryGetMessage<DistributorUserRoleChanged>(out var changed) ? (changed.Message.User, false)
+                : context.TryGetMessage<DistributorUserRemoved>(out var gone) ? (gone.Message.User, true)
+                : (null, false);
+            if (user is not null)
+                await Recipients.User(tx, Recipients.Distributor, e.DistributorId, user.UserId, user.Name, user.Email, user.Role, removed, e.Version, ct);
+        });
+}

@@ -1,0 +1,47 @@
+using Dapper;
+using Npgsql;
+
+namespace Channel.Notifications.Mail;
+
+public sealed class MailOptions
+{
+    public string VendorName { get; set; } = "Channel";
+    public string From { get; set; } = "Channel <channel@localhost>";
+    /// <summary>Where the dashboard is, for the links in every mail.</summary>
+    public string DashboardUrl { get; set; } = "http://127.0.0.1:8080";
+}
+
+/// <summary>
+/// What this service owes: one mail per (event, kind, recipient), written in the consumer's
+/// transaction, so a redelivered event owes nothing more. The <see cref="MailSender"/> sends them.
+/// </summary>
+public sealed class Mails(Templates templates, MailSender sender)
+{
+    const string Insert = """
+        insert into mails (event_id, kind, recipient, recipient_name, subject, text_body, html_body)
+        values (@EventId, @Kind, @Recipient, @RecipientName, @Subject, @Text, @Html)
+        on conflict (event_id, kind, recipient) do nothing
+        """;
+
+    /// <summary>Owes each recipient the mail of this kind about this event; the model gets <c>recipient.name</c> added.</summary>
+    public async Task Owe(NpgsqlTransaction tx, Guid eventId, string kind, IEnumerable<Recipient> recipients,
+        Func<Recipient, object> model, CancellationToken ct)
+    {
+        var owed = 0;
+        foreach (var recipient in recipients)
+        {
+            var mail = await templates.Compose(kind, model(recipient));
+            owed += await tx.Connection!.ExecuteAsync(new CommandDefinition(Insert, new
+            {
+                EventId = eventId,
+                Kind = kind,
+                Recipient = recipient.Email,
+                RecipientName = recipient.Name,
+                mail.Subject,
+                mail.Text,
+                mail.Html,
+            }, tx, cancellationToken: ct));
+        }
+        if (owed > 0) sender.WakeSoon();
+    }
+}

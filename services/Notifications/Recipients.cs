@@ -1,0 +1,64 @@
+using Channel.Contracts.Partners;
+using Dapper;
+using Npgsql;
+
+namespace Channel.Notifications;
+
+/// <summary>A person this service writes to.</summary>
+public sealed record Recipient(string Email, string Name);
+
+/// <summary>
+/// Who hears about a partner or a distributor: its users, kept from the owner's events (each user
+/// change is the owner's next version, so the highest version wins, removals included).
+/// </summary>
+public static class Recipients
+{
+    public const string Partner = "partner";
+    public const string Distributor = "distributor";
+
+    const string UpsertOwner = """
+        insert into owners (kind, id, name, status, version) values (@Kind, @Id, @Name, @Status, @Version)
+        on conflict (kind, id) do update set name = excluded.name, status = excluded.status, version = excluded.version
+        where owners.version < excluded.version
+        """;
+
+    const string UpsertUser = """
+        insert into recipients (user_id, owner_kind, owner_id, name, email, role, removed, version)
+        values (@UserId, @Kind, @OwnerId, @Name, @Email, @Role, @Removed, @Version)
+        on conflict (user_id) do update set name = excluded.name, email = excluded.email, role = excluded.role,
+            removed = excluded.removed, version = excluded.version
+        where recipients.version < excluded.version
+        """;
+
+    // An owner this service has not heard of yet counts as able to hear (its users came from its events).
+    const string OfOwner = $"""
+        select r.email, r.name from recipients r
+        left join owners o on o.kind = r.owner_kind and o.id = r.owner_id
+        where r.owner_kind = @Kind and r.owner_id = @Id and not r.removed and coalesce(o.status, '{PartnerStatus.Active}') = any(@Listening)
+        order by r.email
+        """;
+
+    /// <summary>Statuses whose users hear about their business: an applicant, or an active one; never a suspended, terminated or rejected one.</summary>
+    static readonly string[] Listening = [PartnerStatus.Active, PartnerStatus.Applied, PartnerStatus.OnHold];
+
+    public static Task Owner(NpgsqlTransaction tx, string kind, Guid id, string name, string status, int version, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(UpsertOwner, new { Kind = kind, Id = id, Name = name, Status = status, Version = version },
+            tx, cancellationToken: ct));
+
+    public static Task User(NpgsqlTransaction tx, string kind, Guid ownerId, Guid userId, string name, string email, string role, bool removed,
+        int version, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(UpsertUser, new
+        {
+            UserId = userId,
+            Kind = kind,
+            OwnerId = ownerId,
+            Name = name,
+            Email = email,
+            Role = role,
+            Removed = removed,
+            Version = version,
+        }, tx, cancellationToken: ct));
+
+    public static async Task<IReadOnlyList<Recipient>> Of(NpgsqlTransaction tx, string kind, Guid id, CancellationToken ct) =>
+        [.. await tx.Connection!.QueryAsync<Recipient>(new CommandDefinition(OfOwner, new { Kind = kind, Id = id, Listening }, tx, cancellationToken: ct))];
+}

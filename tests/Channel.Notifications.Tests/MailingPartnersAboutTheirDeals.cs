@@ -1,0 +1,152 @@
+using Channel.Contracts.Deals;
+using Channel.Contracts.Partners;
+using Channel.Testing;
+
+namespace Channel.Notifications.Tests;
+
+/// <summary>Real mail through smtp4dev: who gets which mail about a deal, once.</summary>
+public sealed class MailingPartnersAboutTheirDeals(NotificationsApp app) : IClassFixture<NotificationsApp>
+{
+    static string Address(string who) => $"{who}-{Guid.NewGuid():N}@partners.example";
+
+    /// <summary>A partner with these users, as Partners announced them; returns the partner's next version.</summary>
+    async Task<int> PartnerWithUsers(Guid partner, params string[] emails)
+    {
+        var version = 1;
+        foreach (var email in emails) await app.Bus.Publish(Events.UserAdded(partner, ++version, email));
+        await app.Db.WaitFor($"select count(*) from recipients where owner_id = '{partner}'", emails.Length);
+        return version + 1;
+    }
+
+    [Fact]
+    public async Task A_deal_approved_mails_the_partners_users_and_nobody_else()
+    {
+        var partner = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        string[] mine = [Address("ana"), Address("ben")];
+        var theirs = Address("cy");
+        await PartnerWithUsers(partner, mine);
+        await PartnerWithUsers(other, theirs);
+        var deal = Guid.NewGuid();
+
+        await app.Bus.Publish(new DealApproved { DealId = deal, Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m", Deal = Events.Deal(partner, DealStatus.Approved) });
+
+        var mails = await app.Mailbox.WaitFor(2, mine);
+        Assert.Equal(mine.Order(), mails.SelectMany(m => m.To).Order());
+        var mail = mails[0];
+        Assert.Equal("Deal approved: Contoso Regional Hospital (125,000.00 USD)", mail.Subject);
+        Assert.Contains("Acme Networks approved your deal registration for Contoso Regional Hospital", mail.Text);
+        Assert.Contains("24 February 2027", mail.Text);
+        Assert.Contains($"https://channel.acme.example/deals/{deal}", mail.Text);
+        Assert.Contains($"href=\"https://channel.acme.example/deals/{deal}\"", mail.Html);
+        await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
+        Assert.Empty(await app.Mailbox.To(theirs));
+    }
+
+    [Fact]
+    public async Task A_returned_deal_carries_its_reason_and_markup_in_it_is_escaped_in_the_html_part()
+    {
+        var partner = Guid.NewGuid();
+        var user = Address("dee");
+        await PartnerWithUsers(partner, user);
+
+        await app.Bus.Publish(new DealReturned
+        {
+            DealId = Guid.NewGuid(),
+            Version = 2,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "m",
+            Reason = "Add the end customer's <b>site address</b> & the switch count.",
+            Deal = Events.Deal(partner, DealStatus.Returned),
+        });
+
+        var mail = Assert.Single(await app.Mailbox.WaitFor(1, user));
+        Assert.Equal("Deal returned for changes: Contoso Regional Hospital", mail.Subject);
+        Assert.Contains("What to fix: Add the end customer's <b>site address</b> & the switch count.", mail.Text);
+        Assert.Contains("&lt;b&gt;site address&lt;/b&gt; &amp; the switch count.", mail.Html);
+        Assert.DoesNotContain("<b>site address</b>", mail.Html);
+    }
+
+    [Fact]
+    public async Task An_event_delivered_again_or_published_again_sends_nothing_twice()
+    {
+        var partner = Guid.NewGuid();
+        var user = Address("eve");
+        await PartnerWithUsers(partner, user);
+        var approved = new DealApproved { DealId = Guid.NewGuid(), Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m", Deal = Events.Deal(partner, DealStatus.Approved) };
+        var messageId = Guid.NewGuid();
+
+        await app.Bus.Publish(approved, messageId);
+        await app.Bus.Publish(approved, messageId); // the broker's redelivery
+        await app.Bus.Publish(approved); // the same event published again (a relay that crashed before its delete)
+        await app.Db.WaitFor($"select count(*) from inbox where message_id = '{messageId}'", 1);
+        await app.Mailbox.WaitFor(1, user);
+        await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
+
+        await Task.Delay(TimeSpan.FromSeconds(2)); // anything sent twice would have arrived by now
+        Assert.Single(await app.Mailbox.To(user));
+        Assert.Equal(1L, await app.Db.Scalar<long>("select count(*) from mails where recipient = @user", new { user }));
+    }
+
+    [Fact]
+    public async Task A_removed_user_and_the_users_of_a_suspended_partner_hear_nothing()
+    {
+        var partner = Guid.NewGuid();
+        var (stays, leaves) = (Address("fay"), Address("gus"));
+        var version = await PartnerWithUsers(partner, stays, leaves);
+        var removed = (await app.Db.Scalar<Guid>("select user_id from recipients where email = @leaves", new { leaves }));
+        await app.Bus.Publish(new PartnerUserRemoved
+        {
+            PartnerId = partner,
+            Version = version,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "m",
+            Partner = Events.Partner(),
+            User = new PartnerUser { UserId = removed, Name = "Gus", Email = leaves, Role = "sales" },
+        });
+        await app.Db.WaitFor($"select count(*) from recipients where user_id = '{removed}' and removed", 1);
+
+        await app.Bus.Publish(new DealApproved { DealId = Guid.NewGuid(), Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m", Deal = Events.Deal(partner, DealStatus.Approved) });
+        await app.Mailbox.WaitFor(1, stays);
+
+        var suspended = Guid.NewGuid();
+        var quiet = Address("hal");
+        var next = await PartnerWithUsers(suspended, quiet);
+        await app.Bus.Publish(new PartnerSuspended
+        {
+            PartnerId = suspended,
+            Version = next,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "m",
+            Reason = "Audit.",
+            Partner = Events.Partner(PartnerStatus.Suspended),
+        });
+        await app.Db.WaitFor($"select count(*) from owners where id = '{suspended}' and status = '{PartnerStatus.Suspended}'", 1);
+        var marker = Address("ivy");
+        var markerPartner = Guid.NewGuid();
+        await PartnerWithUsers(markerPartner, marker);
+        await app.Bus.Publish(new DealApproved { DealId = Guid.NewGuid(), Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m", Deal = Events.Deal(suspended, DealStatus.Approved) });
+        await app.Bus.Publish(new DealApproved { DealId = Guid.NewGuid(), Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m", Deal = Events.Deal(markerPartner, DealStatus.Approved) });
+        await app.Mailbox.WaitFor(1, marker); // the later deal's mail went out, so the earlier one was handled
+
+        Assert.Empty(await app.Mailbox.To(leaves));
+        Assert.Empty(await app.Mailbox.To(quiet));
+    }
+
+    [Fact]
+    public async Task A_late_user_event_does_not_bring_back_a_removed_user()
+    {
+        var partner = Guid.NewGuid();
+        var user = Guid.NewGuid();
+        var email = Address("jo");
+        var pu = new PartnerUser { UserId = user, Name = "Jo", Email = email, Role = "sales" };
+
+        await app.Bus.Publish(new PartnerUserRemoved { PartnerId = partner, Version = 3, OccurredAt = DateTimeOffset.UtcNow, Actor = "m", Partner = Events.Partner(), User = pu });
+        await app.Db.WaitFor($"select count(*) from recipients where user_id = '{user}' and removed", 1);
+        var late = Guid.NewGuid();
+        await app.Bus.Publish(new PartnerUserAdded { PartnerId = partner, Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m", Partner = Events.Partner(), User = pu }, late);
+        await app.Db.WaitFor($"select count(*) from inbox where message_id = '{late}'", 1);
+
+        Assert.True(await app.Db.Scalar<bool>("select removed from recipients where user_id = @user", new { user }));
+    }
+}

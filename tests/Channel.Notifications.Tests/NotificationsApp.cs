@@ -1,0 +1,103 @@
+using Channel.Contracts.Deals;
+using Channel.Contracts.Partners;
+using Channel.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Channel.Notifications.Tests;
+
+/// <summary>
+/// The Notifications service in process on its own database and virtual host, mailing through the
+/// smtp4dev that <c>./channel test</c> starts; the tests play the other services' events.
+/// </summary>
+public class NotificationsApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public TestDatabase Db { get; private set; } = null!;
+    public TestVirtualHost Broker { get; private set; } = null!;
+    public EventCollector Bus { get; private set; } = null!;
+    public Smtp4dev Mailbox { get; } = new();
+
+    protected virtual int SmtpPort => TestEnvironment.SmtpPort;
+
+    public async Task InitializeAsync()
+    {
+        Db = await TestDatabase.Create("notifications");
+        Broker = await TestVirtualHost.Create("notifications");
+        Bus = await EventCollector.Start(Broker.Uri, "test-notifications-unused", typeof(DealWon));
+        _ = Server;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Db", Db.ConnectionString);
+        builder.UseSetting("RabbitMq:Uri", Broker.Uri);
+        builder.UseSetting("Auth:SigningKey", TestEnvironment.SigningKeyBase64);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Smtp:Host", TestEnvironment.SmtpHost);
+        builder.UseSetting("Smtp:Port", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Notifications:VendorName", "Acme Networks");
+        builder.UseSetting("Notifications:DashboardUrl", "https://channel.acme.example");
+    }
+
+    /// <summary>Waits until the service has handled this many distinct messages.</summary>
+    public Task WaitForInbox(long count) => Db.WaitFor("select count(*) from inbox", count, TimeSpan.FromSeconds(30));
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        Mailbox.Dispose();
+        await Bus.DisposeAsync();
+        await base.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
+
+/// <summary>The same service pointed at a port where no SMTP server listens.</summary>
+public sealed class NotificationsWithoutSmtp : NotificationsApp
+{
+    protected override int SmtpPort => 2599;
+}
+
+/// <summary>Partner and deal events as the Partners and Deals services publish them.</summary>
+public static class Events
+{
+    public static PartnerState Partner(string status = PartnerStatus.Active) => new()
+    {
+        LegalName = "Northwind Networks LLC",
+        Country = "US",
+        Region = "WA",
+        WebsiteDomain = "northwind.example",
+        PartnerType = "var",
+        Status = status,
+        Tier = "gold",
+        AppliedAt = DateTimeOffset.UtcNow.AddDays(-30),
+    };
+
+    public static PartnerUserAdded UserAdded(Guid partner, int version, string email, string name = "Pat Partner") => new()
+    {
+        PartnerId = partner,
+        Version = version,
+        OccurredAt = DateTimeOffset.UtcNow,
+        Actor = "manager",
+        User = new PartnerUser { UserId = Guid.NewGuid(), Name = name, Email = email, Role = "sales" },
+        Partner = Partner(),
+    };
+
+    public static DealState Deal(Guid partner, string status, string customer = "Contoso Regional Hospital") => new()
+    {
+        Status = status,
+        PartnerId = partner,
+        CustomerName = customer,
+        CustomerCountry = "US",
+        CustomerRegion = "WA",
+        CustomerSector = "healthcare",
+        ProductFamilies = ["switching"],
+        TotalValue = 125_000m,
+        Currency = "USD",
+        ExpectedClose = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(60)),
+        SubmittedAt = DateTimeOffset.UtcNow.AddDays(-2),
+        ApprovedAt = DateTimeOffset.UtcNow,
+        ProtectionEndsAt = new DateTimeOffset(2027, 2, 24, 0, 0, 0, TimeSpan.Zero),
+    };
+}

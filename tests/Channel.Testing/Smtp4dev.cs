@@ -1,0 +1,52 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Channel.Testing;
+
+/// <summary>A mail smtp4dev caught: its recipients, subject and both parts.</summary>
+public sealed record CaughtMail(string Id, string[] To, string Subject, string Text, string Html);
+
+/// <summary>Reads what smtp4dev caught, through its web API.</summary>
+public sealed class Smtp4dev : IDisposable
+{
+    readonly HttpClient api = new() { BaseAddress = new Uri(TestEnvironment.SmtpApi), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Every caught mail addressed to any of these recipients, with its parts.</summary>
+    public async Task<List<CaughtMail>> To(params string[] recipients)
+    {
+        var wanted = recipients.Select(r => r.ToLowerInvariant()).ToHashSet();
+        var mails = new List<CaughtMail>();
+        var page = await api.GetFromJsonAsync<JsonElement>("messages?pageSize=5000");
+        foreach (var m in page.GetProperty("results").EnumerateArray())
+        {
+            var to = m.GetProperty("to").EnumerateArray().Select(t => t.GetString()!.ToLowerInvariant()).ToArray();
+            if (!to.Any(t => wanted.Any(t.Contains))) continue;
+            var id = m.GetProperty("id").GetString()!;
+            var text = await Part(id, "plaintext");
+            var html = await Part(id, "html");
+            mails.Add(new CaughtMail(id, to, m.GetProperty("subject").GetString()!, text, html));
+        }
+        return mails;
+    }
+
+    async Task<string> Part(string id, string part)
+    {
+        using var response = await api.GetAsync($"messages/{id}/{part}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : "";
+    }
+
+    /// <summary>Waits until at least this many mails reached these recipients; returns them all.</summary>
+    public async Task<List<CaughtMail>> WaitFor(int count, params string[] recipients)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var mails = await To(recipients);
+            if (mails.Count >= count) return mails;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{mails.Count} of {count} mails reached {string.Join(", ", recipients)}");
+            await Task.Delay(200);
+        }
+    }
+
+    public void Dispose() => api.Dispose();
+}

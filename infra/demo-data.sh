@@ -36,6 +36,9 @@ for row in \
   IFS='|' read -r name domain country region type tier <<<"$row"
   id=$(apply "$name" "$domain" "$country" "$region" "$type")
   post "/api/partners/$id/approve" "{\"tier\":\"$tier\"}" "$MANAGER" >/dev/null
+  # Two users each, who hear about their deals by mail (caught by smtp4dev locally).
+  post "/api/partners/$id/users" "{\"name\":\"Alex Doe\",\"email\":\"alex@$domain\",\"role\":\"admin\"}" "$MANAGER" >/dev/null
+  post "/api/partners/$id/users" "{\"name\":\"Sam Rivera\",\"email\":\"sam@$domain\",\"role\":\"sales\"}" "$MANAGER" >/dev/null
   i=$((i + 1))
 done
 apply "Northwind Reseller Co." "northwind-resell.example" US FL reseller >/dev/null

@@ -37,8 +37,8 @@ public sealed class MailingPartnersAboutTheirDeals(NotificationsApp app) : IClas
         Assert.Equal("Deal approved: Contoso Regional Hospital (125,000.00 USD)", mail.Subject);
         Assert.Contains("Acme Networks approved your deal registration for Contoso Regional Hospital", mail.Text);
         Assert.Contains("24 February 2027", mail.Text);
-        Assert.Contains($"https://channel.acme.example/deals/{deal}", mail.Text);
-        Assert.Contains($"href=\"https://channel.acme.example/deals/{deal}\"", mail.Html);
+        Assert.Contains($"https://channel.acme.example/#/deals?deal={deal}", mail.Text);
+        Assert.Contains($"href=\"https://channel.acme.example/#/deals?deal={deal}\"", mail.Html);
         await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
         Assert.Empty(await app.Mailbox.To(theirs));
     }

@@ -30,7 +30,7 @@ public sealed class DealMailConsumer(Inbox<DealMailConsumer> inbox, Mails mails,
                 customer = e.Deal.CustomerName,
                 value = $"{e.Deal.TotalValue.ToString("N2", CultureInfo.InvariantCulture)} {e.Deal.Currency}",
                 protection_ends = e.Deal.ProtectionEndsAt?.ToString("d MMMM yyyy", CultureInfo.InvariantCulture) ?? "",
-                url = $"{options.DashboardUrl.TrimEnd('/')}/deals/{e.DealId}",
+                url = $"{options.DashboardUrl.TrimEnd('/')}/#/deals?deal={e.DealId}",
             };
             // The event's own identity (deal and version), not the message's: a copy published again is the same event.
             var eventId = EventId(e.DealId, e.Version);

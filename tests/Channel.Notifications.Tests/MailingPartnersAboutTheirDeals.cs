@@ -134,6 +134,47 @@ public sealed class MailingPartnersAboutTheirDeals(NotificationsApp app) : IClas
     }
 
     [Fact]
+    public async Task An_extension_an_expiry_and_a_win_by_sell_through_are_mailed_and_a_win_the_partner_declared_is_not()
+    {
+        var partner = Guid.NewGuid();
+        var user = Address("lee");
+        await PartnerWithUsers(partner, user);
+        var deal = Guid.NewGuid();
+        var state = Events.Deal(partner, DealStatus.Approved);
+
+        await app.Bus.Publish(new DealExtended { DealId = deal, Version = 3, OccurredAt = DateTimeOffset.UtcNow, Actor = "m", Deal = state });
+        var declared = Guid.NewGuid();
+        await app.Bus.Publish(new DealWon
+        {
+            DealId = deal,
+            Version = 4,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "partner",
+            Source = "registrant",
+            Deal = state with { Status = DealStatus.Won, ActualAmount = 90_000m },
+        }, declared);
+        await app.Bus.Publish(new DealWon
+        {
+            DealId = Guid.NewGuid(),
+            Version = 3,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "system",
+            Source = "sell-through:customer-and-family",
+            Deal = state with { Status = DealStatus.Won, ActualAmount = 118_250.5m },
+        });
+        await app.Bus.Publish(new DealExpired { DealId = Guid.NewGuid(), Version = 3, OccurredAt = DateTimeOffset.UtcNow, Deal = state with { Status = DealStatus.Expired } });
+
+        var mails = await app.Mailbox.WaitFor(3, user);
+        await app.Db.WaitFor($"select count(*) from inbox where message_id = '{declared}'", 1); // the declared win was handled, and owed nothing
+        await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
+        Assert.Equal(["Deal won: Contoso Regional Hospital (118,250.50 USD)", "Protection expired: Contoso Regional Hospital",
+            "Protection extended: Contoso Regional Hospital"], mails.Select(m => m.Subject).Order());
+        Assert.Contains("reported selling 118,250.50 USD to Contoso Regional Hospital", mails.Single(m => m.Subject.StartsWith("Deal won")).Text);
+        Assert.Contains("now runs until 24 February 2027", mails.Single(m => m.Subject.StartsWith("Protection extended")).Text);
+        Assert.Equal(3, (await app.Mailbox.To(user)).Count);
+    }
+
+    [Fact]
     public async Task A_late_user_event_does_not_bring_back_a_removed_user()
     {
         var partner = Guid.NewGuid();

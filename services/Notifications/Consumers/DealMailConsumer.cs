@@ -8,17 +8,29 @@ namespace Channel.Notifications.Consumers;
 
 /// <summary>
 /// Tells the partner's users what became of their deal registrations: approved (with the
-/// protection's end), returned (with what to fix) or rejected (with why). One mail per recipient
-/// per event, however often the event comes.
+/// protection's end), returned (with what to fix), rejected (with why), its protection extended or
+/// expired, and won by the distributor's sell-through (with the amount). One mail per recipient per
+/// event, however often the event comes.
 /// </summary>
 public sealed class DealMailConsumer(Inbox<DealMailConsumer> inbox, Mails mails, MailOptions options) :
-    IConsumer<DealApproved>, IConsumer<DealReturned>, IConsumer<DealRejected>
+    IConsumer<DealApproved>, IConsumer<DealReturned>, IConsumer<DealRejected>, IConsumer<DealExtended>, IConsumer<DealExpired>,
+    IConsumer<DealWon>
 {
     public Task Consume(ConsumeContext<DealApproved> context) => Mail(context, "deal-approved", null);
 
     public Task Consume(ConsumeContext<DealReturned> context) => Mail(context, "deal-returned", context.Message.Reason);
 
     public Task Consume(ConsumeContext<DealRejected> context) => Mail(context, "deal-rejected", context.Message.Reason);
+
+    public Task Consume(ConsumeContext<DealExtended> context) => Mail(context, "deal-extended", null);
+
+    public Task Consume(ConsumeContext<DealExpired> context) => Mail(context, "deal-expired", null);
+
+    /// <summary>Only a win found in a distributor's sell-through is news to the partner: it declared the others itself.</summary>
+    public Task Consume(ConsumeContext<DealWon> context) =>
+        context.Message.Source.StartsWith("sell-through", StringComparison.Ordinal)
+            ? Mail(context, "deal-won-by-sell-through", null)
+            : inbox.Once(context, (_, _) => Task.CompletedTask); // handled, and owes nothing
 
     Task Mail<T>(ConsumeContext<T> context, string kind, string? reason) where T : class, IDealEvent =>
         inbox.Once(context, async (tx, ct) =>
@@ -30,6 +42,7 @@ public sealed class DealMailConsumer(Inbox<DealMailConsumer> inbox, Mails mails,
                 customer = e.Deal.CustomerName,
                 value = $"{e.Deal.TotalValue.ToString("N2", CultureInfo.InvariantCulture)} {e.Deal.Currency}",
                 protection_ends = e.Deal.ProtectionEndsAt?.ToString("d MMMM yyyy", CultureInfo.InvariantCulture) ?? "",
+                actual = e.Deal.ActualAmount is { } actual ? $"{actual.ToString("N2", CultureInfo.InvariantCulture)} {e.Deal.Currency}" : "",
                 url = $"{options.DashboardUrl.TrimEnd('/')}/#/deals?deal={e.DealId}",
             };
             // The event's own identity (deal and version), not the message's: a copy published again is the same event.

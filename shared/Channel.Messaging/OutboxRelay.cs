@@ -176,8 +176,13 @@ public sealed class OutboxRelay(
 
         using var timeout = new CancellationTokenSource(options.PublishTimeout);
         var sends = rows.Select(row => Publish(row, timeout.Token)).ToArray();
-        try { await Task.WhenAll(sends); }
-        catch { /* each task is looked at below */ }
+        // Bounded by the clock too: a publish caught in a connection the broker killed may never see its
+        // token, and a batch that waited for it would keep its rows locked for good. A row whose publish
+        // has not finished by then is a transport failure: it stays, unblamed, and goes again (a late
+        // confirm of the first copy makes a duplicate, which the readers' inboxes absorb).
+        var all = Task.WhenAll(sends);
+        await Task.WhenAny(all, Task.Delay(options.PublishTimeout + TimeSpan.FromSeconds(5), CancellationToken.None));
+        _ = all.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // observed, whenever it ends
 
         var confirmed = new List<long>(rows.Count);
         var transport = new List<long>();

@@ -120,7 +120,10 @@ public sealed class OutboxRelay(
         }
     }
 
-    bool holding;
+    volatile bool holding;
+
+    /// <summary>Whether the relay is holding its events back because a receive endpoint is not connected.</summary>
+    public bool Holding => holding;
 
     /// <summary>True when every receive endpoint is connected; otherwise waits a moment and says false.</summary>
     async Task<bool> BusReady(CancellationToken ct)

@@ -107,7 +107,7 @@ public sealed class AnnouncingEveryChange(DealsApp app) : IClassFixture<DealsApp
         var deal = answer.GetProperty("deal");
         var version = deal.GetProperty("version").GetInt32();
         await app.Events.WaitForCount(r => r.Message is IDealEvent e && e.DealId == id, version, TimeSpan.FromSeconds(15));
-        await Task.Delay(300); // a second event for a version would have arrived by now
+        await app.Events.Settle(app.Db); // a second event for a version would have arrived by now
         var announced = app.Events.All.Select(r => r.Message).OfType<IDealEvent>().Where(e => e.DealId == id).OrderBy(e => e.Version).ToList();
 
         Assert.Equal(Enumerable.Range(1, version), announced.Select(e => e.Version));

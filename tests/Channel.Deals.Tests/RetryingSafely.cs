@@ -42,7 +42,7 @@ public sealed class RetryingSafely(DealsApp app) : IClassFixture<DealsApp>
         Assert.Equal(a.GetProperty("slaDueAt").GetDateTimeOffset(), b.GetProperty("slaDueAt").GetDateTimeOffset());
         Assert.Equal(1L, await DealsFor(customer));
         await app.Events.WaitFor<DealRegistered>(e => e.Deal.CustomerName == customer);
-        await Task.Delay(300);
+        await app.Events.Settle(app.Db);
         Assert.Single(app.Events.Of<DealRegistered>(), e => e.Deal.CustomerName == customer);
     }
 

@@ -39,7 +39,7 @@ public sealed class ReceivingReportsOnce(DistributorsApp app) : IClassFixture<Di
         Assert.Contains("totalLines", problem.GetProperty("detail").GetString());
         Assert.Equal(2L, await app.Db.Scalar<long>("select count(*) from report_lines where report_id = @id", new { id }));
         Assert.Equal(1L, await app.Db.Scalar<long>("select count(*) from reports where report_number = @n", new { n }));
-        await Task.Delay(500);
+        await app.Events.Settle(app.Db);
         Assert.Single(app.Events.Of<SellThroughReported>(), e => e.ReportId == id);
     }
 

@@ -126,7 +126,7 @@ public sealed class UploadingSellThrough(DistributorsApp app) : IClassFixture<Di
         Assert.Equal(firstBody, await again.Content.ReadAsStringAsync());
         var id = JsonDocument.Parse(firstBody).RootElement.GetProperty("id").GetGuid();
         Assert.Equal(2L, await app.Db.Scalar<long>("select count(*) from report_lines where report_id = @id", new { id }));
-        await Task.Delay(500);
+        await app.Events.Settle(app.Db);
         Assert.Single(app.Events.Of<SellThroughReported>(), e => e.ReportId == id);
     }
 

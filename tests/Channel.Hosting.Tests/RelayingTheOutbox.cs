@@ -77,7 +77,8 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         await using var host = await MessagingHost.Start(db, broker.Uri, new Dictionary<string, string?> { ["RabbitMq:StartWait"] = "00:00:02" });
         var ids = await Write(db, host.Services.GetRequiredService<Outbox>(), 20);
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        var relay = host.Services.GetRequiredService<OutboxRelay>();
+        await Wait.Until(() => Task.FromResult(relay.Holding), "the relay to hold its events");
         Assert.Equal(20L, await db.Scalar<long>("select count(*) from outbox"));
         Assert.Equal(0L, await db.Scalar<long>("select count(*) from effects"));
 

@@ -122,7 +122,7 @@ public sealed class SettingEventsAside : IAsyncLifetime
 
         Assert.Equal(HealthStatus.Healthy, (await Outbox()).Status);
         await Write(host.Services.GetRequiredService<Outbox>(), 1);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Wait.Until(async () => (await Outbox()).Status == HealthStatus.Degraded, "the outbox to report its waiting event");
         var waiting = await Outbox();
         Assert.Equal(HealthStatus.Degraded, waiting.Status);
         Assert.Contains("the oldest event has waited", waiting.Description);

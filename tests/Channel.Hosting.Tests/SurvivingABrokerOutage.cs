@@ -38,7 +38,10 @@ public sealed class SurvivingABrokerOutage : IAsyncLifetime
 
         await Rabbitmqctl("stop_app");
         var during = await Write(outbox, 200);
-        await Task.Delay(TimeSpan.FromSeconds(3)); // the relay tries, fails and backs off
+        // The relay holds (its endpoints lost the broker) or tries and fails: either way the events wait.
+        var relay = host.Services.GetRequiredService<OutboxRelay>();
+        await Wait.Until(async () => relay.Holding || await db.Scalar<long>("select count(*) from outbox where last_error is not null") > 0,
+            "the relay to find the broker gone");
         Assert.True(await db.Scalar<long>("select count(*) from outbox") > 0, "the events wait in the outbox while the broker is down");
         await Rabbitmqctl("start_app");
         var after = await Write(outbox, 50);
@@ -60,7 +63,8 @@ public sealed class SurvivingABrokerOutage : IAsyncLifetime
         Assert.Equal(HealthStatus.Degraded, (await health.CheckHealthAsync(c => c.Name == "bus")).Status);
 
         var ids = await Write(host.Services.GetRequiredService<Outbox>(), 30);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        var relay = host.Services.GetRequiredService<OutboxRelay>();
+        await Wait.Until(() => Task.FromResult(relay.Holding), "the relay to hold its events");
         Assert.Equal(30L, await db.Scalar<long>("select count(*) from outbox"));
         await Rabbitmqctl("start_app");
 

@@ -81,7 +81,7 @@ public sealed class AnnouncingEveryChange(PartnersApp app) : IClassFixture<Partn
         var partner = await app.Get(id);
         var version = partner.GetProperty("version").GetInt32();
         await app.Events.WaitForCount(r => r.Message is IPartnerEvent e && e.PartnerId == id, version, TimeSpan.FromSeconds(15));
-        await Task.Delay(300); // a second event for a version would have arrived by now
+        await app.Events.Settle(app.Db); // a second event for a version would have arrived by now
         var announced = app.Events.All.Select(r => r.Message).OfType<IPartnerEvent>().Where(e => e.PartnerId == id).OrderBy(e => e.Version).ToList();
 
         Assert.Equal(Enumerable.Range(1, version), announced.Select(e => e.Version));

@@ -14,6 +14,7 @@ public sealed class EventCollector : IAsyncDisposable
     readonly ConcurrentQueue<Received> received = new();
     readonly SemaphoreSlim arrived = new(0);
     IBusControl? bus;
+    string queue = "";
 
     public IReadOnlyCollection<Received> All => received;
 
@@ -23,13 +24,15 @@ public sealed class EventCollector : IAsyncDisposable
 
     public static async Task<EventCollector> Start(string vhostUri, string queue, params Type[] types)
     {
-        var collector = new EventCollector();
+        var collector = new EventCollector { queue = queue };
         collector.bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(new Uri(vhostUri));
             cfg.ReceiveEndpoint(queue, e =>
             {
-                foreach (var type in types)
+                // One at a time, in the queue's order: a marker that arrives says everything before it has.
+                e.ConcurrentMessageLimit = 1;
+                foreach (var type in (Type[])[.. types, typeof(CollectorMarker)])
                     typeof(EventCollector).GetMethod(nameof(Handle), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
                         .MakeGenericMethod(type).Invoke(collector, [e]);
             });
@@ -50,6 +53,19 @@ public sealed class EventCollector : IAsyncDisposable
     /// <summary>Publishes as another service would (optionally with a fixed message id, to deliver a duplicate).</summary>
     public Task Publish<T>(T message, Guid? messageId = null) where T : class =>
         bus!.Publish(message, context => { if (messageId is { } id) context.MessageId = id; });
+
+    /// <summary>
+    /// Waits until every event the service has committed has arrived here: its outbox is empty (each
+    /// publish confirmed, so in this queue), then a marker sent to this queue after them comes back.
+    /// A test that checks nothing more arrived waits on this, not on the clock.
+    /// </summary>
+    public async Task Settle(TestDatabase serviceDb, TimeSpan? timeout = null)
+    {
+        await serviceDb.WaitFor("select count(*) from outbox", 0, timeout);
+        var marker = new CollectorMarker { Id = Guid.NewGuid() };
+        await (await bus!.GetSendEndpoint(new Uri($"queue:{queue}"))).Send(marker);
+        await WaitFor<CollectorMarker>(m => m.Id == marker.Id, timeout);
+    }
 
     public IEnumerable<T> Of<T>() => received.Select(r => r.Message).OfType<T>();
 
@@ -85,4 +101,10 @@ public sealed class EventCollector : IAsyncDisposable
     {
         if (bus is not null) await bus.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
     }
+}
+
+/// <summary>What <see cref="EventCollector.Settle"/> sends itself, behind the service's events.</summary>
+public sealed record CollectorMarker
+{
+    public required Guid Id { get; init; }
 }

@@ -1,4 +1,5 @@
 using Channel.Contracts.Partners;
+using Channel.Notifications.Mail;
 using Dapper;
 using Npgsql;
 
@@ -61,4 +62,8 @@ public static class Recipients
 
     public static async Task<IReadOnlyList<Recipient>> Of(NpgsqlTransaction tx, string kind, Guid id, CancellationToken ct) =>
         [.. await tx.Connection!.QueryAsync<Recipient>(new CommandDefinition(OfOwner, new { Kind = kind, Id = id, Listening }, tx, cancellationToken: ct))];
+
+    /// <summary>The vendor's staff in these roles, from configuration.</summary>
+    public static IReadOnlyList<Recipient> Staff(MailOptions options, params string[] roles) =>
+        [.. options.Staff.Where(s => roles.Contains(s.Role) && !string.IsNullOrWhiteSpace(s.Email)).Select(s => new Recipient(s.Email, s.Name))];
 }

@@ -80,7 +80,7 @@ public sealed class MailingPartnersAboutTheirDeals(NotificationsApp app) : IClas
         await app.Bus.Publish(approved, messageId); // the broker's redelivery
         var republished = Guid.NewGuid();
         await app.Bus.Publish(approved, republished); // the same event published again (a relay that crashed before its delete)
-        await app.Db.WaitFor($"select count(*) from inbox where message_id in ('{messageId}', '{republished}')", 2);
+        await app.Db.WaitFor($"select count(*) from inbox where message_id in ('{messageId}', '{republished}') and consumer like '%.DealMailConsumer'", 2);
         await app.Mailbox.WaitFor(1, user);
         // Every copy handled and every mail owed sent (a mail is marked sent only after smtp4dev took it).
         await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
@@ -165,7 +165,7 @@ public sealed class MailingPartnersAboutTheirDeals(NotificationsApp app) : IClas
         await app.Bus.Publish(new DealExpired { DealId = Guid.NewGuid(), Version = 3, OccurredAt = DateTimeOffset.UtcNow, Deal = state with { Status = DealStatus.Expired } });
 
         var mails = await app.Mailbox.WaitFor(3, user);
-        await app.Db.WaitFor($"select count(*) from inbox where message_id = '{declared}'", 1); // the declared win was handled, and owed nothing
+        await app.Db.WaitFor($"select count(*) from inbox where message_id = '{declared}' and consumer like '%.DealMailConsumer'", 1); // the declared win was handled, and owed nothing
         await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
         Assert.Equal(["Deal won: Contoso Regional Hospital (118,250.50 USD)", "Protection expired: Contoso Regional Hospital",
             "Protection extended: Contoso Regional Hospital"], mails.Select(m => m.Subject).Order());
@@ -186,7 +186,7 @@ public sealed class MailingPartnersAboutTheirDeals(NotificationsApp app) : IClas
         await app.Db.WaitFor($"select count(*) from recipients where user_id = '{user}' and removed", 1);
         var late = Guid.NewGuid();
         await app.Bus.Publish(new PartnerUserAdded { PartnerId = partner, Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m", Partner = Events.Partner(), User = pu }, late);
-        await app.Db.WaitFor($"select count(*) from inbox where message_id = '{late}'", 1);
+        await app.Db.WaitFor($"select count(*) from inbox where message_id = '{late}' and consumer like '%.PartnerEventsConsumer'", 1);
 
         Assert.True(await app.Db.Scalar<bool>("select removed from recipients where user_id = @user", new { user }));
     }

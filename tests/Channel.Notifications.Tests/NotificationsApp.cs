@@ -19,6 +19,12 @@ public class NotificationsApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual int SmtpPort => TestEnvironment.SmtpPort;
 
+    /// <summary>Whether webhooks may go to this machine over plain http, as in development (the default in these tests).</summary>
+    protected virtual bool Development => true;
+
+    /// <summary>The vendor's admin, who hears about the vendor's own webhooks.</summary>
+    public const string AdminEmail = "ops@acme.example";
+
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.Create("notifications");
@@ -38,10 +44,20 @@ public class NotificationsApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Smtp:Port", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Notifications:VendorName", "Acme Networks");
         builder.UseSetting("Notifications:DashboardUrl", "https://channel.acme.example");
+        builder.UseSetting("Notifications:Staff:0:Subject", "admin-olga");
+        builder.UseSetting("Notifications:Staff:0:Name", "Olga Ops");
+        builder.UseSetting("Notifications:Staff:0:Email", AdminEmail);
+        builder.UseSetting("Notifications:Staff:0:Role", "admin");
+        if (Development)
+        {
+            builder.UseSetting("Webhooks:RequireHttps", "false");
+            builder.UseSetting("Webhooks:AllowLoopback", "true");
+        }
+        // Retries fast enough for a test: 0.2 s doubling to 1 s; disabled after five failures in a row.
+        builder.UseSetting("Webhooks:FirstRetryDelay", "00:00:00.200");
+        builder.UseSetting("Webhooks:MaxRetryDelay", "00:00:01");
+        builder.UseSetting("Webhooks:DisableAfterFailures", "5");
     }
-
-    /// <summary>Waits until the service has handled this many distinct messages.</summary>
-    public Task WaitForInbox(long count) => Db.WaitFor("select count(*) from inbox", count, TimeSpan.FromSeconds(30));
 
     async Task IAsyncLifetime.DisposeAsync()
     {
@@ -57,6 +73,12 @@ public class NotificationsApp : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class NotificationsWithoutSmtp : NotificationsApp
 {
     protected override int SmtpPort => 2599;
+}
+
+/// <summary>The service as in production: webhooks only to https URLs on public addresses.</summary>
+public sealed class NotificationsAsInProduction : NotificationsApp
+{
+    protected override bool Development => false;
 }
 
 /// <summary>Partner and deal events as the Partners and Deals services publish them.</summary>

@@ -37,10 +37,10 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>Waits until a count query answers <paramref name="expected"/> (what a consumer did, seen in its tables).</summary>
-    public async Task WaitFor(string countSql, long expected = 1, TimeSpan? timeout = null)
+    public async Task WaitFor(string countSql, long expected = 1, TimeSpan? timeout = null, object? args = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (await Scalar<long>(countSql) != expected)
+        while (await Scalar<long>(countSql, args) != expected)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for: {countSql}");
             await Task.Delay(50);

@@ -46,12 +46,8 @@ public sealed class DealMailConsumer(Inbox<DealMailConsumer> inbox, Mails mails,
                 url = $"{options.DashboardUrl.TrimEnd('/')}/#/deals?deal={e.DealId}",
             };
             // The event's own identity (deal and version), not the message's: a copy published again is the same event.
-            var eventId = EventId(e.DealId, e.Version);
+            var eventId = EventIds.Of("deal", e.DealId, e.Version);
             await mails.Owe(tx, eventId, kind, recipients,
                 r => new { vendor = options.VendorName, recipient = new { name = r.Name }, deal, reason = reason ?? "" }, ct);
         });
-
-    /// <summary>A stable id for one version of one deal.</summary>
-    static Guid EventId(Guid dealId, int version) =>
-        new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"deal {dealId} {version}")));
 }

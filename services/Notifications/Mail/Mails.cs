@@ -9,6 +9,17 @@ public sealed class MailOptions
     public string From { get; set; } = "Channel <channel@localhost>";
     /// <summary>Where the dashboard is, for the links in every mail.</summary>
     public string DashboardUrl { get; set; } = "http://127.0.0.1:8080";
+    /// <summary>Vendor staff who get mail (channel managers, leadership, admins), until sign-in accounts exist.</summary>
+    public List<StaffMember> Staff { get; set; } = [];
+}
+
+/// <summary>One of the vendor's staff: the subject their token carries, their name, address and role.</summary>
+public sealed class StaffMember
+{
+    public string Subject { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Email { get; set; } = "";
+    public string Role { get; set; } = "";
 }
 
 /// <summary>

@@ -91,7 +91,11 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
         Rule partnerItself = (w, t) => w.Staff || w.IsPartner(t.Tenant) ? 200 : 404;
         Rule seesDistributor = (w, t) => w.Staff || w.IsDistributor(t.Tenant) || w.IsPartner(t.Tenant) ? 200 : 404;
         Rule distributorItself = (w, t) => w.Staff || w.IsDistributor(t.Tenant) ? 200 : 404;
-        Rule seesDeal = seesPartner; // a deal is its partner's, its registering distributor's and any distributor serving the partner's
+        Rule seesDeal = seesPartner;
+        // Webhook subscriptions belong to a partner, a distributor or the vendor (admins); staff who own none are refused.
+        Rule ownsSystems = (w, _) => w.Role is Roles.Partner && w.PartnerId is not null || w.Role is Roles.Distributor && w.DistributorId is not null
+            || w.Role == Roles.Admin ? 200 : 403;
+        Rule subscriptionOwner = (w, t) => w.IsPartner(t.Tenant) ? 200 : ownsSystems(w, t) == 403 ? 403 : 404; // a deal is its partner's, its registering distributor's and any distributor serving the partner's
         // Refused writes (null: allowed, not sent here; the feature tests make those calls).
         Rule managers = (w, _) => w.Manager ? null : 403;
         Rule admins = (w, _) => w.Role == Roles.Admin ? null : 403;
@@ -100,6 +104,8 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
         Rule registrant = (w, t) => !(w.Staff || w.IsPartner(t.Tenant) || w.IsDistributor(t.Tenant)) ? 404
             : w.IsPartner(t.Tenant) || (w.IsDistributor(t.Tenant) && t.Tenant!.DistributorRegistered) ? null : 403;
         Rule registrantOrManager = (w, t) => w.Manager ? null : registrant(w, t);
+        Rule subscribes = (w, t) => ownsSystems(w, t) == 200 ? null : 403;
+        Rule changesSubscription = (w, t) => subscriptionOwner(w, t) == 200 ? null : subscriptionOwner(w, t);
         Rule registers = (w, t) => w.IsPartner(t.Tenant) || w.IsDistributor(t.Tenant) ? null
             : w.Role == Roles.Partner && w.PartnerId is not null ? 400 // names another partner than itself
             : 403;
@@ -170,6 +176,18 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ["POST /api/deals/{id}/won"] = new(registrantOrManager, Body: _ => Json(new { actualAmount = 1_000m })),
             ["POST /api/deals/{id}/lost"] = new(registrantOrManager, Body: reason),
 
+            ["GET /api/notifications/webhook-kinds"] = new(ownsSystems),
+            ["GET /api/notifications/subscriptions"] = new(ownsSystems),
+            ["POST /api/notifications/subscriptions"] = new(subscribes, Body: t => Json(new { url = "http://127.0.0.1:9/matrix", kinds = new[] { "deal.approved" } })),
+            ["GET /api/notifications/subscriptions/{id}"] = new(subscriptionOwner),
+            ["PATCH /api/notifications/subscriptions/{id}"] = new(changesSubscription, Body: _ => Json(new { url = "http://127.0.0.1:9/stolen" })),
+            ["DELETE /api/notifications/subscriptions/{id}"] = new(changesSubscription),
+            ["POST /api/notifications/subscriptions/{id}/secret"] = new(changesSubscription),
+            ["POST /api/notifications/subscriptions/{id}/ping"] = new(changesSubscription),
+            ["GET /api/notifications/subscriptions/{id}/deliveries"] = new(subscriptionOwner),
+            ["GET /api/notifications/subscriptions/{id}/deliveries/{deliveryId}"] = new(subscriptionOwner),
+            ["POST /api/notifications/subscriptions/{id}/deliveries/{deliveryId}/redeliver"] = new(changesSubscription),
+
             ["GET /api/reports/pipeline"] = new(anyone),
             ["GET /api/reports/pipeline/{view}"] = new(anyone, Views: PipelineViews),
             ["GET /api/reports/sell-through"] = new(anyone),
@@ -187,7 +205,8 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             entries[$"DELETE /api/{service}/admin/outbox/dead-letters/{{id}}"] = new(admins);
             entries[$"POST /api/{service}/admin/outbox/dead-letters/{{id}}/requeue"] = new(admins);
         }
-        entries.Remove("POST /api/reports/admin/replay"); // Reporting rebuilds from the others' replays
+        entries.Remove("POST /api/reports/admin/replay"); // Reporting and Notifications publish nothing to replay
+        entries.Remove("POST /api/notifications/admin/replay");
         return entries;
     }
 
@@ -199,7 +218,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
     IEnumerable<Target> Targets(Endpoint endpoint, Entry entry)
     {
         var template = endpoint.Template;
-        var tenants = template.Contains("{id}") || template.Contains("{partnerId}") || template.Contains("{reportId}") || entry.Body is not null
+        var tenants = template.Contains("{id}") || template.Contains("{deliveryId}") || template.Contains("{partnerId}") || template.Contains("{reportId}") || entry.Body is not null
             ? new Tenant?[] { system.A, system.B }
             : [null];
         if (template.Contains("/admin/")) tenants = [null];
@@ -210,6 +229,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
                 {
                     "partners" => tenant?.PartnerId.ToString(),
                     "distributors" => tenant?.DistributorId.ToString(),
+                    "notifications" => tenant?.SubscriptionId.ToString(),
                     _ => tenant?.DealId.ToString(),
                 };
                 var path = template
@@ -217,6 +237,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
                     .Replace("{partnerId}", tenant?.PartnerId.ToString())
                     .Replace("{reportId}", tenant?.ReportId.ToString())
                     .Replace("{userId}", (endpoint.Service == "partners" ? tenant?.PartnerUserId : tenant?.DistributorUserId).ToString())
+                    .Replace("{deliveryId}", tenant?.DeliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     .Replace("{queue}", "nothing")
                     .Replace("{view}", view);
                 Func<HttpContent>? content = entry.Body is { } body ? () => body(tenant ?? system.A) : null;
@@ -328,6 +349,12 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ]);
         var snapshot = new Dictionary<string, string>();
         foreach (var url in urls) snapshot[url] = await admin.GetStringAsync(url);
+        // Webhook subscriptions only their owners see: what a refused write could change is read from the service's own tables
+        // (not the failure counts, which the ping to a closed port keeps raising).
+        snapshot["notifications: subscriptions"] = await system.NotificationsDb.Scalar<string>(
+            "select coalesce(string_agg(id || ' ' || url || ' ' || array_to_string(kinds, ',') || ' ' || description || ' ' || secret, E'\\n' order by id), '') from subscriptions");
+        snapshot["notifications: deliveries"] = await system.NotificationsDb.Scalar<string>(
+            "select count(*) || ' deliveries' from deliveries");
         return snapshot;
     }
 

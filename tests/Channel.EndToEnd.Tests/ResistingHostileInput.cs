@@ -170,6 +170,23 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             ["POST /api/deals/{id}/approve"] = null,
             ["POST /api/deals/{id}/resubmit"] = null,
             ["POST /api/deals/{id}/extension"] = null,
+
+            // A kind nothing in this run causes, so the subscriptions it makes owe no deliveries while it runs.
+            ["POST /api/notifications/subscriptions"] = new(Partner, "/api/notifications/subscriptions", () => new JsonObject
+            {
+                ["url"] = "http://127.0.0.1:9/hostile",
+                ["kinds"] = new JsonArray("deal.expired"),
+                ["description"] = "Hostile input run.",
+            }),
+            ["PATCH /api/notifications/subscriptions/{id}"] = new(Partner, $"/api/notifications/subscriptions/{a.SubscriptionId}", () => new JsonObject
+            {
+                ["kinds"] = new JsonArray("deal.approved"),
+                ["description"] = "Hostile input run.",
+            }),
+            ["DELETE /api/notifications/subscriptions/{id}"] = null,
+            ["POST /api/notifications/subscriptions/{id}/secret"] = null,
+            ["POST /api/notifications/subscriptions/{id}/ping"] = null,
+            ["POST /api/notifications/subscriptions/{id}/deliveries/{deliveryId}/redeliver"] = null,
         };
         foreach (var service in TwoTenants.Services)
         {
@@ -178,7 +195,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             targets[$"DELETE /api/{service}/admin/outbox/dead-letters/{{id}}"] = null;
             targets[$"POST /api/{service}/admin/outbox/dead-letters/{{id}}/requeue"] = null;
             targets[$"POST /api/{service}/admin/errors/{{queue}}/requeue"] = null;
-            if (service != "reports") targets[$"POST /api/{service}/admin/replay"] = null;
+            if (service is not ("reports" or "notifications")) targets[$"POST /api/{service}/admin/replay"] = null;
         }
         return targets;
     }
@@ -302,12 +319,16 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
                 {
                     "partners" => a.PartnerId.ToString(),
                     "distributors" => a.DistributorId.ToString(),
+                    "notifications" => a.SubscriptionId.ToString(),
                     _ => a.DealId.ToString(),
                 })
                 .Replace("{partnerId}", a.PartnerId.ToString()).Replace("{reportId}", a.ReportId.ToString())
+                .Replace("{deliveryId}", a.DeliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Replace("{queue}", "nothing").Replace("{view}", e.Template.Contains("sell-through") ? "partner" : "stage");
             // Reads as a manager; the writes that take a query (replay, requeue) as an admin, where refusing writes nothing.
-            var target = new Target(() => system.Client(e.Method == "GET" ? Roles.ChannelManager : Roles.Admin), path, () => new JsonObject());
+            // Webhook subscriptions are read by their owner: staff who own none are refused before any parameter is read.
+            var target = new Target(() => e.Service == "notifications" ? system.Client(Roles.Partner, a.PartnerId)
+                : system.Client(e.Method == "GET" ? Roles.ChannelManager : Roles.Admin), path, () => new JsonObject());
             foreach (var parameter in e.QueryParameters)
                 foreach (var value in values)
                     yield return new Case($"{e.Method} {e.Template}?{parameter}={Printable(value)}", e.Service, target, () => null!,
@@ -338,6 +359,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
         "partners" => system.PartnersDb,
         "distributors" => system.DistributorsDb,
         "deals" => system.DealsDb,
+        "notifications" => system.NotificationsDb,
         _ => system.ReportingDb,
     };
 
@@ -359,7 +381,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
     /// <summary>Until no database changes for a second: the events of earlier requests have all landed.</summary>
     async Task Settle()
     {
-        var dbs = new[] { system.PartnersDb, system.DistributorsDb, system.DealsDb, system.ReportingDb };
+        var dbs = new[] { system.PartnersDb, system.DistributorsDb, system.DealsDb, system.ReportingDb, system.NotificationsDb };
         var last = "";
         var stillSince = DateTime.UtcNow;
         var deadline = DateTime.UtcNow.AddSeconds(60);

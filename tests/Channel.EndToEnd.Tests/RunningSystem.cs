@@ -18,6 +18,8 @@ public class RunningSystem : IAsyncLifetime
     public TestDatabase DistributorsDb { get; private set; } = null!;
     public TestDatabase ReportingDb { get; private set; } = null!;
     public ServiceProcess Reporting { get; private set; } = null!;
+    public TestDatabase NotificationsDb { get; private set; } = null!;
+    public ServiceProcess Notifications { get; private set; } = null!;
     public ServiceProcess Distributors { get; private set; } = null!;
     public ServiceProcess Partners { get; private set; } = null!;
     public ServiceProcess Deals { get; private set; } = null!;
@@ -43,6 +45,7 @@ public class RunningSystem : IAsyncLifetime
         DealsDb = await TestDatabase.Create("e2e_deals");
         DistributorsDb = await TestDatabase.Create("e2e_distributors");
         ReportingDb = await TestDatabase.Create("e2e_reporting");
+        NotificationsDb = await TestDatabase.Create("e2e_notifications");
         Events = await EventCollector.Start(Broker.Uri, "test-e2e-events",
             typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold),
             typeof(DealRegistered), typeof(DealApproved), typeof(DealWon));
@@ -67,8 +70,19 @@ public class RunningSystem : IAsyncLifetime
             ["ConnectionStrings__Db"] = ReportingDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
         }));
+        Notifications = await ServiceProcess.Start("Notifications", With("Notifications", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Db"] = NotificationsDb.ConnectionString,
+            ["RabbitMq__Uri"] = Broker.Uri,
+            ["Smtp__Host"] = TestEnvironment.SmtpHost,
+            ["Smtp__Port"] = TestEnvironment.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // As in development: webhooks may go to this machine.
+            ["Webhooks__RequireHttps"] = "false",
+            ["Webhooks__AllowLoopback"] = "true",
+        }));
         Gateway = await ServiceProcess.Start("Gateway", With("Gateway", new Dictionary<string, string>
         {
+            ["ReverseProxy__Clusters__notifications__Destinations__main__Address"] = Notifications.Address,
             ["Gateway__DemoSignIn"] = "true",
             ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = Reporting.Address,
             ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = Partners.Address,
@@ -91,6 +105,7 @@ public class RunningSystem : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Gateway.DisposeAsync();
+        await Notifications.DisposeAsync();
         await Reporting.DisposeAsync();
         await Deals.DisposeAsync();
         await Distributors.DisposeAsync();
@@ -101,5 +116,6 @@ public class RunningSystem : IAsyncLifetime
         await DealsDb.DisposeAsync();
         await DistributorsDb.DisposeAsync();
         await ReportingDb.DisposeAsync();
+        await NotificationsDb.DisposeAsync();
     }
 }

@@ -101,12 +101,21 @@ public class TwoTenants : RunningSystem
         var report = await Expect(HttpStatusCode.Created, Client("distributor", distributorId: distributorId)
             .PostAsync($"/api/distributors/{distributorId}/reports", new StringContent(csv, Encoding.UTF8, "text/csv")));
 
+        // The partner's system subscribes to its deals (at a port where nothing answers) and pings it, a delivery in its log;
+        // then the partner disables it, so no retry changes the service's tables while the tests compare them.
+        var partner = Client("partner", partnerId);
+        var subscriptionId = (await Expect(HttpStatusCode.Created, partner.PostAsJsonAsync("/api/notifications/subscriptions",
+            new { url = $"http://127.0.0.1:9/{name.ToLowerInvariant()}-hook", kinds = new[] { "deal.approved" } }))).GetProperty("id").GetGuid();
+        var deliveryId = (await Expect(HttpStatusCode.Accepted, partner.PostAsync($"/api/notifications/subscriptions/{subscriptionId}/ping", null)))
+            .GetProperty("id").GetInt64();
+        await Expect(HttpStatusCode.OK, partner.PatchAsJsonAsync($"/api/notifications/subscriptions/{subscriptionId}", new { enabled = false }));
+
         return new Tenant(name, partnerId, partnerName, domain, taxId, contactName, contactEmail, partnerUser, partnerUserId,
             distributorId, distributorName, distributorUser, distributorUserId, dealId, customer, report.GetProperty("id").GetGuid(), reportNumber,
-            distributorRegisters);
+            distributorRegisters, subscriptionId, deliveryId);
     }
 
-    public static readonly string[] Services = ["partners", "distributors", "deals", "reports"];
+    public static readonly string[] Services = ["partners", "distributors", "deals", "reports", "notifications"];
 
     public string AddressOf(string service) => service switch
     {
@@ -114,6 +123,7 @@ public class TwoTenants : RunningSystem
         "distributors" => Distributors.Address,
         "deals" => Deals.Address,
         "reports" => Reporting.Address,
+        "notifications" => Notifications.Address,
         _ => throw new ArgumentOutOfRangeException(nameof(service)),
     };
 
@@ -161,7 +171,7 @@ public class TwoTenants : RunningSystem
 public sealed record Tenant(
     string Name, Guid PartnerId, string PartnerName, string Domain, string TaxId, string ContactName, string ContactEmail, string PartnerUserEmail,
     Guid PartnerUserId, Guid DistributorId, string DistributorName, string DistributorUserEmail, Guid DistributorUserId,
-    Guid DealId, string Customer, Guid ReportId, string ReportNumber, bool DistributorRegistered)
+    Guid DealId, string Customer, Guid ReportId, string ReportNumber, bool DistributorRegistered, Guid SubscriptionId, long DeliveryId)
 {
     /// <summary>Everything that names this tenant: none of it may reach the other tenant.</summary>
     public IEnumerable<string> Everything =>

@@ -31,6 +31,8 @@ ListDeliveries.Map(api);
 GetDelivery.Map(api);
 RedeliverDelivery.Map(api);
 ListWebhookKinds.Map(api);
+GetPreferences.Map(api);
+ChangePreferences.Map(api);
 
 return await app.RunChannelService(args);
 

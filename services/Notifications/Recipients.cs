@@ -5,8 +5,8 @@ using Npgsql;
 
 namespace Channel.Notifications;
 
-/// <summary>A person this service writes to.</summary>
-public sealed record Recipient(string Email, string Name);
+/// <summary>A person this service writes to; the subject is who they are in a token (their preferences are kept by it).</summary>
+public sealed record Recipient(string Subject, string Email, string Name);
 
 /// <summary>
 /// Who hears about a partner or a distributor: its users, kept from the owner's events (each user
@@ -33,7 +33,7 @@ public static class Recipients
 
     // An owner this service has not heard of yet counts as able to hear (its users came from its events).
     const string OfOwner = $"""
-        select r.email, r.name from recipients r
+        select r.user_id::text as subject, r.email, r.name from recipients r
         left join owners o on o.kind = r.owner_kind and o.id = r.owner_id
         where r.owner_kind = @Kind and r.owner_id = @Id and not r.removed and coalesce(o.status, '{PartnerStatus.Active}') = any(@Listening)
         order by r.email
@@ -65,5 +65,10 @@ public static class Recipients
 
     /// <summary>The vendor's staff in these roles, from configuration.</summary>
     public static IReadOnlyList<Recipient> Staff(MailOptions options, params string[] roles) =>
-        [.. options.Staff.Where(s => roles.Contains(s.Role) && !string.IsNullOrWhiteSpace(s.Email)).Select(s => new Recipient(s.Email, s.Name))];
+        [.. options.Staff.Where(s => roles.Contains(s.Role) && !string.IsNullOrWhiteSpace(s.Email)).Select(s => new Recipient(s.Subject, s.Email, s.Name))];
+
+    /// <summary>A partner's or distributor's name, as its last event gave it; null before any.</summary>
+    public static Task<string?> OwnerName(NpgsqlTransaction tx, string kind, Guid id, CancellationToken ct) =>
+        tx.Connection!.ExecuteScalarAsync<string?>(new CommandDefinition("select name from owners where kind = @kind and id = @id",
+            new { kind, id }, tx, cancellationToken: ct));
 }

@@ -176,6 +176,8 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ["POST /api/deals/{id}/won"] = new(registrantOrManager, Body: _ => Json(new { actualAmount = 1_000m })),
             ["POST /api/deals/{id}/lost"] = new(registrantOrManager, Body: reason),
 
+            ["GET /api/notifications/preferences"] = new(anyone),                  // one's own, by the token's subject
+            ["PUT /api/notifications/preferences"] = new((_, _) => null, Body: _ => Json(new { settings = new { dealApproved = "off" } })),
             ["GET /api/notifications/webhook-kinds"] = new(ownsSystems),
             ["GET /api/notifications/subscriptions"] = new(ownsSystems),
             ["POST /api/notifications/subscriptions"] = new(subscribes, Body: t => Json(new { url = "http://127.0.0.1:9/matrix", kinds = new[] { "deal.approved" } })),

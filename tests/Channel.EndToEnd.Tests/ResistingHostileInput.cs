@@ -183,6 +183,8 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
                 ["kinds"] = new JsonArray("deal.approved"),
                 ["description"] = "Hostile input run.",
             }),
+            ["PUT /api/notifications/preferences"] = new(Partner, "/api/notifications/preferences",
+                () => new JsonObject { ["settings"] = new JsonObject { ["deal-approved"] = "off", ["deal-returned"] = "on" } }),
             ["DELETE /api/notifications/subscriptions/{id}"] = null,
             ["POST /api/notifications/subscriptions/{id}/secret"] = null,
             ["POST /api/notifications/subscriptions/{id}/ping"] = null,

@@ -25,6 +25,14 @@ public class NotificationsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The vendor's admin, who hears about the vendor's own webhooks.</summary>
     public const string AdminEmail = "ops@acme.example";
 
+    /// <summary>The vendor's other staff, from configuration: two channel managers (one who takes the daily digest) and leadership.</summary>
+    public static readonly (string Subject, string Name, string Email, string Role)[] Staff =
+    [
+        ("manager-mia", "Mia Manager", "mia@acme.example", "channel-manager"),
+        ("manager-max", "Max Manager", "max@acme.example", "channel-manager"),
+        ("leader-lee", "Lee Leader", "lee@acme.example", "leadership"),
+    ];
+
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.Create("notifications");
@@ -48,6 +56,13 @@ public class NotificationsApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Notifications:Staff:0:Name", "Olga Ops");
         builder.UseSetting("Notifications:Staff:0:Email", AdminEmail);
         builder.UseSetting("Notifications:Staff:0:Role", "admin");
+        foreach (var (i, (subject, name, email, role)) in Staff.Index())
+        {
+            builder.UseSetting($"Notifications:Staff:{i + 1}:Subject", subject);
+            builder.UseSetting($"Notifications:Staff:{i + 1}:Name", name);
+            builder.UseSetting($"Notifications:Staff:{i + 1}:Email", email);
+            builder.UseSetting($"Notifications:Staff:{i + 1}:Role", role);
+        }
         if (Development)
         {
             builder.UseSetting("Webhooks:RequireHttps", "false");

@@ -34,8 +34,25 @@ public sealed class Mails(Templates templates, MailSender sender)
         on conflict (event_id, kind, recipient) do nothing
         """;
 
-    /// <summary>Owes each recipient the mail of this kind about this event; the model gets <c>recipient.name</c> added.</summary>
+    /// <summary>
+    /// Owes each recipient who has not turned this kind off (nor chose its daily digest instead) the
+    /// mail of this kind about this event. Security mail goes to everyone.
+    /// </summary>
     public async Task Owe(NpgsqlTransaction tx, Guid eventId, string kind, IEnumerable<Recipient> recipients,
+        Func<Recipient, object> model, CancellationToken ct)
+    {
+        var list = recipients.DistinctBy(r => r.Email, StringComparer.OrdinalIgnoreCase).ToList();
+        var known = MailKinds.ByName.GetValueOrDefault(kind) ?? throw new InvalidOperationException($"no mail kind {kind}");
+        var muted = known.Security ? [] : (await tx.Connection!.QueryAsync<string>(new CommandDefinition(
+            "select subject from preferences where kind = @kind and subject = any(@subjects) and setting <> 'on'",
+            new { kind, subjects = list.Select(r => r.Subject).ToArray() }, tx, cancellationToken: ct))).ToHashSet();
+        if (known.Default == MailKinds.Off)
+            throw new InvalidOperationException($"{kind} is off unless chosen: its sender picks its recipients");
+        await OweTo(tx, eventId, kind, list.Where(r => !muted.Contains(r.Subject)), model, ct);
+    }
+
+    /// <summary>Owes the mail to exactly these recipients (a digest, which chose them itself).</summary>
+    public async Task OweTo(NpgsqlTransaction tx, Guid eventId, string kind, IEnumerable<Recipient> recipients,
         Func<Recipient, object> model, CancellationToken ct)
     {
         var owed = 0;

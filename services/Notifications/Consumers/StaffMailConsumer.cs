@@ -1,0 +1,88 @@
+using System.Globalization;
+using Channel.Contracts.Deals;
+using Channel.Contracts.Partners;
+using Channel.Hosting.Auth;
+using Channel.Messaging;
+using Channel.Notifications.Mail;
+using MassTransit;
+
+namespace Channel.Notifications.Consumers;
+
+/// <summary>
+/// Tells the channel managers what waits for them: a new partner application, a new deal
+/// registration (each one, unless they chose the daily digest), a registration held for compliance
+/// review (with why), and a registration whose approval is overdue. Each registration is also kept
+/// for the digest.
+/// </summary>
+public sealed class StaffMailConsumer(Inbox<StaffMailConsumer> inbox, Mails mails, MailOptions options) :
+    IConsumer<PartnerApplied>, IConsumer<DealRegistered>, IConsumer<DealResubmitted>, IConsumer<DealApprovalOverdue>
+{
+    IReadOnlyList<Recipient> Managers => Recipients.Staff(options, Roles.ChannelManager, Roles.Admin);
+
+    public Task Consume(ConsumeContext<PartnerApplied> context) =>
+        inbox.Once(context, async (tx, ct) =>
+        {
+            var e = context.Message;
+            var partner = new
+            {
+                name = e.Partner.LegalName,
+                country = e.Partner.Country,
+                region = e.Partner.Region,
+                type = e.Partner.PartnerType,
+                domain = e.Partner.WebsiteDomain,
+                url = $"{options.DashboardUrl.TrimEnd('/')}/#/partners?partner={e.PartnerId}",
+            };
+            await mails.Owe(tx, EventIds.Of("partner", e.PartnerId, e.Version), "partner-applied", Managers,
+                r => new { vendor = options.VendorName, recipient = new { name = r.Name }, partner }, ct);
+        });
+
+    public Task Consume(ConsumeContext<DealRegistered> context) =>
+        inbox.Once(context, async (tx, ct) =>
+        {
+            var e = context.Message;
+            await Registrations.Keep(tx, e.DealId, e.Deal, ct);
+            var model = await Model(tx, e, e.ComplianceReason, ct);
+            var id = EventIds.Of("deal", e.DealId, e.Version);
+            await mails.Owe(tx, id, "deal-registered", Managers, r => With(model, r), ct);
+            if (e.Deal.Status == DealStatus.ComplianceReview)
+                await mails.Owe(tx, id, "deal-compliance-review", Managers, r => With(model, r), ct);
+        });
+
+    /// <summary>A returned registration sent again is news only if compliance holds it.</summary>
+    public Task Consume(ConsumeContext<DealResubmitted> context) =>
+        inbox.Once(context, async (tx, ct) =>
+        {
+            var e = context.Message;
+            if (e.Deal.Status != DealStatus.ComplianceReview) return;
+            var model = await Model(tx, e, e.ComplianceReason, ct);
+            await mails.Owe(tx, EventIds.Of("deal", e.DealId, e.Version), "deal-compliance-review", Managers, r => With(model, r), ct);
+        });
+
+    public Task Consume(ConsumeContext<DealApprovalOverdue> context) =>
+        inbox.Once(context, async (tx, ct) =>
+        {
+            var e = context.Message;
+            var model = await Model(tx, e, null, ct);
+            await mails.Owe(tx, EventIds.Of("deal", e.DealId, e.Version), "deal-overdue", Managers, r => With(model, r), ct);
+        });
+
+    sealed record DealModel(string Vendor, string Reason, object Deal);
+
+    async Task<DealModel> Model(Npgsql.NpgsqlTransaction tx, IDealEvent e, string? reason, CancellationToken ct) => new(
+        options.VendorName,
+        reason ?? "",
+        new
+        {
+            customer = e.Deal.CustomerName,
+            partner = await Recipients.OwnerName(tx, Recipients.Partner, e.Deal.PartnerId, ct) ?? "a partner",
+            value = $"{e.Deal.TotalValue.ToString("N2", CultureInfo.InvariantCulture)} {e.Deal.Currency}",
+            where = $"{e.Deal.CustomerRegion}, {e.Deal.CustomerCountry}",
+            sector = e.Deal.CustomerSector,
+            submitted = e.Deal.SubmittedAt.ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            due = e.Deal.SlaDueAt?.ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "",
+            url = $"{options.DashboardUrl.TrimEnd('/')}/#/deals?deal={e.DealId}",
+        });
+
+    static object With(DealModel model, Recipient r) =>
+        new { vendor = model.Vendor, reason = model.Reason, deal = model.Deal, recipient = new { name = r.Name } };
+}

@@ -1,0 +1,44 @@
+using Channel.Hosting.Auth;
+
+namespace Channel.Notifications.Mail;
+
+/// <summary>One kind of mail: who it is for, what it is about, and whether its reader can choose.</summary>
+public sealed record MailKind(string Name, string Description, IReadOnlyList<string> Roles, string Default = MailKinds.On,
+    bool Security = false, bool Digest = false)
+{
+    /// <summary>The settings a reader may pick: none for security mail; daily for a kind that has a digest.</summary>
+    public IReadOnlyList<string> Choices => Security ? [MailKinds.On] : Digest ? [MailKinds.On, MailKinds.Daily, MailKinds.Off] : [MailKinds.On, MailKinds.Off];
+}
+
+/// <summary>Every kind of mail this service sends, and who may receive it by default.</summary>
+public static class MailKinds
+{
+    public const string On = "on";
+    public const string Off = "off";
+    public const string Daily = "daily";
+
+    static readonly string[] PartnerUsers = [Roles.Partner];
+    static readonly string[] DistributorUsers = [Roles.Distributor];
+    static readonly string[] Managers = [Roles.ChannelManager, Roles.Admin];
+    static readonly string[] Everyone = Roles.All;
+
+    public static readonly IReadOnlyList<MailKind> All =
+    [
+        new("deal-approved", "A deal registration of yours was approved", PartnerUsers),
+        new("deal-returned", "A deal registration of yours was returned for changes", PartnerUsers),
+        new("deal-rejected", "A deal registration of yours was rejected", PartnerUsers),
+        new("deal-extended", "A deal's protection was extended", PartnerUsers),
+        new("deal-expired", "A deal's protection expired", PartnerUsers),
+        new("deal-won-by-sell-through", "A distributor's sell-through won one of your deals", PartnerUsers),
+        new("partner-applied", "A new partner application", Managers),
+        new("deal-registered", "A new deal registration (each one, or one digest a day)", Managers, Digest: true),
+        new("deal-compliance-review", "A deal registration held for compliance review", Managers),
+        new("deal-overdue", "A deal registration waiting past its approval deadline", Managers),
+        new("webhook-disabled", "A webhook subscription of yours was disabled after repeated failures", Everyone, Security: true),
+    ];
+
+    public static readonly IReadOnlyDictionary<string, MailKind> ByName = All.ToDictionary(k => k.Name);
+
+    /// <summary>The kinds a person in this role can receive.</summary>
+    public static IEnumerable<MailKind> For(string role) => All.Where(k => k.Roles.Contains(role));
+}

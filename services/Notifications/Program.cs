@@ -16,6 +16,7 @@ builder.Services.AddSingleton<AddressGuard>();
 builder.Services.AddSingleton<WebhookDeliverer>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
 builder.Services.AddSingleton<Deliveries>();
+builder.Services.AddHostedService<RegistrationsDigest>();
 
 var app = builder.Build();
 var api = app.UseChannelService("/api/notifications");

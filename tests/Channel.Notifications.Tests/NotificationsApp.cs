@@ -3,6 +3,8 @@ using Channel.Contracts.Partners;
 using Channel.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Channel.Notifications.Tests;
 
@@ -88,6 +90,23 @@ public class NotificationsApp : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class NotificationsWithoutSmtp : NotificationsApp
 {
     protected override int SmtpPort => 2599;
+}
+
+/// <summary>
+/// The service on a clock the test moves (it starts at 06:00 UTC on 26 November 2026, an hour before
+/// the digest hour); Max has chosen the daily digest of new registrations.
+/// </summary>
+public sealed class NotificationsAtDawn : NotificationsApp
+{
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Notifications:DigestHourUtc", "7");
+        builder.UseSetting("Notifications:DigestCheckEvery", "00:00:10");
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
 }
 
 /// <summary>The service as in production: webhooks only to https URLs on public addresses.</summary>

@@ -17,6 +17,7 @@ builder.Services.AddSingleton<WebhookDeliverer>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
 builder.Services.AddSingleton<Deliveries>();
 builder.Services.AddHostedService<RegistrationsDigest>();
+builder.Services.AddHostedService<ProtectionReminders>();
 
 var app = builder.Build();
 var api = app.UseChannelService("/api/notifications");

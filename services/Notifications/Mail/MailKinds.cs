@@ -28,6 +28,7 @@ public static class MailKinds
         new("deal-returned", "A deal registration of yours was returned for changes", PartnerUsers),
         new("deal-rejected", "A deal registration of yours was rejected", PartnerUsers),
         new("deal-extended", "A deal's protection was extended", PartnerUsers),
+        new("deal-protection-ending", "A deal's protection ends in 14 days, and again at 3 days", PartnerUsers),
         new("deal-expired", "A deal's protection expired", PartnerUsers),
         new("deal-won-by-sell-through", "A distributor's sell-through won one of your deals", PartnerUsers),
         new("authorization-granted", "A distributor was authorized to serve a partner (you, or one you serve)", [Roles.Partner, Roles.Distributor]),

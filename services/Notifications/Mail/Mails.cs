@@ -11,6 +11,7 @@ public sealed class MailOptions
     public string DashboardUrl { get; set; } = "http://127.0.0.1:8080";
     /// <summary>When (hour of the day, UTC) the daily digest of new registrations goes out.</summary>
     public int DigestHourUtc { get; set; } = 7;
+    /// <summary>How often the digests and the protection reminders look at the clock.</summary>
     public TimeSpan DigestCheckEvery { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Vendor staff who get mail (channel managers, leadership, admins), until sign-in accounts exist.</summary>
     public List<StaffMember> Staff { get; set; } = [];

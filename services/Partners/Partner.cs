@@ -81,7 +81,11 @@ public sealed record Partner
         OccurredAt = p.UpdatedAt,
         Actor = actor,
         Partner = p.State(),
+        Contact = p.Contact(),
     };
+
+    /// <summary>Who applied, for the events that tell them what became of it.</summary>
+    public PartnerContact Contact() => new() { Name = ContactName, Email = ContactEmail };
 
     /// <summary>Screening matched the restricted-party list: the application waits for a channel manager.</summary>
     public Outcome<Partner> PlaceOnHold(string reason) => Status == PartnerStatus.Applied
@@ -98,13 +102,14 @@ public sealed record Partner
 
     public Outcome<Partner> Approve(string tier, Caller by) => Status == PartnerStatus.Applied
         ? new Moved<Partner>(this with { Status = PartnerStatus.Active, Tier = tier, ActiveSinceVersion = Next }, "approved",
-            (p, v) => new PartnerApproved { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Partner = p.State() },
+            (p, v) => new PartnerApproved { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Partner = p.State(), Contact = p.Contact() },
             null, new { status = PartnerStatus.Active, tier })
         : Refuse("approved");
 
     public Outcome<Partner> Reject(string reason, Caller by) => Status is PartnerStatus.Applied or PartnerStatus.OnHold
         ? new Moved<Partner>(this with { Status = PartnerStatus.Rejected, StatusReason = reason, HoldReason = null }, "rejected",
-            (p, v) => new PartnerRejected { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State() },
+            (p, v) => new PartnerRejected { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State(),
+                Contact = p.Contact() },
             reason, new { status = PartnerStatus.Rejected })
         : Refuse("rejected");
 

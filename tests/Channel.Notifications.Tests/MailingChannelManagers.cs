@@ -190,3 +190,31 @@ public sealed class ChoosingWhatMailToGet(NotificationsApp app) : IClassFixture<
             .GetProperty("setting").GetString());
     }
 }
+
+/// <summary>Whoever applied for a partner hears what became of the application.</summary>
+public sealed class MailingApplicants(NotificationsApp app) : IClassFixture<NotificationsApp>
+{
+    [Fact]
+    public async Task The_applicant_hears_the_application_was_received_and_then_approved_with_its_tier_or_rejected_with_why()
+    {
+        Guid approved = Guid.NewGuid(), rejected = Guid.NewGuid();
+        string ann = $"ann-{Guid.NewGuid():N}@fabrikam.example", rob = $"rob-{Guid.NewGuid():N}@woodgrove.example";
+        PartnerState State(string name, string status, string? tier = null) => Events.Partner(status) with { LegalName = name, Tier = tier };
+
+        await app.Bus.Publish(new PartnerApplied { PartnerId = approved, Version = 1, OccurredAt = DateTimeOffset.UtcNow, Actor = "anonymous",
+            Partner = State("Fabrikam Secure", PartnerStatus.Applied), Contact = new PartnerContact { Name = "Ann Applicant", Email = ann } });
+        await app.Bus.Publish(new PartnerApproved { PartnerId = approved, Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m",
+            Partner = State("Fabrikam Secure", PartnerStatus.Active, "silver"), Contact = new PartnerContact { Name = "Ann Applicant", Email = ann } });
+        await app.Bus.Publish(new PartnerRejected { PartnerId = rejected, Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m",
+            Reason = "The company does not resell network equipment.", Partner = State("Woodgrove Trading", PartnerStatus.Rejected),
+            Contact = new PartnerContact { Name = "Rob Rejected", Email = rob } });
+
+        var toAnn = await app.Mailbox.WaitFor(2, ann);
+        Assert.Equal(["We received your application: Fabrikam Secure", "Welcome to the Acme Networks partner program: Fabrikam Secure"],
+            toAnn.Select(m => m.Subject).Order());
+        Assert.Contains("approved Fabrikam Secure as a partner at the silver tier", toAnn.Single(m => m.Subject.StartsWith("Welcome")).Text);
+        var toRob = Assert.Single(await app.Mailbox.WaitFor(1, rob));
+        Assert.Equal("Your application was not approved: Woodgrove Trading", toRob.Subject);
+        Assert.Contains("Why: The company does not resell network equipment.", toRob.Text);
+    }
+}

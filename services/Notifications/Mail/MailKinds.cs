@@ -24,6 +24,9 @@ public static class MailKinds
 
     public static readonly IReadOnlyList<MailKind> All =
     [
+        new("application-received", "Your partner application was received", PartnerUsers),
+        new("application-approved", "Your partner application was approved", PartnerUsers),
+        new("application-rejected", "Your partner application was rejected", PartnerUsers),
         new("deal-approved", "A deal registration of yours was approved", PartnerUsers),
         new("deal-returned", "A deal registration of yours was returned for changes", PartnerUsers),
         new("deal-rejected", "A deal registration of yours was rejected", PartnerUsers),

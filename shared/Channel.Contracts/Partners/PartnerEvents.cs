@@ -57,6 +57,13 @@ public interface IPartnerEvent
     PartnerState Partner { get; }
 }
 
+/// <summary>The person who applied for a partner: they hear what became of the application before the partner has users.</summary>
+public sealed record PartnerContact
+{
+    public required string Name { get; init; }
+    public required string Email { get; init; }
+}
+
 /// <summary>A partner organisation applied to join the channel.</summary>
 public sealed record PartnerApplied : IPartnerEvent
 {
@@ -65,6 +72,7 @@ public sealed record PartnerApplied : IPartnerEvent
     public required DateTimeOffset OccurredAt { get; init; }
     public required string Actor { get; init; }
     public required PartnerState Partner { get; init; }
+    public PartnerContact? Contact { get; init; }
 }
 
 /// <summary>Screening matched the restricted-party list; a channel manager must clear the hold.</summary>
@@ -96,6 +104,7 @@ public sealed record PartnerApproved : IPartnerEvent
     public required DateTimeOffset OccurredAt { get; init; }
     public required string Actor { get; init; }
     public required PartnerState Partner { get; init; }
+    public PartnerContact? Contact { get; init; }
 }
 
 public sealed record PartnerRejected : IPartnerEvent
@@ -106,6 +115,7 @@ public sealed record PartnerRejected : IPartnerEvent
     public required string Actor { get; init; }
     public required string Reason { get; init; }
     public required PartnerState Partner { get; init; }
+    public PartnerContact? Contact { get; init; }
 }
 
 public sealed record PartnerSuspended : IPartnerEvent

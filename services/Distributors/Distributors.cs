@@ -202,6 +202,60 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
         return count;
     }
 
+    /// <summary>Announces that a report was processed: its counts and its first rejected lines (once, at upload).</summary>
+    public async Task Processed(NpgsqlTransaction tx, Guid reportId, CancellationToken ct)
+    {
+        var conn = tx.Connection!;
+        var report = await conn.QuerySingleAsync<ProcessedReport>(new CommandDefinition("""
+            select id, distributor_id, report_number, period_start, period_end, received_at, received_by, total_lines, accepted_lines,
+                rejected_lines, accepted_amount
+            from reports where id = @reportId
+            """, new { reportId }, tx, cancellationToken: ct));
+        var rejections = (await conn.QueryAsync<Rejection>(new CommandDefinition("""
+            select line_number, field, reason from report_rejections where report_id = @reportId order by line_number, field limit @limit
+            """, new { reportId, limit = SellThroughReportProcessed.MaxRejections + 1 }, tx, cancellationToken: ct))).AsList();
+        var truncated = rejections.Count > SellThroughReportProcessed.MaxRejections;
+        if (truncated) rejections.RemoveAt(rejections.Count - 1);
+        await outbox.Add(tx, new SellThroughReportProcessed
+        {
+            ReportId = report.Id,
+            DistributorId = report.DistributorId,
+            ReportNumber = report.ReportNumber,
+            PeriodStart = report.PeriodStart,
+            PeriodEnd = report.PeriodEnd,
+            ReceivedBy = report.ReceivedBy,
+            OccurredAt = report.ReceivedAt,
+            TotalLines = report.TotalLines,
+            AcceptedLines = report.AcceptedLines,
+            RejectedLines = report.RejectedLines,
+            AcceptedAmount = report.AcceptedAmount,
+            Rejections = [.. rejections.Select(r => new SellThroughRejection { LineNumber = r.LineNumber, Field = r.Field, Reason = r.Reason })],
+            RejectionsTruncated = truncated,
+        }, ct);
+    }
+
+    sealed class Rejection
+    {
+        public int LineNumber { get; set; }
+        public string Field { get; set; } = "";
+        public string Reason { get; set; } = "";
+    }
+
+    sealed class ProcessedReport
+    {
+        public Guid Id { get; set; }
+        public Guid DistributorId { get; set; }
+        public string ReportNumber { get; set; } = "";
+        public DateOnly PeriodStart { get; set; }
+        public DateOnly PeriodEnd { get; set; }
+        public DateTimeOffset ReceivedAt { get; set; }
+        public string ReceivedBy { get; set; } = "";
+        public int TotalLines { get; set; }
+        public int AcceptedLines { get; set; }
+        public int RejectedLines { get; set; }
+        public decimal AcceptedAmount { get; set; }
+    }
+
     /// <summary>Publishes the current state of distributors and authorizations again, in the caller's transaction.</summary>
     public async Task Replay(NpgsqlTransaction tx, IEnumerable<Distributor> distributors, IEnumerable<Authorization> authorizations,
         DateTimeOffset now, CancellationToken ct)

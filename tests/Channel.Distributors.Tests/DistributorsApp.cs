@@ -22,7 +22,7 @@ public class DistributorsApp : WebApplicationFactory<Program>, IAsyncLifetime
         Db = await TestDatabase.Create("distributors");
         Broker = await TestVirtualHost.Create("distributors");
         Events = await EventCollector.Start(Broker.Uri, "test-distributor-events",
-            [.. EventCollector.Implementing<IDistributorEvent>(), .. EventCollector.Implementing<IResellerAuthorizationEvent>(), typeof(SellThroughReported)]);
+            [.. EventCollector.Implementing<IDistributorEvent>(), .. EventCollector.Implementing<IResellerAuthorizationEvent>(), typeof(SellThroughReported), typeof(SellThroughReportProcessed)]);
         _ = Server;
     }
 

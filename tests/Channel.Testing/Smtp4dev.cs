@@ -29,6 +29,9 @@ public sealed class Smtp4dev : IDisposable
         return mails;
     }
 
+    /// <summary>The mail as it was sent (MIME), attachments and all.</summary>
+    public async Task<string> Source(string id) => await Part(id, "raw");
+
     async Task<string> Part(string id, string part)
     {
         using var response = await api.GetAsync($"messages/{id}/{part}");

@@ -170,6 +170,7 @@ public static partial class UploadSellThroughReport
                 body.Bytes,
             }, tx, cancellationToken: ct));
             var batches = await distributors.Announce(tx, reportId, ct);
+            await distributors.Processed(tx, reportId, ct);
             await conn.ExecuteAsync(new CommandDefinition("update reports set batches = @batches where id = @reportId", new { batches, reportId },
                 tx, cancellationToken: ct));
             await tx.CommitAsync(ct);

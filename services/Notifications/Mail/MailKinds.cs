@@ -36,6 +36,7 @@ public static class MailKinds
         new("deal-won-by-sell-through", "A distributor's sell-through won one of your deals", PartnerUsers),
         new("authorization-granted", "A distributor was authorized to serve a partner (you, or one you serve)", [Roles.Partner, Roles.Distributor]),
         new("authorization-revoked", "A distributor's authorization to serve a partner was revoked", [Roles.Partner, Roles.Distributor]),
+        new("report-processed", "A sell-through report of yours was processed (its refused lines attached)", DistributorUsers),
         new("partner-applied", "A new partner application", Managers),
         new("deal-registered", "A new deal registration (each one, or one digest a day)", Managers, Digest: true),
         new("deal-compliance-review", "A deal registration held for compliance review", Managers),

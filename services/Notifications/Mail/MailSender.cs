@@ -35,12 +35,24 @@ public sealed class MailSender(NpgsqlDataSource db, SmtpOptions smtp, MailOption
     public void WakeSoon() => wake.Writer.TryWrite(true);
 
     const string Claim = """
-        select id, recipient, recipient_name, subject, text_body, html_body, attempts from mails
+        select id, recipient, recipient_name, subject, text_body, html_body, attempts, attachment_name, attachment_type, attachment from mails
         where sent_at is null and (next_attempt_at is null or next_attempt_at <= now())
         order by id limit @BatchSize for update skip locked
         """;
 
-    sealed record Owed(long Id, string Recipient, string RecipientName, string Subject, string TextBody, string HtmlBody, int Attempts);
+    sealed class Owed
+    {
+        public long Id { get; set; }
+        public string Recipient { get; set; } = "";
+        public string RecipientName { get; set; } = "";
+        public string Subject { get; set; } = "";
+        public string TextBody { get; set; } = "";
+        public string HtmlBody { get; set; } = "";
+        public int Attempts { get; set; }
+        public string? AttachmentName { get; set; }
+        public string? AttachmentType { get; set; }
+        public string? Attachment { get; set; }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -120,7 +132,10 @@ public sealed class MailSender(NpgsqlDataSource db, SmtpOptions smtp, MailOption
         var message = new MimeMessage { Subject = m.Subject, MessageId = $"mail-{m.Id}@channel" };
         message.From.Add(MailboxAddress.Parse(mail.From));
         message.To.Add(new MailboxAddress(m.RecipientName, m.Recipient));
-        message.Body = new BodyBuilder { TextBody = m.TextBody, HtmlBody = m.HtmlBody }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = m.TextBody, HtmlBody = m.HtmlBody };
+        if (m.AttachmentName is not null)
+            body.Attachments.Add(m.AttachmentName, System.Text.Encoding.UTF8.GetBytes(m.Attachment ?? ""), ContentType.Parse(m.AttachmentType ?? "text/plain"));
+        message.Body = body.ToMessageBody();
         return message;
     }
 }

@@ -26,6 +26,9 @@ public sealed class StaffMember
     public string Role { get; set; } = "";
 }
 
+/// <summary>A text file sent with a mail.</summary>
+public sealed record Attachment(string Name, string ContentType, string Content);
+
 /// <summary>
 /// What this service owes: one mail per (event, kind, recipient), written in the consumer's
 /// transaction, so a redelivered event owes nothing more. The <see cref="MailSender"/> sends them.
@@ -33,8 +36,8 @@ public sealed class StaffMember
 public sealed class Mails(Templates templates, MailSender sender)
 {
     const string Insert = """
-        insert into mails (event_id, kind, recipient, recipient_name, subject, text_body, html_body)
-        values (@EventId, @Kind, @Recipient, @RecipientName, @Subject, @Text, @Html)
+        insert into mails (event_id, kind, recipient, recipient_name, subject, text_body, html_body, attachment_name, attachment_type, attachment)
+        values (@EventId, @Kind, @Recipient, @RecipientName, @Subject, @Text, @Html, @AttachmentName, @AttachmentType, @Attachment)
         on conflict (event_id, kind, recipient) do nothing
         """;
 
@@ -43,7 +46,7 @@ public sealed class Mails(Templates templates, MailSender sender)
     /// mail of this kind about this event. Security mail goes to everyone.
     /// </summary>
     public async Task Owe(NpgsqlTransaction tx, Guid eventId, string kind, IEnumerable<Recipient> recipients,
-        Func<Recipient, object> model, CancellationToken ct)
+        Func<Recipient, object> model, CancellationToken ct, Attachment? attachment = null)
     {
         var list = recipients.DistinctBy(r => r.Email, StringComparer.OrdinalIgnoreCase).ToList();
         var known = MailKinds.ByName.GetValueOrDefault(kind) ?? throw new InvalidOperationException($"no mail kind {kind}");
@@ -52,12 +55,12 @@ public sealed class Mails(Templates templates, MailSender sender)
             new { kind, subjects = list.Select(r => r.Subject).ToArray() }, tx, cancellationToken: ct))).ToHashSet();
         if (known.Default == MailKinds.Off)
             throw new InvalidOperationException($"{kind} is off unless chosen: its sender picks its recipients");
-        await OweTo(tx, eventId, kind, list.Where(r => !muted.Contains(r.Subject)), model, ct);
+        await OweTo(tx, eventId, kind, list.Where(r => !muted.Contains(r.Subject)), model, ct, attachment);
     }
 
     /// <summary>Owes the mail to exactly these recipients (a digest, which chose them itself).</summary>
     public async Task OweTo(NpgsqlTransaction tx, Guid eventId, string kind, IEnumerable<Recipient> recipients,
-        Func<Recipient, object> model, CancellationToken ct)
+        Func<Recipient, object> model, CancellationToken ct, Attachment? attachment = null)
     {
         var owed = 0;
         foreach (var recipient in recipients)
@@ -72,6 +75,9 @@ public sealed class Mails(Templates templates, MailSender sender)
                 mail.Subject,
                 mail.Text,
                 mail.Html,
+                AttachmentName = attachment?.Name,
+                AttachmentType = attachment?.ContentType,
+                Attachment = attachment?.Content,
             }, tx, cancellationToken: ct));
         }
         if (owed > 0) sender.WakeSoon();

@@ -175,3 +175,35 @@ public sealed record SellThroughReported
     public required DateTimeOffset OccurredAt { get; init; }
     public required IReadOnlyList<SellThroughLine> Lines { get; init; }
 }
+
+/// <summary>One line of a sell-through report that was refused, and why.</summary>
+public sealed record SellThroughRejection
+{
+    public required int LineNumber { get; init; }
+    public required string Field { get; init; }
+    public required string Reason { get; init; }
+}
+
+/// <summary>
+/// A sell-through report was received and processed: its counts, and its first rejected lines
+/// (<see cref="MaxRejections"/> at most; <see cref="RejectionsTruncated"/> says when there were more:
+/// the report's own rejections endpoint has them all). Published once, when the report is uploaded.
+/// </summary>
+public sealed record SellThroughReportProcessed
+{
+    public const int MaxRejections = 1000;
+
+    public required Guid ReportId { get; init; }
+    public required Guid DistributorId { get; init; }
+    public required string ReportNumber { get; init; }
+    public required DateOnly PeriodStart { get; init; }
+    public required DateOnly PeriodEnd { get; init; }
+    public required string ReceivedBy { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required int TotalLines { get; init; }
+    public required int AcceptedLines { get; init; }
+    public required int RejectedLines { get; init; }
+    public required decimal AcceptedAmount { get; init; }
+    public required IReadOnlyList<SellThroughRejection> Rejections { get; init; }
+    public bool RejectionsTruncated { get; init; }
+}

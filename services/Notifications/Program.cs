@@ -18,6 +18,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>(
 builder.Services.AddSingleton<Deliveries>();
 builder.Services.AddHostedService<RegistrationsDigest>();
 builder.Services.AddHostedService<ProtectionReminders>();
+builder.Services.AddHostedService<WeeklySummary>();
 
 var app = builder.Build();
 var api = app.UseChannelService("/api/notifications");

@@ -108,8 +108,16 @@ public sealed record Partner
 
     public Outcome<Partner> Reject(string reason, Caller by) => Status is PartnerStatus.Applied or PartnerStatus.OnHold
         ? new Moved<Partner>(this with { Status = PartnerStatus.Rejected, StatusReason = reason, HoldReason = null }, "rejected",
-            (p, v) => new PartnerRejected { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State(),
-                Contact = p.Contact() },
+            (p, v) => new PartnerRejected
+            {
+                PartnerId = Id,
+                Version = v,
+                OccurredAt = p.UpdatedAt,
+                Actor = by.Subject,
+                Reason = reason,
+                Partner = p.State(),
+                Contact = p.Contact()
+            },
             reason, new { status = PartnerStatus.Rejected })
         : Refuse("rejected");
 

@@ -201,13 +201,34 @@ public sealed class MailingApplicants(NotificationsApp app) : IClassFixture<Noti
         string ann = $"ann-{Guid.NewGuid():N}@fabrikam.example", rob = $"rob-{Guid.NewGuid():N}@woodgrove.example";
         PartnerState State(string name, string status, string? tier = null) => Events.Partner(status) with { LegalName = name, Tier = tier };
 
-        await app.Bus.Publish(new PartnerApplied { PartnerId = approved, Version = 1, OccurredAt = DateTimeOffset.UtcNow, Actor = "anonymous",
-            Partner = State("Fabrikam Secure", PartnerStatus.Applied), Contact = new PartnerContact { Name = "Ann Applicant", Email = ann } });
-        await app.Bus.Publish(new PartnerApproved { PartnerId = approved, Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m",
-            Partner = State("Fabrikam Secure", PartnerStatus.Active, "silver"), Contact = new PartnerContact { Name = "Ann Applicant", Email = ann } });
-        await app.Bus.Publish(new PartnerRejected { PartnerId = rejected, Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m",
-            Reason = "The company does not resell network equipment.", Partner = State("Woodgrove Trading", PartnerStatus.Rejected),
-            Contact = new PartnerContact { Name = "Rob Rejected", Email = rob } });
+        await app.Bus.Publish(new PartnerApplied
+        {
+            PartnerId = approved,
+            Version = 1,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "anonymous",
+            Partner = State("Fabrikam Secure", PartnerStatus.Applied),
+            Contact = new PartnerContact { Name = "Ann Applicant", Email = ann }
+        });
+        await app.Bus.Publish(new PartnerApproved
+        {
+            PartnerId = approved,
+            Version = 2,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "m",
+            Partner = State("Fabrikam Secure", PartnerStatus.Active, "silver"),
+            Contact = new PartnerContact { Name = "Ann Applicant", Email = ann }
+        });
+        await app.Bus.Publish(new PartnerRejected
+        {
+            PartnerId = rejected,
+            Version = 2,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "m",
+            Reason = "The company does not resell network equipment.",
+            Partner = State("Woodgrove Trading", PartnerStatus.Rejected),
+            Contact = new PartnerContact { Name = "Rob Rejected", Email = rob }
+        });
 
         var toAnn = await app.Mailbox.WaitFor(2, ann);
         Assert.Equal(["We received your application: Fabrikam Secure", "Welcome to the Acme Networks partner program: Fabrikam Secure"],

@@ -41,6 +41,7 @@ public static class MailKinds
         new("deal-registered", "A new deal registration (each one, or one digest a day)", Managers, Digest: true),
         new("deal-compliance-review", "A deal registration held for compliance review", Managers),
         new("deal-overdue", "A deal registration waiting past its approval deadline", Managers),
+        new(WeeklySummary.Kind, "A weekly summary of the channel's pipeline, on Mondays", [Roles.Leadership], Default: Off),
         new("webhook-disabled", "A webhook subscription of yours was disabled after repeated failures", Everyone, Security: true),
     ];
 

@@ -256,12 +256,24 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
         public decimal AcceptedAmount { get; set; }
     }
 
-    /// <summary>Publishes the current state of distributors and authorizations again, in the caller's transaction.</summary>
+    /// <summary>Publishes the current state of distributors (with their users) and authorizations again, in the caller's transaction.</summary>
     public async Task Replay(NpgsqlTransaction tx, IEnumerable<Distributor> distributors, IEnumerable<Authorization> authorizations,
         DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var d in distributors)
-            await outbox.Add(tx, new DistributorStateReplayed { DistributorId = d.Id, Version = d.Version, OccurredAt = now, Distributor = d.State() }, ct);
+        var list = distributors.ToList();
+        var users = (await tx.Connection!.QueryAsync<(Guid DistributorId, Guid Id, string Name, string Email, string Role)>(new CommandDefinition(
+            "select distributor_id, id, name, email, role from distributor_users where distributor_id = any(@ids) order by created_at, id",
+            new { ids = list.Select(d => d.Id).ToArray() }, tx, cancellationToken: ct)))
+            .ToLookup(u => u.DistributorId, u => new DistributorUser { UserId = u.Id, Name = u.Name, Email = u.Email, Role = u.Role });
+        foreach (var d in list)
+            await outbox.Add(tx, new DistributorStateReplayed
+            {
+                DistributorId = d.Id,
+                Version = d.Version,
+                OccurredAt = now,
+                Distributor = d.State(),
+                Users = [.. users[d.Id]],
+            }, ct);
         foreach (var a in authorizations)
             await outbox.Add(tx, new ResellerAuthorizationStateReplayed { AuthorizationId = a.Id, Version = a.Version, OccurredAt = now, Authorization = a.State() }, ct);
     }

@@ -71,4 +71,20 @@ public static class Recipients
     public static Task<string?> OwnerName(NpgsqlTransaction tx, string kind, Guid id, CancellationToken ct) =>
         tx.Connection!.ExecuteScalarAsync<string?>(new CommandDefinition("select name from owners where kind = @kind and id = @id",
             new { kind, id }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// An owner's users as a replay lists them at its version: each listed one is a user, and any
+    /// other this service kept from an earlier version is not (a removal it never heard of).
+    /// </summary>
+    public static async Task Users(NpgsqlTransaction tx, string kind, Guid ownerId, int version,
+        IEnumerable<(Guid UserId, string Name, string Email, string Role)> users, CancellationToken ct)
+    {
+        var listed = users.ToList();
+        foreach (var u in listed)
+            await User(tx, kind, ownerId, u.UserId, u.Name, u.Email, u.Role, removed: false, version, ct);
+        await tx.Connection!.ExecuteAsync(new CommandDefinition("""
+            update recipients set removed = true, version = @version
+            where owner_kind = @kind and owner_id = @ownerId and not removed and version < @version and user_id <> all(@listed)
+            """, new { kind, ownerId, version, listed = listed.Select(u => u.UserId).ToArray() }, tx, cancellationToken: ct));
+    }
 }

@@ -99,12 +99,20 @@ public sealed class Partners(NpgsqlDataSource db, Outbox outbox, TimeProvider cl
         }
     }
 
-    /// <summary>Publishes the current state of each partner again (<see cref="PartnerStateReplayed"/>), in the caller's transaction.</summary>
+    /// <summary>
+    /// Publishes the current state of each partner again (<see cref="PartnerStateReplayed"/>) with its
+    /// users, in the caller's transaction (repeatable read, so versions and users are of one moment).
+    /// </summary>
     public async Task Replay(NpgsqlTransaction tx, IEnumerable<Partner> page, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        foreach (var p in page)
-            await outbox.Add(tx, new PartnerStateReplayed { PartnerId = p.Id, Version = p.Version, OccurredAt = now, Partner = p.State() }, ct);
+        var partners = page.ToList();
+        var users = (await tx.Connection!.QueryAsync<(Guid PartnerId, Guid Id, string Name, string Email, string Role)>(new CommandDefinition(
+            "select partner_id, id, name, email, role from partner_users where partner_id = any(@ids) order by created_at, id",
+            new { ids = partners.Select(p => p.Id).ToArray() }, tx, cancellationToken: ct)))
+            .ToLookup(u => u.PartnerId, u => new PartnerUser { UserId = u.Id, Name = u.Name, Email = u.Email, Role = u.Role });
+        foreach (var p in partners)
+            await outbox.Add(tx, new PartnerStateReplayed { PartnerId = p.Id, Version = p.Version, OccurredAt = now, Partner = p.State(), Users = [.. users[p.Id]] }, ct);
     }
 
     public static IResult NotFound(Guid id) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Channel.Contracts.Deals;
+using Channel.Testing;
 
 namespace Channel.EndToEnd.Tests;
 
@@ -139,5 +140,54 @@ public sealed class RegisteringADealEndToEnd(RunningSystem system) : IClassFixtu
     {
         await Task.Delay(200);
         return true;
+    }
+}
+
+/// <summary>The mail a real partner gets, through every service: applied, approved, a user added, a deal approved.</summary>
+public sealed class HearingAboutItByMail(RunningSystem system) : IClassFixture<RunningSystem>
+{
+    [Fact]
+    public async Task The_applicant_hears_of_the_approval_and_the_partners_user_of_the_deals_approval_with_a_link_to_it()
+    {
+        var domain = $"mail-{Guid.NewGuid():N}"[..16] + ".example";
+        var applicant = $"lee@{domain}";
+        var user = $"sam@{domain}";
+        var manager = system.Client("channel-manager");
+        var applied = await system.Client().PostAsJsonAsync("/api/partners/applications", new
+        {
+            legalName = "Mail Flow Networks",
+            country = "US",
+            region = "WA",
+            websiteDomain = domain,
+            partnerType = "var",
+            primaryContact = new { name = "Lee Chen", email = applicant },
+            agreementVersion = "2026-01",
+        });
+        var partnerId = (await applied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await manager.PostAsJsonAsync($"/api/partners/{partnerId}/approve", new { tier = "silver" })).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"/api/partners/{partnerId}/users", new { name = "Sam Seller", email = user, role = "sales" })).EnsureSuccessStatusCode();
+        var partner = system.Client("partner", partnerId);
+        HttpResponseMessage registered;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do registered = await partner.PostAsJsonAsync("/api/deals", new
+        {
+            customer = new { legalName = "Harbor Logistics", country = "US", region = "WA", sector = "commercial" },
+            products = new[] { new { sku = "SW-9300-48P", quantity = 2, amount = 24_000m } },
+            totalValue = 24_000m,
+            currency = "USD",
+            expectedClose = DateTime.UtcNow.AddDays(45).ToString("yyyy-MM-dd"),
+        });
+        while (registered.StatusCode == HttpStatusCode.Forbidden && DateTime.UtcNow < deadline && await Task.Delay(200).ContinueWith(_ => true));
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var dealId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await manager.PostAsync($"/api/deals/{dealId}/approve", null)).EnsureSuccessStatusCode();
+
+        using var mailbox = new Smtp4dev();
+        var toApplicant = await mailbox.WaitFor(2, applicant);
+        Assert.Equal(["We received your application: Mail Flow Networks", "Welcome to the Channel partner program: Mail Flow Networks"],
+            toApplicant.Select(m => m.Subject).Order());
+        var toUser = Assert.Single(await mailbox.WaitFor(1, user));
+        Assert.Equal("Deal approved: Harbor Logistics (24,000.00 USD)", toUser.Subject);
+        Assert.Contains($"/#/deals?deal={dealId}", toUser.Text);
     }
 }

@@ -190,4 +190,35 @@ public sealed class MailingPartnersAboutTheirDeals(NotificationsApp app) : IClas
 
         Assert.True(await app.Db.Scalar<bool>("select removed from recipients where user_id = @user", new { user }));
     }
+
+    [Fact]
+    public async Task A_replay_teaches_a_late_reader_the_partners_users_and_who_is_no_longer_one()
+    {
+        var partner = Guid.NewGuid();
+        string kept = Address("kim"), gone = Address("gil"), learned = Address("lia");
+        await PartnerWithUsers(partner, kept, gone); // versions 2 and 3
+        var users = await app.Db.Scalar<string>($"select string_agg(user_id || ' ' || email, ',') from recipients where owner_id = '{partner}'");
+        var keptId = Guid.Parse(users.Split(',').Single(u => u.EndsWith(kept, StringComparison.Ordinal)).Split(' ')[0]);
+
+        // The replay at version 6 lists Kim and Lia: Gil was removed in an event this service never saw, Lia added in another.
+        await app.Bus.Publish(new PartnerStateReplayed
+        {
+            PartnerId = partner,
+            Version = 6,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Partner = Events.Partner(),
+            Users =
+            [
+                new PartnerUser { UserId = keptId, Name = "Kim Kept", Email = kept, Role = "sales" },
+                new PartnerUser { UserId = Guid.NewGuid(), Name = "Lia Learned", Email = learned, Role = "admin" },
+            ],
+        });
+        await app.Db.WaitFor($"select count(*) from recipients where owner_id = '{partner}' and version = 6", 3);
+        await app.Bus.Publish(new DealApproved { DealId = Guid.NewGuid(), Version = 2, OccurredAt = DateTimeOffset.UtcNow, Actor = "m", Deal = Events.Deal(partner, DealStatus.Approved) });
+
+        await app.Mailbox.WaitFor(1, learned);
+        await app.Mailbox.WaitFor(1, kept);
+        await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
+        Assert.Empty(await app.Mailbox.To(gone));
+    }
 }

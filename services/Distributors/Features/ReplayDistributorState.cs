@@ -20,7 +20,7 @@ public static class ReplayDistributorState
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         int distributorCount, authorizationCount;
-        await using (var tx = await conn.BeginTransactionAsync(ct))
+        await using (var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct))
         {
             var all = await Distributors.Query(conn, $"select {Distributors.Columns} from distributors order by id", new { }, tx, ct);
             var authorizations = (await conn.QueryAsync<Authorization>(new CommandDefinition(

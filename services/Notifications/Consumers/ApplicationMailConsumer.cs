@@ -7,8 +7,8 @@ namespace Channel.Notifications.Consumers;
 
 /// <summary>
 /// Tells whoever applied for a partner that the application was received, then approved (with the
-/// tier) or rejected (with why). The applicant is the event's contact; on approval the partner's
-/// users, if it already has any, hear of it too.
+/// tier) or rejected (with why). The applicant is the event's contact (the partner's users, added
+/// once it is approved, are invited by the identity service).
 /// </summary>
 public sealed class ApplicationMailConsumer(Inbox<ApplicationMailConsumer> inbox, Mails mails, MailOptions options) :
     IConsumer<PartnerApplied>, IConsumer<PartnerApproved>, IConsumer<PartnerRejected>
@@ -27,7 +27,6 @@ public sealed class ApplicationMailConsumer(Inbox<ApplicationMailConsumer> inbox
         {
             var recipients = new List<Recipient>();
             if (contact is not null) recipients.Add(new Recipient($"contact {e.PartnerId}", contact.Email, contact.Name));
-            if (kind == "application-approved") recipients.AddRange(await Recipients.Of(tx, Recipients.Partner, e.PartnerId, ct));
             var partner = new
             {
                 name = e.Partner.LegalName,

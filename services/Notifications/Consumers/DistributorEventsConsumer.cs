@@ -22,5 +22,7 @@ public sealed class DistributorEventsConsumer(Inbox<DistributorEventsConsumer> i
                 : (null, false);
             if (user is not null)
                 await Recipients.User(tx, Recipients.Distributor, e.DistributorId, user.UserId, user.Name, user.Email, user.Role, removed, e.Version, ct);
+            else if (context.TryGetMessage<DistributorStateReplayed>(out var replayed) && replayed.Message.Users is { } users)
+                await Recipients.Users(tx, Recipients.Distributor, e.DistributorId, e.Version, users.Select(u => (u.UserId, u.Name, u.Email, u.Role)), ct);
         });
 }

@@ -20,5 +20,7 @@ public sealed class PartnerEventsConsumer(Inbox<PartnerEventsConsumer> inbox) : 
                 : (null, false);
             if (user is not null)
                 await Recipients.User(tx, Recipients.Partner, e.PartnerId, user.UserId, user.Name, user.Email, user.Role, removed, e.Version, ct);
+            else if (context.TryGetMessage<PartnerStateReplayed>(out var replayed) && replayed.Message.Users is { } users)
+                await Recipients.Users(tx, Recipients.Partner, e.PartnerId, e.Version, users.Select(u => (u.UserId, u.Name, u.Email, u.Role)), ct);
         });
 }

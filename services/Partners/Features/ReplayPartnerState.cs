@@ -26,7 +26,7 @@ public static class ReplayPartnerState
         await using var conn = await db.OpenConnectionAsync(ct);
         while (true)
         {
-            await using var tx = await conn.BeginTransactionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
             var page = (await conn.QueryAsync<Partner>(new CommandDefinition(Page, new { After = after }, tx, cancellationToken: ct))).AsList();
             if (page.Count == 0) break;
             await partners.Replay(tx, page, ct);

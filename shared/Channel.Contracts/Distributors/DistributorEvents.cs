@@ -76,6 +76,8 @@ public sealed record DistributorStateReplayed : IDistributorEvent
     public required int Version { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
     public required DistributorState Distributor { get; init; }
+    /// <summary>The distributor's users at this version (a reader that starts late learns them here; one not listed is not a user).</summary>
+    public IReadOnlyList<DistributorUser>? Users { get; init; }
 }
 
 /// <summary>

@@ -212,4 +212,6 @@ public sealed record PartnerStateReplayed : IPartnerEvent
     public required int Version { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
     public required PartnerState Partner { get; init; }
+    /// <summary>The partner's users at this version (a reader that starts late learns them here; one not listed is not a user).</summary>
+    public IReadOnlyList<PartnerUser>? Users { get; init; }
 }

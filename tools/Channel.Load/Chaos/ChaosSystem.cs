@@ -8,8 +8,8 @@ using Npgsql;
 namespace Channel.Load.Chaos;
 
 /// <summary>
-/// The system a chaos run breaks: Partners, Distributors, two instances of Deals, Reporting and the
-/// gateway as their own processes, on a PostgreSQL cluster and a RabbitMQ node nobody else uses
+/// The system a chaos run breaks: Partners, Distributors, two instances of Deals, Reporting,
+/// Notifications and the gateway as their own processes, on a PostgreSQL cluster and a RabbitMQ node nobody else uses
 /// (<c>./channel</c> starts them and exports where they are), with fresh databases and a fresh
 /// virtual host for each run. The broker and PostgreSQL are broken through <c>./channel _chaos
 /// VERB</c>, the one place that knows how they run.
@@ -18,8 +18,9 @@ public sealed class ChaosSystem : IAsyncDisposable
 {
     /// <summary>Each process by its name here, and the service it runs (two instances of Deals share its database).</summary>
     static readonly (string Name, string Service)[] Backends =
-        [("Partners", "Partners"), ("Distributors", "Distributors"), ("Deals", "Deals"), ("Deals 2", "Deals"), ("Reporting", "Reporting")];
-    public static readonly string[] Services = ["Partners", "Distributors", "Deals", "Reporting"];
+        [("Partners", "Partners"), ("Distributors", "Distributors"), ("Deals", "Deals"), ("Deals 2", "Deals"), ("Reporting", "Reporting"),
+         ("Notifications", "Notifications")];
+    public static readonly string[] Services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications"];
 
     readonly Dictionary<string, ServiceProcess> running = [];
     readonly Dictionary<string, (string Service, int Port, Dictionary<string, string> Environment)> launch = [];
@@ -63,6 +64,8 @@ public sealed class ChaosSystem : IAsyncDisposable
                 ["Outbox__MaxRetryDelay"] = "00:00:02",
                 // Started while the broker is away, a service waits 10 s for it, then serves without it.
                 ["RabbitMq__StartWait"] = "00:00:10",
+                ["Smtp__Host"] = TestEnvironment.SmtpHost,
+                ["Smtp__Port"] = TestEnvironment.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             system.launch[name] = (service, ServiceProcess.FreePort(), environment);
         }
@@ -74,6 +77,7 @@ public sealed class ChaosSystem : IAsyncDisposable
             ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = system.running["Deals"].Address,
             ["ReverseProxy__Clusters__deals__Destinations__second__Address"] = system.running["Deals 2"].Address,
             ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = system.running["Reporting"].Address,
+            ["ReverseProxy__Clusters__notifications__Destinations__main__Address"] = system.running["Notifications"].Address,
             ["Gateway__RequestsPerSecondPerClient"] = "100000",
             ["Gateway__ApplicationsPerMinute"] = "100000",
         });

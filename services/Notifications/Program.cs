@@ -36,6 +36,8 @@ RedeliverDelivery.Map(api);
 ListWebhookKinds.Map(api);
 GetPreferences.Map(api);
 ChangePreferences.Map(api);
+ListMails.Map(api);
+ResendMail.Map(api);
 
 return await app.RunChannelService(args);
 

@@ -209,6 +209,8 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
         }
         entries.Remove("POST /api/reports/admin/replay"); // Reporting and Notifications publish nothing to replay
         entries.Remove("POST /api/notifications/admin/replay");
+        entries["GET /api/notifications/admin/mails"] = new(admin);
+        entries["POST /api/notifications/admin/mails/{id}/resend"] = new(adminMissing);
         return entries;
     }
 
@@ -227,7 +229,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
         foreach (var tenant in tenants)
             foreach (var view in entry.Views ?? [""])
             {
-                var id = template.Contains("/dead-letters/") ? "1" : endpoint.Service switch
+                var id = template.Contains("/dead-letters/") ? "1" : template.Contains("/admin/mails/") ? "999999999" : endpoint.Service switch
                 {
                     "partners" => tenant?.PartnerId.ToString(),
                     "distributors" => tenant?.DistributorId.ToString(),

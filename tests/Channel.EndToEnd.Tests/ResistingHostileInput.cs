@@ -189,6 +189,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             ["POST /api/notifications/subscriptions/{id}/secret"] = null,
             ["POST /api/notifications/subscriptions/{id}/ping"] = null,
             ["POST /api/notifications/subscriptions/{id}/deliveries/{deliveryId}/redeliver"] = null,
+            ["POST /api/notifications/admin/mails/{id}/resend"] = null,
         };
         foreach (var service in TwoTenants.Services)
         {
@@ -317,7 +318,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
         foreach (var e in endpoints.Where(e => e.QueryParameters.Length > 0))
         {
             var path = e.Template
-                .Replace("{id}", e.Template.Contains("/dead-letters/") ? "1" : e.Service switch
+                .Replace("{id}", e.Template.Contains("/dead-letters/") ? "1" : e.Template.Contains("/admin/mails/") ? "999999999" : e.Service switch
                 {
                     "partners" => a.PartnerId.ToString(),
                     "distributors" => a.DistributorId.ToString(),
@@ -329,7 +330,8 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
                 .Replace("{queue}", "nothing").Replace("{view}", e.Template.Contains("sell-through") ? "partner" : "stage");
             // Reads as a manager; the writes that take a query (replay, requeue) as an admin, where refusing writes nothing.
             // Webhook subscriptions are read by their owner: staff who own none are refused before any parameter is read.
-            var target = new Target(() => e.Service == "notifications" ? system.Client(Roles.Partner, a.PartnerId)
+            var target = new Target(() => e.Template.Contains("/admin/") ? system.Client(Roles.Admin)
+                : e.Service == "notifications" ? system.Client(Roles.Partner, a.PartnerId)
                 : system.Client(e.Method == "GET" ? Roles.ChannelManager : Roles.Admin), path, () => new JsonObject());
             foreach (var parameter in e.QueryParameters)
                 foreach (var value in values)

@@ -58,6 +58,30 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>The timers of every instance this fixture runs.</summary>
+    protected virtual IEnumerable<IServiceProvider> Instances => [Services];
+
+    /// <summary>
+    /// Waits until every instance's timers have run a whole round that began after this call: the
+    /// clock is nudged one timer interval (a second) and each instance's round counter must move
+    /// twice, so the round a nudge started is over, whatever was in flight before.
+    /// </summary>
+    public async Task TimersCaughtUp()
+    {
+        var timers = Instances.Select(s => s.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Channel.Deals.Timers.DealTimers>().Single()).ToList();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var before = timers.Select(t => t.Rounds).ToList();
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (timers.Select((t, i) => t.Rounds > before[i]).Any(moved => !moved))
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("the deal timers did not run a round");
+                await Task.Delay(20);
+            }
+        }
+    }
+
     public HttpClient Manager() => CreateClient().As("channel-manager");
     public HttpClient Leader() => CreateClient().As("leadership");
     public HttpClient Partner(Guid partnerId) => CreateClient().As("partner", partnerId);

@@ -22,6 +22,8 @@ public sealed class TwoInstances : DealsApp
         _ = Second.Server;
     }
 
+    protected override IEnumerable<IServiceProvider> Instances => [Services, Second.Services];
+
     protected override async Task Teardown()
     {
         await Second.DisposeAsync();
@@ -39,14 +41,15 @@ public sealed class RunningTheTimers(TwoInstances app) : IClassFixture<TwoInstan
         for (var i = 0; i < 12; i++) deals.Add(await app.ApprovedDealFor(partner));
 
         app.Clock.Advance(TimeSpan.FromDays(89));
-        await Task.Delay(1500);
+        await app.TimersCaughtUp();
         Assert.Equal("approved", await app.StatusOf(deals[0]));
 
         app.Clock.Advance(TimeSpan.FromDays(1.5));
         foreach (var id in deals) await app.Events.WaitFor<DealExpired>(e => e.DealId == id);
 
         Assert.All(await Task.WhenAll(deals.Select(app.StatusOf)), s => Assert.Equal("expired", s));
-        await Task.Delay(1500); // any second expiry would have been published by now
+        await app.TimersCaughtUp(); // rounds after every expiry: any second one would have been written by now
+        await app.Events.Settle(app.Db);
         Assert.All(deals, id => Assert.Single(app.Events.Of<DealExpired>(), e => e.DealId == id));
         Assert.Equal((long)deals.Count, await app.Db.Scalar<long>(
             "select count(*) from deal_history where action = 'expired' and deal_id = any(@deals)", new { deals = deals.ToArray() }));
@@ -66,13 +69,15 @@ public sealed class RunningTheTimers(TwoInstances app) : IClassFixture<TwoInstan
         Assert.Equal(new DateTimeOffset(friday.AddDays(4), TimeSpan.Zero), (await app.Get(older)).GetProperty("deal").GetProperty("slaDueAt").GetDateTimeOffset());
 
         app.Clock.Advance(TimeSpan.FromDays(3)); // Monday 11:00: not yet overdue
-        await Task.Delay(1500);
+        await app.TimersCaughtUp();
+        await app.Events.Settle(app.Db);
         Assert.DoesNotContain(app.Events.Of<DealApprovalOverdue>(), e => e.DealId == older);
 
         app.Clock.Advance(TimeSpan.FromHours(23.5)); // Tuesday 10:30: the first is overdue, the second not yet
         var overdue = await app.Events.WaitFor<DealApprovalOverdue>(e => e.DealId == older);
         Assert.True(overdue.Deal.Overdue);
-        await Task.Delay(1500);
+        await app.TimersCaughtUp();
+        await app.Events.Settle(app.Db);
         Assert.Single(app.Events.Of<DealApprovalOverdue>(), e => e.DealId == older);
         Assert.DoesNotContain(app.Events.Of<DealApprovalOverdue>(), e => e.DealId == late);
 

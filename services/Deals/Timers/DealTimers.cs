@@ -16,6 +16,10 @@ public sealed class DealTimers(NpgsqlDataSource db, Deals deals, DealRules rules
     : BackgroundService
 {
     const int Batch = 500;
+    long rounds;
+
+    /// <summary>How many rounds (every due expiry and overdue deal handled) this instance has finished.</summary>
+    public long Rounds => Interlocked.Read(ref rounds);
 
     const string ClaimExpired = $"""
         select {Deals.WithLines} from deals d
@@ -39,6 +43,7 @@ public sealed class DealTimers(NpgsqlDataSource db, Deals deals, DealRules rules
             {
                 while (await ExpireProtection(stoppingToken) == Batch) { }
                 while (await RaiseOverdue(stoppingToken) == Batch) { }
+                Interlocked.Increment(ref rounds);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -27,8 +27,16 @@ public static class ListAccounts
         var size = check.Range("pageSize", pageSize, 1, 200, required: false) ?? 50;
         if (check.Failed) return check.Problem();
         await using var connection = await db.OpenConnectionAsync(ct);
-        var args = new { status, role, partnerId, distributorId, search = search is null ? null : $"%{search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%",
-            size, offset = (number - 1) * size };
+        var args = new
+        {
+            status,
+            role,
+            partnerId,
+            distributorId,
+            search = search is null ? null : $"%{search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%",
+            size,
+            offset = (number - 1) * size
+        };
         const string Where = """
             where (@status::text is null or a.status = @status) and (@role::text is null or a.role = @role)
               and (@partnerId::uuid is null or a.partner_id = @partnerId) and (@distributorId::uuid is null or a.distributor_id = @distributorId)

@@ -17,7 +17,7 @@ public static class TokenClaims
     public const string PartnerId = "partner_id";
     public const string DistributorId = "distributor_id";
 
-    public static ClaimsPrincipal For(Account account, IEnumerable<string> scopes)
+    public static ClaimsPrincipal For(Account account, IEnumerable<string> scopes, string? method)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, account.Id.ToString())
@@ -26,11 +26,13 @@ public static class TokenClaims
             .SetClaim(Claims.Role, account.Role);
         if (account.PartnerId is { } partner) identity.SetClaim(PartnerId, partner.ToString());
         if (account.DistributorId is { } distributor) identity.SetClaim(DistributorId, distributor.ToString());
+        // How the person signed in (pwd, otp): a service may ask for a second factor before a sensitive action.
+        if (method is not null) identity.SetClaim(Claims.AuthenticationMethodReference, method);
         identity.SetScopes(scopes);
         identity.SetResources(Audience);
         identity.SetDestinations(claim => claim.Type switch
         {
-            Claims.Name or Claims.Email or Claims.Role or PartnerId or DistributorId => [Destinations.AccessToken, Destinations.IdentityToken],
+            Claims.Name or Claims.Email or Claims.Role or PartnerId or DistributorId or Claims.AuthenticationMethodReference => [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });
         return new ClaimsPrincipal(identity);

@@ -44,9 +44,7 @@ public static class Authorize
             var back = $"{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
             return Results.Redirect($"{http.Request.PathBase}/account/two-factor/setup?returnUrl={Uri.EscapeDataString(back)}");
         }
-        var principal = TokenClaims.For(account, request.GetScopes());
-        var method = session?.Principal?.FindFirstValue(Sessions.MethodClaim);
-        if (method is not null) principal.SetClaim(Claims.AuthenticationMethodReference, method);
+        var principal = TokenClaims.For(account, request.GetScopes(), session?.Principal?.FindFirstValue(Sessions.MethodClaim));
         return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

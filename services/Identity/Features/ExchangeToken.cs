@@ -45,8 +45,7 @@ public static class ExchangeToken
                 request.ClientId);
             return Results.Forbid(Authorize.Error(Errors.InvalidGrant, "The account may no longer sign in."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         }
-        var principal = TokenClaims.For(account, result.Principal!.GetScopes());
-        if (result.Principal!.GetClaim(Claims.AuthenticationMethodReference) is { } method) principal.SetClaim(Claims.AuthenticationMethodReference, method);
+        var principal = TokenClaims.For(account, result.Principal!.GetScopes(), result.Principal!.GetClaim(Claims.AuthenticationMethodReference));
         return Results.SignIn(principal, null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 }

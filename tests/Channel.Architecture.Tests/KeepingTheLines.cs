@@ -16,7 +16,7 @@ namespace Channel.Architecture.Tests;
 /// </summary>
 public sealed partial class KeepingTheLines
 {
-    static readonly string[] services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications"];
+    static readonly string[] services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications", "Identity"];
 
     /// <summary>The one class per service that saves its aggregates and writes its outbox (Reporting and Notifications have none: they publish nothing).</summary>
     public static TheoryData<string, string?> CommitPaths => new()
@@ -26,6 +26,7 @@ public sealed partial class KeepingTheLines
         { "Deals", "Channel.Deals.Deals" },
         { "Reporting", null },
         { "Notifications", null },
+        { "Identity", "Channel.Identity.Accounts" },
     };
 
     static string Configuration =>
@@ -87,6 +88,7 @@ public sealed partial class KeepingTheLines
         { "Partners", "partners", "Partners.cs" },
         { "Deals", "deals", "Deals.cs" },
         { "Distributors", "authorizations", "Distributors.cs" },
+        { "Identity", "accounts", "Accounts.cs" },
     };
 
     [Theory]

@@ -43,6 +43,10 @@ public static class MailKinds
         new("deal-overdue", "A deal registration waiting past its approval deadline", Managers),
         new(WeeklySummary.Kind, "A weekly summary of the channel's pipeline, on Mondays", [Roles.Leadership], Default: Off),
         new("webhook-disabled", "A webhook subscription of yours was disabled after repeated failures", Everyone, Security: true),
+        new("account-invited", "Your invitation to Channel, with the link to set your password", Everyone, Security: true),
+        new("password-reset", "A link to choose a new password, when you (or an admin) asked for one", Everyone, Security: true),
+        new("password-changed", "Your password was changed", Everyone, Security: true),
+        new("account-locked", "Your account was locked after too many wrong attempts", Everyone, Security: true),
     ];
 
     public static readonly IReadOnlyDictionary<string, MailKind> ByName = All.ToDictionary(k => k.Name);

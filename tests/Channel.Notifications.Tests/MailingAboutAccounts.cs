@@ -1,0 +1,91 @@
+using Channel.Contracts.Identity;
+using Channel.Testing;
+
+namespace Channel.Notifications.Tests;
+
+/// <summary>The Identity service's mail to a person about their own account: the invitation's and the reset's links reach them, once.</summary>
+public sealed class MailingAboutAccounts(NotificationsApp app) : IClassFixture<NotificationsApp>
+{
+    static AccountState Person(string email) => new() { Email = email, Name = "Pat Partner", Role = "partner", PartnerId = Guid.NewGuid(), Status = "invited" };
+
+    async Task<List<CaughtMail>> Wait(string to, int count)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var got = await app.Mailbox.To([to]);
+            if (got.Count >= count) return got;
+            if (DateTime.UtcNow > until) throw new TimeoutException($"{got.Count} of {count} mails to {to}");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task An_invitation_mails_its_link_once_however_often_it_comes()
+    {
+        var email = $"pat-{Guid.NewGuid():N}@northwind.example";
+        var secret = Guid.NewGuid().ToString("N");
+        var invited = new AccountInvited
+        {
+            AccountId = Guid.NewGuid(),
+            Version = 1,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "manager",
+            Account = Person(email),
+            OrganisationName = "Northwind Networks",
+            Link = $"https://channel.acme.example/identity/account/set-password?ticket={secret}",
+            ExpiresAt = new DateTimeOffset(2026, 11, 29, 18, 0, 0, TimeSpan.Zero),
+        };
+        Guid first = Guid.NewGuid(), again = Guid.NewGuid();
+        await app.Bus.Publish(invited, first);
+        await app.Bus.Publish(invited, first);   // redelivered
+        await app.Bus.Publish(invited, again);   // published again
+
+        await Wait(email, 1);
+        await app.Db.WaitFor("select count(*) from inbox where consumer like '%.AccountMailConsumer' and message_id = any(@ids)", 2,
+            args: new { ids = new[] { first, again } });
+        await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
+        var mails = await app.Mailbox.To([email]);
+        var mail = Assert.Single(mails);
+        Assert.Equal("Your Acme Networks Channel account for Northwind Networks", mail.Subject);
+        Assert.Contains(invited.Link, mail.Text);
+        Assert.Contains("until 29 November 2026 18:00 UTC", mail.Text);
+    }
+
+    [Fact]
+    public async Task A_reset_and_a_lockout_are_mailed_and_a_first_password_is_not()
+    {
+        var email = $"rhea-{Guid.NewGuid():N}@northwind.example";
+        var account = Guid.NewGuid();
+        Guid[] ids = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
+        await app.Bus.Publish(new AccountPasswordChanged { AccountId = account, Version = 2, OccurredAt = DateTimeOffset.UtcNow, Account = Person(email), FirstPassword = true },
+            ids[0]);
+        await app.Bus.Publish(new PasswordResetRequested
+        {
+            AccountId = account,
+            Version = 3,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "self",
+            Account = Person(email),
+            Link = "https://channel.acme.example/identity/account/reset-password?ticket=abc",
+            ExpiresAt = DateTimeOffset.UtcNow.AddHours(2),
+        }, ids[1]);
+        await app.Bus.Publish(new AccountLockedOut
+        {
+            AccountId = account,
+            Version = 4,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Account = Person(email),
+            LockedUntil = new DateTimeOffset(2026, 11, 26, 19, 15, 0, TimeSpan.Zero),
+        }, ids[2]);
+
+        await Wait(email, 2);
+        await app.Db.WaitFor("select count(*) from inbox where consumer like '%.AccountMailConsumer' and message_id = any(@ids)", 3, args: new { ids });
+        await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
+        var mails = await app.Mailbox.To([email]);
+        Assert.Equal(["Choose a new password for Acme Networks Channel", "Your Acme Networks Channel account is locked for now"],
+            mails.Select(m => m.Subject).Order());
+        Assert.Contains("reset-password?ticket=abc", mails.Single(m => m.Subject.StartsWith("Choose")).Text);
+        Assert.Contains("locked until 19:15 UTC", mails.Single(m => m.Subject.Contains("locked")).Text);
+    }
+}

@@ -17,19 +17,19 @@ public static class RotateKeys
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/admin/keys", (KeyRing ring, TimeProvider clock) => TypedResults.Ok(Keys(ring, clock)))
+        api.MapGet("/admin/keys", (KeyRing ring) => TypedResults.Ok(Keys(ring)))
             .RequireAuthorization(Policies.Admin).WithTags("operations").WithSummary("The signing and encryption keys");
-        api.MapPost("/admin/keys/rotate", async (Request request, KeyRing ring, TimeProvider clock, HttpContext http, NpgsqlDataSource db, CancellationToken ct) =>
+        api.MapPost("/admin/keys/rotate", async (Request request, KeyRing ring, HttpContext http, NpgsqlDataSource db, CancellationToken ct) =>
         {
             await ring.Rotate(request.RevokeOthers ?? false, ct);
             await using var connection = await db.OpenConnectionAsync(ct);
             await Audit.Record(connection, Audit.KeysRotated, null, null, http, ct,
                 $"by {Caller.From(http.User).Subject}{(request.RevokeOthers == true ? ", earlier keys withdrawn" : "")}");
-            return TypedResults.Ok(Keys(ring, clock));
+            return TypedResults.Ok(Keys(ring));
         }).RequireAuthorization(Policies.Admin).WithTags("operations").WithSummary("Rotate the keys now");
     }
 
-    static List<Key> Keys(KeyRing ring, TimeProvider clock)
+    static List<Key> Keys(KeyRing ring)
     {
         var signing = ring.CurrentSigningKey.Id;
         return [.. ring.Keys.Select(k => new Key(k.Id, k.Use, k.NotBefore, k.NotAfter, k.Id == signing))];

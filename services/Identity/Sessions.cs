@@ -20,30 +20,25 @@ public static class Sessions
 
     public static void AddSessions(this IServiceCollection services, IdentitySettings settings)
     {
+        void Cookie(CookieAuthenticationOptions o, string name, TimeSpan lifetime)
+        {
+            o.Cookie.Name = name;
+            o.Cookie.Path = "/identity";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = settings.RequireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = lifetime;
+            o.SlidingExpiration = false;
+        }
         services.AddAuthentication()
             .AddCookie(Scheme, o =>
             {
-                o.Cookie.Name = "channel.identity";
-                o.Cookie.Path = "/identity";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = settings.RequireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = settings.SessionLifetime;
-                o.SlidingExpiration = false;
+                Cookie(o, "channel.identity", settings.SessionLifetime);
                 o.LoginPath = "/account/sign-in";
                 o.ReturnUrlParameter = "returnUrl";
                 o.Events.OnValidatePrincipal = Validate;
             })
-            .AddCookie(TwoFactorScheme, o =>
-            {
-                o.Cookie.Name = "channel.identity.2fa";
-                o.Cookie.Path = "/identity";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = settings.RequireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
-                o.SlidingExpiration = false;
-            });
+            .AddCookie(TwoFactorScheme, o => Cookie(o, "channel.identity.2fa", TimeSpan.FromMinutes(5)));
     }
 
     public static Task SignIn(HttpContext http, Account account, string method) =>
@@ -55,14 +50,11 @@ public static class Sessions
         ], Scheme)), new AuthenticationProperties { IsPersistent = false });
 
     /// <summary>The account a session names, if the session still holds (same stamp, still allowed to sign in).</summary>
-    public static async Task<Account?> Current(HttpContext http, CancellationToken ct)
+    public static async Task<Account?> Current(HttpContext http)
     {
-        var result = await http.AuthenticateAsync(Scheme);
-        if (!result.Succeeded || !Guid.TryParse(result.Principal.FindFirstValue("sub"), out var id)) return null;
-        await using var connection = await http.RequestServices.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
-        var account = await Accounts.Find(connection, id, ct);
-        return account is not null && account.SecurityStamp == result.Principal.FindFirstValue(StampClaim) && SignInRules.Refusal(account) is null
-            ? account : null;
+        // Reading the cookie validates it (once per request: the handler keeps what it read), which reads the account and leaves it here.
+        var session = await http.AuthenticateAsync(Scheme);
+        return session.Succeeded ? http.Items[typeof(Account)] as Account : null;
     }
 
     static async Task Validate(CookieValidatePrincipalContext context)
@@ -74,7 +66,9 @@ public static class Sessions
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
+            return;
         }
+        context.HttpContext.Items[typeof(Account)] = account;
     }
 }
 

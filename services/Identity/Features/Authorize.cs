@@ -23,7 +23,7 @@ public static class Authorize
     static async Task<IResult> Handle(HttpContext http, NpgsqlDataSource db, IdentitySettings settings, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("not an OpenID Connect request");
-        var account = request.HasPromptValue(PromptValues.Login) ? null : await Sessions.Current(http, ct);
+        var account = request.HasPromptValue(PromptValues.Login) ? null : await Sessions.Current(http);
         var session = account is null ? null : await http.AuthenticateAsync(Sessions.Scheme);
         if (account is not null && request.MaxAge is { } maxAge && session?.Properties?.IssuedUtc is { } issued
             && DateTimeOffset.UtcNow - issued > TimeSpan.FromSeconds(maxAge))

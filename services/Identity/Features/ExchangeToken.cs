@@ -19,8 +19,7 @@ public static class ExchangeToken
     public static void Map(WebApplication app) =>
         app.MapPost("/connect/token", Handle).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
 
-    static async Task<IResult> Handle(HttpContext http, NpgsqlDataSource db, IdentitySettings settings, IOpenIddictApplicationManager applications,
-        CancellationToken ct)
+    static async Task<IResult> Handle(HttpContext http, NpgsqlDataSource db, IdentitySettings settings, CancellationToken ct)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("not an OpenID Connect request");
         if (request.IsClientCredentialsGrantType())

@@ -23,7 +23,7 @@ public static class SetUpTwoFactor
 
     static async Task<IResult> Show(HttpContext http, string? returnUrl, CancellationToken ct)
     {
-        if (await Sessions.Current(http, ct) is not { } account)
+        if (await Sessions.Current(http) is not { } account)
             return Results.Redirect($"{http.Request.PathBase}/account/sign-in?returnUrl={Uri.EscapeDataString($"{http.Request.PathBase}/account/two-factor/setup")}");
         if (account.TwoFactorEnabled)
             return Html.Page("Authenticator app", "<p class=\"ok\">Your authenticator app is set up.</p>"
@@ -46,7 +46,7 @@ public static class SetUpTwoFactor
 
     static async Task<IResult> Handle(HttpContext http, NpgsqlDataSource db, Accounts accounts, TimeProvider clock, CancellationToken ct)
     {
-        if (await Sessions.Current(http, ct) is not { } current) return Results.Redirect($"{http.Request.PathBase}/account/sign-in");
+        if (await Sessions.Current(http) is not { } current) return Results.Redirect($"{http.Request.PathBase}/account/sign-in");
         var form = await http.Request.ReadFormAsync(ct);
         string secret;
         try { secret = Protector(http).Unprotect(form["secret"].ToString()); }
@@ -70,7 +70,7 @@ public static class SetUpTwoFactor
     static async Task<IResult> Remove(HttpContext http, NpgsqlDataSource db, Accounts accounts, IdentitySettings settings, TimeProvider clock,
         CancellationToken ct)
     {
-        if (await Sessions.Current(http, ct) is not { } current || current.TotpSecret is null)
+        if (await Sessions.Current(http) is not { } current || current.TotpSecret is null)
             return Results.Redirect($"{http.Request.PathBase}/account/sign-in");
         if (settings.RequireTwoFactorForStaff && current.IsStaff)
             return Html.Page("Authenticator app", Html.Error("Vendor staff must keep a second factor. Set up a new app before removing this one."), 409);

@@ -19,7 +19,7 @@ public static class SignIn
         app.MapGet("/account/two-factor", (HttpContext http) => CodeForm(http, null)).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/account/two-factor", HandleCode).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(Limits.SignIns);
         app.MapGet("/account/signed-in", async (HttpContext http, CancellationToken ct) =>
-            await Sessions.Current(http, ct) is { } account
+            await Sessions.Current(http) is { } account
                 ? Html.Page("Signed in", $"<p>You are signed in as {Html.Encode(account.Email)}.</p><p><a href=\"/\">Open the dashboard</a></p>")
                 : Results.Redirect($"{http.Request.PathBase}/account/sign-in")).AllowAnonymous().ExcludeFromDescription();
     }

@@ -15,12 +15,7 @@ public sealed class OidcApplicationStore(NpgsqlDataSource db) : IOpenIddictAppli
     public ValueTask<long> CountAsync(CancellationToken ct) => table.Scalar("select count(*) from oidc_applications", null, ct);
     public ValueTask<long> CountAsync<TResult>(Func<IQueryable<OidcApplication>, IQueryable<TResult>> query, CancellationToken ct) => throw Unsupported.Queries;
 
-    public ValueTask CreateAsync(OidcApplication application, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(application.Id)) application.Id = Guid.NewGuid().ToString();
-        application.ConcurrencyToken = OidcTable<OidcApplication>.NewToken();
-        return table.Insert(application, ct);
-    }
+    public ValueTask CreateAsync(OidcApplication application, CancellationToken ct) => table.Insert(application, ct);
 
     public ValueTask DeleteAsync(OidcApplication application, CancellationToken ct) => table.Delete(application, ct);
     public ValueTask<OidcApplication?> FindByIdAsync(string identifier, CancellationToken ct) => table.One("id = @identifier", new { identifier }, ct);
@@ -82,10 +77,5 @@ public sealed class OidcApplicationStore(NpgsqlDataSource db) : IOpenIddictAppli
     public ValueTask SetRequirementsAsync(OidcApplication application, ImmutableArray<string> requirements, CancellationToken ct) { application.Requirements = JsonColumn.Write(requirements); return default; }
     public ValueTask SetSettingsAsync(OidcApplication application, ImmutableDictionary<string, string> settings, CancellationToken ct) { application.Settings = JsonColumn.Write(settings); return default; }
 
-    public ValueTask UpdateAsync(OidcApplication application, CancellationToken ct)
-    {
-        var previous = application.ConcurrencyToken;
-        application.ConcurrencyToken = OidcTable<OidcApplication>.NewToken();
-        return table.Update(application, previous, ct);
-    }
+    public ValueTask UpdateAsync(OidcApplication application, CancellationToken ct) => table.Update(application, ct);
 }

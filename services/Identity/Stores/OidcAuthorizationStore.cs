@@ -14,12 +14,7 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource db) : IOpenIddictAut
     public ValueTask<long> CountAsync(CancellationToken ct) => table.Scalar("select count(*) from oidc_authorizations", null, ct);
     public ValueTask<long> CountAsync<TResult>(Func<IQueryable<OidcAuthorization>, IQueryable<TResult>> query, CancellationToken ct) => throw Unsupported.Queries;
 
-    public ValueTask CreateAsync(OidcAuthorization authorization, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(authorization.Id)) authorization.Id = Guid.NewGuid().ToString();
-        authorization.ConcurrencyToken = OidcTable<OidcAuthorization>.NewToken();
-        return table.Insert(authorization, ct);
-    }
+    public ValueTask CreateAsync(OidcAuthorization authorization, CancellationToken ct) => table.Insert(authorization, ct);
 
     public ValueTask DeleteAsync(OidcAuthorization authorization, CancellationToken ct) => table.Delete(authorization, ct);
 
@@ -96,10 +91,5 @@ public sealed class OidcAuthorizationStore(NpgsqlDataSource db) : IOpenIddictAut
     public ValueTask SetSubjectAsync(OidcAuthorization authorization, string? subject, CancellationToken ct) { authorization.Subject = subject; return default; }
     public ValueTask SetTypeAsync(OidcAuthorization authorization, string? type, CancellationToken ct) { authorization.Type = type; return default; }
 
-    public ValueTask UpdateAsync(OidcAuthorization authorization, CancellationToken ct)
-    {
-        var previous = authorization.ConcurrencyToken;
-        authorization.ConcurrencyToken = OidcTable<OidcAuthorization>.NewToken();
-        return table.Update(authorization, previous, ct);
-    }
+    public ValueTask UpdateAsync(OidcAuthorization authorization, CancellationToken ct) => table.Update(authorization, ct);
 }

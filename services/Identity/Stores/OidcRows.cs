@@ -4,8 +4,15 @@ using System.Text.Json;
 
 namespace Channel.Identity.Stores;
 
+/// <summary>What every OpenIddict row has: an id, and the token that changes with each write (optimistic concurrency).</summary>
+public interface IOidcRow
+{
+    string Id { get; set; }
+    string? ConcurrencyToken { get; set; }
+}
+
 /// <summary>A client of the provider (the gateway, the command line, a partner's integration).</summary>
-public sealed class OidcApplication
+public sealed class OidcApplication : IOidcRow
 {
     public string Id { get; set; } = "";
     public string? ApplicationType { get; set; }
@@ -26,7 +33,7 @@ public sealed class OidcApplication
 }
 
 /// <summary>One person's sign-in to one client: the tokens it issued hang from it and die with it.</summary>
-public sealed class OidcAuthorization
+public sealed class OidcAuthorization : IOidcRow
 {
     public string Id { get; set; } = "";
     public string? ApplicationId { get; set; }
@@ -39,7 +46,7 @@ public sealed class OidcAuthorization
     public string? Type { get; set; }
 }
 
-public sealed class OidcScope
+public sealed class OidcScope : IOidcRow
 {
     public string Id { get; set; } = "";
     public string? ConcurrencyToken { get; set; }
@@ -53,7 +60,7 @@ public sealed class OidcScope
 }
 
 /// <summary>A token the provider issued (authorization code, refresh token, access token): its status is what revocation changes.</summary>
-public sealed class OidcToken
+public sealed class OidcToken : IOidcRow
 {
     public string Id { get; set; } = "";
     public string? ApplicationId { get; set; }

@@ -14,12 +14,7 @@ public sealed class OidcScopeStore(NpgsqlDataSource db) : IOpenIddictScopeStore<
     public ValueTask<long> CountAsync(CancellationToken ct) => table.Scalar("select count(*) from oidc_scopes", null, ct);
     public ValueTask<long> CountAsync<TResult>(Func<IQueryable<OidcScope>, IQueryable<TResult>> query, CancellationToken ct) => throw Unsupported.Queries;
 
-    public ValueTask CreateAsync(OidcScope scope, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(scope.Id)) scope.Id = Guid.NewGuid().ToString();
-        scope.ConcurrencyToken = OidcTable<OidcScope>.NewToken();
-        return table.Insert(scope, ct);
-    }
+    public ValueTask CreateAsync(OidcScope scope, CancellationToken ct) => table.Insert(scope, ct);
 
     public ValueTask DeleteAsync(OidcScope scope, CancellationToken ct) => table.Delete(scope, ct);
     public ValueTask<OidcScope?> FindByIdAsync(string identifier, CancellationToken ct) => table.One("id = @identifier", new { identifier }, ct);
@@ -58,10 +53,5 @@ public sealed class OidcScopeStore(NpgsqlDataSource db) : IOpenIddictScopeStore<
     public ValueTask SetPropertiesAsync(OidcScope scope, ImmutableDictionary<string, JsonElement> properties, CancellationToken ct) { scope.Properties = JsonColumn.Write(properties); return default; }
     public ValueTask SetResourcesAsync(OidcScope scope, ImmutableArray<string> resources, CancellationToken ct) { scope.Resources = JsonColumn.Write(resources); return default; }
 
-    public ValueTask UpdateAsync(OidcScope scope, CancellationToken ct)
-    {
-        var previous = scope.ConcurrencyToken;
-        scope.ConcurrencyToken = OidcTable<OidcScope>.NewToken();
-        return table.Update(scope, previous, ct);
-    }
+    public ValueTask UpdateAsync(OidcScope scope, CancellationToken ct) => table.Update(scope, ct);
 }

@@ -10,7 +10,7 @@ namespace Channel.Identity.Stores;
 /// concurrency token (a second writer of the same row, such as two redemptions of one refresh token
 /// at once, gets OpenIddict's concurrency exception and loses), and read rows.
 /// </summary>
-sealed class OidcTable<T>(NpgsqlDataSource db, string table) where T : class
+sealed class OidcTable<T>(NpgsqlDataSource db, string table) where T : class, IOidcRow
 {
     static readonly string[] columns = [.. typeof(T).GetProperties().Select(p => p.Name)];
     static string Snake(string name) => string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? $"_{char.ToLowerInvariant(c)}" : char.ToLowerInvariant(c).ToString()));
@@ -23,19 +23,28 @@ sealed class OidcTable<T>(NpgsqlDataSource db, string table) where T : class
     readonly string delete = $"delete from {table} where id = @Id and concurrency_token is not distinct from @ConcurrencyToken";
     public readonly string Select = $"select * from {table}";
 
+    /// <summary>Saves a new row, giving it an id if it has none and its first concurrency token.</summary>
     public async ValueTask Insert(T row, CancellationToken ct)
     {
+        if (string.IsNullOrEmpty(row.Id)) row.Id = Guid.NewGuid().ToString();
+        row.ConcurrencyToken = NewToken();
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(insert, row, cancellationToken: ct));
     }
 
-    public async ValueTask Update(T row, string? previousToken, CancellationToken ct)
+    /// <summary>Saves a changed row if nobody changed it since it was read, with a new concurrency token.</summary>
+    public async ValueTask Update(T row, CancellationToken ct)
     {
+        var previousToken = row.ConcurrencyToken;
+        row.ConcurrencyToken = NewToken();
         var parameters = new DynamicParameters(row);
         parameters.Add("PreviousToken", previousToken);
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await connection.ExecuteAsync(new CommandDefinition(update, parameters, cancellationToken: ct)) == 0)
+        {
+            row.ConcurrencyToken = previousToken;
             throw new OpenIddictExceptions.ConcurrencyException("the row was changed or deleted by someone else since it was read");
+        }
     }
 
     public async ValueTask Delete(T row, CancellationToken ct)
@@ -70,5 +79,5 @@ sealed class OidcTable<T>(NpgsqlDataSource db, string table) where T : class
         return await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
     }
 
-    public static string NewToken() => Guid.NewGuid().ToString();
+    static string NewToken() => Guid.NewGuid().ToString();
 }

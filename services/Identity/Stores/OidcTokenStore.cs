@@ -14,12 +14,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource db) : IOpenIddictTokenStore<
     public ValueTask<long> CountAsync(CancellationToken ct) => table.Scalar("select count(*) from oidc_tokens", null, ct);
     public ValueTask<long> CountAsync<TResult>(Func<IQueryable<OidcToken>, IQueryable<TResult>> query, CancellationToken ct) => throw Unsupported.Queries;
 
-    public ValueTask CreateAsync(OidcToken token, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(token.Id)) token.Id = Guid.NewGuid().ToString();
-        token.ConcurrencyToken = OidcTable<OidcToken>.NewToken();
-        return table.Insert(token, ct);
-    }
+    public ValueTask CreateAsync(OidcToken token, CancellationToken ct) => table.Insert(token, ct);
 
     public ValueTask DeleteAsync(OidcToken token, CancellationToken ct) => table.Delete(token, ct);
 
@@ -106,12 +101,7 @@ public sealed class OidcTokenStore(NpgsqlDataSource db) : IOpenIddictTokenStore<
     public ValueTask SetSubjectAsync(OidcToken token, string? subject, CancellationToken ct) { token.Subject = subject; return default; }
     public ValueTask SetTypeAsync(OidcToken token, string? type, CancellationToken ct) { token.Type = type; return default; }
 
-    public ValueTask UpdateAsync(OidcToken token, CancellationToken ct)
-    {
-        var previous = token.ConcurrencyToken;
-        token.ConcurrencyToken = OidcTable<OidcToken>.NewToken();
-        return table.Update(token, previous, ct);
-    }
+    public ValueTask UpdateAsync(OidcToken token, CancellationToken ct) => table.Update(token, ct);
 }
 
 static class Unsupported

@@ -51,14 +51,25 @@ public sealed class StreamingALargeReport : IAsyncLifetime
 
         var upload = http.PostAsync($"/api/distributors/{distributor}/reports", content);
         await paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await Task.Delay(1000); // the service has the first part and waits for the rest
-        long held;
+        // The handler has checked the distributor, the last thing it does before reading the body: it is now waiting for the rest.
         await using (var conn = await db.Open())
-            held = await conn.ExecuteScalarAsync<long>("""
-                select count(*) from pg_stat_activity
-                where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'
-                  and query not like '%outbox%' -- the relay's batch, waiting for the broker (no reader is bound in this test)
-                """);
+        {
+            await conn.ExecuteAsync("create extension if not exists pg_stat_statements");
+            for (var until = DateTime.UtcNow.AddSeconds(30); await conn.ExecuteScalarAsync<long>("""
+                     select coalesce(sum(s.calls), 0) from pg_stat_statements s join pg_database d on d.oid = s.dbid
+                     where d.datname = current_database() and s.query like 'select exists (select % from distributors where id%'
+                     """) < 1; await Task.Delay(20))
+                if (DateTime.UtcNow > until) throw new TimeoutException("the upload never reached the service's handler");
+        }
+        // While the body waits, the service holds no transaction open: sampled over half a second, not once.
+        long held = 0;
+        await using (var conn = await db.Open())
+            for (var until = DateTime.UtcNow.AddMilliseconds(500); DateTime.UtcNow < until && held == 0; await Task.Delay(25))
+                held = await conn.ExecuteScalarAsync<long>("""
+                    select count(*) from pg_stat_activity
+                    where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'
+                      and query not like '%outbox%' -- the relay's batch, waiting for the broker (no reader is bound in this test)
+                    """);
         resume.SetResult();
         var response = await upload;
 

@@ -43,7 +43,9 @@ public sealed class WaitingOutADatabaseOutage : IAsyncLifetime
         proxy.Cut();
         var ids = Enumerable.Range(1, 20).Select(_ => Guid.NewGuid()).ToList();
         foreach (var id in ids) await bus.Publish(new SomethingHappened { Id = id, Sequence = 1 });
-        await Task.Delay(TimeSpan.FromSeconds(60));
+        // A whole minute without the database, through which the service keeps knocking (connections refused at the proxy).
+        await Wait.Until(() => Task.FromResult(proxy.CutFor >= TimeSpan.FromSeconds(60) && proxy.Refused > 0),
+            "a minute's outage that the service tried to get through", TimeSpan.FromSeconds(120));
         Assert.Equal(1L, await db.Scalar<long>("select count(*) from effects")); // nothing could be applied meanwhile
         proxy.Restore();
 

@@ -17,6 +17,8 @@ public sealed class TcpProxy : IAsyncDisposable
     readonly CancellationTokenSource stop = new();
     readonly ConcurrentDictionary<TcpClient, TcpClient> open = new();
     volatile bool cut;
+    int refused;
+    long cutAt;
 
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
@@ -27,9 +29,17 @@ public sealed class TcpProxy : IAsyncDisposable
         _ = Task.Run(Accept);
     }
 
+    /// <summary>Connections refused since the last cut: the other side kept trying.</summary>
+    public int Refused => Volatile.Read(ref refused);
+
+    /// <summary>How long the proxy has been cut (zero when it is not).</summary>
+    public TimeSpan CutFor => cut ? TimeSpan.FromTicks(DateTime.UtcNow.Ticks - Interlocked.Read(ref cutAt)) : TimeSpan.Zero;
+
     /// <summary>Resets every connection and refuses new ones.</summary>
     public void Cut()
     {
+        Interlocked.Exchange(ref refused, 0);
+        Interlocked.Exchange(ref cutAt, DateTime.UtcNow.Ticks);
         cut = true;
         foreach (var (client, server) in open)
         {
@@ -48,7 +58,12 @@ public sealed class TcpProxy : IAsyncDisposable
             TcpClient client;
             try { client = await listener.AcceptTcpClientAsync(stop.Token); }
             catch (Exception) { return; }
-            if (cut) { Reset(client); continue; }
+            if (cut)
+            {
+                Interlocked.Increment(ref refused);
+                Reset(client);
+                continue;
+            }
             _ = Task.Run(async () =>
             {
                 var server = new TcpClient();

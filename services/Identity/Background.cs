@@ -54,7 +54,7 @@ sealed class TokenPruning(IServiceScopeFactory scopes, ILogger<TokenPruning> log
                 var authorizations = await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(threshold, ct);
                 if (tokens + authorizations > 0) logger.LogInformation("pruned {Tokens} tokens and {Authorizations} authorizations", tokens, authorizations);
             }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "could not prune tokens; trying again in an hour");
             }

@@ -30,7 +30,7 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
 
     static async Task<HttpResponseMessage> TrySignIn(HttpClient browser, string email, string password, CodeFlow? flow = null)
     {
-        var toSignIn = await browser.GetAsync((flow ?? new CodeFlow()).AuthorizeUrl());
+        var toSignIn = await browser.GetAsync((flow ?? IdentityApp.Flow()).AuthorizeUrl());
         var page = await browser.Html(toSignIn.Location());
         return await browser.Submit(page, ("email", email), ("password", password));
     }
@@ -58,7 +58,7 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
 
         var admin = app.CreateClient().As("admin");
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/identity/accounts/{userId}/unlock", null)).StatusCode);
-        await new CodeFlow().SignIn(app.Browser(), email, Password);
+        await IdentityApp.Flow().SignIn(app.Browser(), email, Password);
 
         var audit = await admin.GetFromJsonAsync<JsonElement>($"/api/identity/audit?accountId={userId}");
         var kinds = audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
@@ -70,7 +70,7 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
     public async Task A_reset_link_sets_a_new_password_and_ends_every_earlier_session()
     {
         var (_, userId, email) = await Ready("rhea");
-        var flow = new CodeFlow();
+        var flow = IdentityApp.Flow();
         var (_, tokens) = await flow.Redeem(app.CreateClient(), await flow.SignIn(app.Browser(), email, Password));
 
         // The same answer whether or not the address has an account.
@@ -85,9 +85,9 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
         using (var saved = await browser.Submit(await browser.Html(IdentityApp.Local(reset.Link)), ("password", NewPassword), ("confirm", NewPassword)))
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await CodeFlow.Refresh(app.CreateClient(), tokens.GetProperty("refresh_token").GetString()!)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await IdentityApp.Flow().Refresh(app.CreateClient(), tokens.GetProperty("refresh_token").GetString()!)).Status);
         using (var old = await TrySignIn(app.Browser(), email, Password)) Assert.Equal(HttpStatusCode.BadRequest, old.StatusCode);
-        await new CodeFlow().SignIn(app.Browser(), email, NewPassword);
+        await IdentityApp.Flow().SignIn(app.Browser(), email, NewPassword);
         Assert.Contains(app.Bus.Of<AccountPasswordChanged>(), e => e.AccountId == userId && !e.FirstPassword);
     }
 
@@ -96,7 +96,7 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
     {
         var (_, userId, email) = await Ready("tao");
         var browser = app.Browser();
-        await new CodeFlow().SignIn(browser, email, Password);
+        await IdentityApp.Flow().SignIn(browser, email, Password);
         var setup = await browser.Html("/identity/account/two-factor/setup");
         var key = System.Text.RegularExpressions.Regex.Match(setup, "data-testid=\"totp-key\">([A-Z2-7]+)<").Groups[1].Value;
         Assert.Contains("<svg", setup);
@@ -107,7 +107,7 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
             Assert.Contains("set up", await enrolled.Content.ReadAsStringAsync());
         Assert.True(await app.Db.Scalar<bool>("select totp_enabled_at is not null from accounts where id = @userId", new { userId }));
 
-        var flow = new CodeFlow();
+        var flow = IdentityApp.Flow();
         var next = app.Browser();
         using var toCode = await TrySignIn(next, email, Password, flow);
         Assert.EndsWith("/identity/account/two-factor", toCode.Location());
@@ -126,7 +126,7 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
     public async Task A_suspended_partners_user_cannot_sign_in_and_its_refresh_token_is_dead()
     {
         var (partnerId, userId, email) = await Ready("sue");
-        var flow = new CodeFlow();
+        var flow = IdentityApp.Flow();
         var (_, tokens) = await flow.Redeem(app.CreateClient(), await flow.SignIn(app.Browser(), email, Password));
         var refresh = tokens.GetProperty("refresh_token").GetString()!;
 
@@ -141,7 +141,7 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
         });
         await app.Db.WaitFor("select count(*) from organisations where id = @partnerId and not active", args: new { partnerId });
 
-        var (status, body) = await CodeFlow.Refresh(app.CreateClient(), refresh);
+        var (status, body) = await IdentityApp.Flow().Refresh(app.CreateClient(), refresh);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
         using var refused = await TrySignIn(app.Browser(), email, Password);
@@ -154,7 +154,7 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
     public async Task After_a_rotation_a_token_of_the_old_key_holds_until_it_expires_and_one_of_an_unknown_key_is_refused()
     {
         var (_, _, email) = await Ready("kai");
-        var flow = new CodeFlow();
+        var flow = IdentityApp.Flow();
         var (_, tokens) = await flow.Redeem(app.CreateClient(), await flow.SignIn(app.Browser(), email, Password));
         var old = tokens.GetProperty("access_token").GetString()!;
         var admin = app.CreateClient().As("admin");
@@ -170,7 +170,7 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
         Assert.Contains(signing, published);
 
         Assert.Equal(HttpStatusCode.OK, (await Me(old)).StatusCode);
-        var again = new CodeFlow();
+        var again = IdentityApp.Flow();
         var (_, fresh) = await again.Redeem(app.CreateClient(), await again.SignIn(app.Browser(), email, Password));
         Assert.Equal(signing, new JsonWebToken(fresh.GetProperty("access_token").GetString()).Kid);
 

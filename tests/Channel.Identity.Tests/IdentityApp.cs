@@ -31,6 +31,9 @@ public class IdentityApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual bool StaffNeedTwoFactor => false;
 
+    /// <summary>Settings a fixture adds to the service's.</summary>
+    protected virtual IEnumerable<(string Key, string Value)> More => [];
+
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.Create("identity");
@@ -61,6 +64,7 @@ public class IdentityApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Identity:Clients:1:DisplayName", "Acme ERP");
         builder.UseSetting("Identity:Clients:1:GrantTypes:0", "client_credentials");
         builder.UseSetting("Identity:Clients:1:Role", "leadership");
+        foreach (var (key, value) in More) builder.UseSetting(key, value);
     }
 
     /// <summary>A client that keeps cookies (one browser) and does not follow redirects (the test reads each).</summary>
@@ -97,6 +101,9 @@ public class IdentityApp : WebApplicationFactory<Program>, IAsyncLifetime
         ActiveSinceVersion = 2,
     };
 
+    /// <summary>The portal's side of a sign-in: the code flow with PKCE as this fixture's portal client.</summary>
+    public static CodeFlow Flow() => new(PortalClient, PortalSecret, RedirectUri);
+
     /// <summary>The link's path and query, as the browser would open it here.</summary>
     public static string Local(string link) => new Uri(link).PathAndQuery;
 
@@ -109,98 +116,13 @@ public class IdentityApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 }
 
-/// <summary>A browser without a browser: reads the sign-in pages' forms and posts them, as a person would.</summary>
-public static partial class Pages
+/// <summary>The provider with keys that rotate every 20 seconds, published 8 seconds ahead, checked twice a second.</summary>
+public sealed class IdentityWithFastRotation : IdentityApp
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiForgery();
-
-    [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
-    private static partial Regex Action();
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]
-    private static partial Regex Hidden();
-
-    public static async Task<string> Html(this HttpClient client, string path, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await client.GetAsync(path);
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"GET {path}: {response.StatusCode}\n{html}");
-        return html;
-    }
-
-    /// <summary>Fills the page's (first) form and submits it; hidden fields and the anti-forgery token go along.</summary>
-    public static async Task<HttpResponseMessage> Submit(this HttpClient client, string html, params (string Name, string Value)[] fields)
-    {
-        var values = Hidden().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
-        foreach (var (name, value) in fields) values[name] = value;
-        Assert.Matches(AntiForgery(), html);
-        var action = WebUtility.HtmlDecode(Action().Match(html).Groups[1].Value);
-        return await client.PostAsync(action, new FormUrlEncodedContent(values));
-    }
-
-    public static string Location(this HttpResponseMessage response) =>
-        response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l.ToString() : l.OriginalString) : throw new Xunit.Sdk.XunitException($"no redirect: {response.StatusCode}");
-}
-
-/// <summary>The portal's side of the code flow with PKCE.</summary>
-public sealed class CodeFlow
-{
-    public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
-    public string State { get; } = Guid.NewGuid().ToString("N");
-    string Challenge => Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)));
-
-    public string AuthorizeUrl(string client = IdentityApp.PortalClient, string redirect = IdentityApp.RedirectUri) =>
-        $"/identity/connect/authorize?client_id={client}&redirect_uri={Uri.EscapeDataString(redirect)}&response_type=code" +
-        $"&scope={Uri.EscapeDataString("openid profile email roles offline_access")}&code_challenge={Challenge}&code_challenge_method=S256&state={State}";
-
-    /// <summary>Runs the sign-in from the authorization request to the code, through the pages, and returns the code.</summary>
-    public async Task<string> SignIn(HttpClient browser, string email, string password)
-    {
-        var toSignIn = await browser.GetAsync(AuthorizeUrl());
-        Assert.Equal(HttpStatusCode.Redirect, toSignIn.StatusCode);
-        var page = await browser.Html(toSignIn.Location());
-        var back = await browser.Submit(page, ("email", email), ("password", password));
-        Assert.True(back.StatusCode == HttpStatusCode.Redirect, $"sign-in answered {back.StatusCode}: {await back.Content.ReadAsStringAsync()}");
-        return await CodeFrom(browser, back.Location());
-    }
-
-    public async Task<string> CodeFrom(HttpClient browser, string authorizeUrl)
-    {
-        var toClient = await browser.GetAsync(authorizeUrl);
-        Assert.True(toClient.StatusCode == HttpStatusCode.Redirect, $"authorize answered {toClient.StatusCode}: {await toClient.Content.ReadAsStringAsync()}");
-        var location = new Uri(toClient.Location());
-        Assert.StartsWith(IdentityApp.RedirectUri, location.ToString());
-        var query = System.Web.HttpUtility.ParseQueryString(location.Query);
-        Assert.Equal(State, query["state"]);
-        return query["code"] ?? throw new Xunit.Sdk.XunitException($"no code: {location}");
-    }
-
-    public async Task<(HttpStatusCode Status, JsonElement Body)> Redeem(HttpClient client, string code, string? verifier = null) =>
-        await Token(client, new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = IdentityApp.RedirectUri,
-            ["code_verifier"] = verifier ?? Verifier,
-            ["client_id"] = IdentityApp.PortalClient,
-            ["client_secret"] = IdentityApp.PortalSecret,
-        });
-
-    public static async Task<(HttpStatusCode Status, JsonElement Body)> Refresh(HttpClient client, string refreshToken) =>
-        await Token(client, new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = refreshToken,
-            ["client_id"] = IdentityApp.PortalClient,
-            ["client_secret"] = IdentityApp.PortalSecret,
-        });
-
-    public static async Task<(HttpStatusCode Status, JsonElement Body)> Token(HttpClient client, Dictionary<string, string> form)
-    {
-        using var response = await client.PostAsync("/identity/connect/token", new FormUrlEncodedContent(form));
-        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
-    }
-
-    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    protected override IEnumerable<(string Key, string Value)> More =>
+    [
+        ("Identity:RotateKeysEvery", "00:00:20"),
+        ("Identity:PublishKeysAhead", "00:00:08"),
+        ("Identity:CheckKeysEvery", "00:00:00.500"),
+    ];
 }

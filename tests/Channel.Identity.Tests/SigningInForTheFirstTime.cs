@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Channel.Contracts.Identity;
+using Channel.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Channel.Identity.Tests;
@@ -37,7 +38,7 @@ public sealed class SigningInForTheFirstTime(IdentityApp app) : IClassFixture<Id
         Assert.Contains("expired", await app.Browser().Html(IdentityApp.Local(invitation.Link), HttpStatusCode.Gone));
         Assert.Equal("enabled", await app.Db.Scalar<string>("select status from accounts where id = @userId", new { userId }));
 
-        var flow = new CodeFlow();
+        var flow = IdentityApp.Flow();
         var code = await flow.SignIn(app.Browser(), email, Password);
         var (status, tokens) = await flow.Redeem(app.CreateClient(), code);
         Assert.Equal(HttpStatusCode.OK, status);
@@ -70,10 +71,10 @@ public sealed class SigningInForTheFirstTime(IdentityApp app) : IClassFixture<Id
         var email = $"pia-{Guid.NewGuid():N}@northwind.example";
         var (_, _, invitation) = await app.PartnerUser(email);
         await SetPassword(invitation);
-        var flow = new CodeFlow();
+        var flow = IdentityApp.Flow();
         var code = await flow.SignIn(app.Browser(), email, Password);
 
-        var (status, body) = await flow.Redeem(app.CreateClient(), code, verifier: new CodeFlow().Verifier);
+        var (status, body) = await flow.Redeem(app.CreateClient(), code, verifier: IdentityApp.Flow().Verifier);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
@@ -85,18 +86,18 @@ public sealed class SigningInForTheFirstTime(IdentityApp app) : IClassFixture<Id
         var email = $"ray-{Guid.NewGuid():N}@northwind.example";
         var (_, _, invitation) = await app.PartnerUser(email);
         await SetPassword(invitation);
-        var flow = new CodeFlow();
+        var flow = IdentityApp.Flow();
         var (_, tokens) = await flow.Redeem(app.CreateClient(), await flow.SignIn(app.Browser(), email, Password));
         var first = tokens.GetProperty("refresh_token").GetString()!;
 
-        var (status, renewed) = await CodeFlow.Refresh(app.CreateClient(), first);
+        var (status, renewed) = await IdentityApp.Flow().Refresh(app.CreateClient(), first);
         Assert.Equal(HttpStatusCode.OK, status);
         var second = renewed.GetProperty("refresh_token").GetString()!;
         Assert.NotEqual(first, second);
 
         // The first one again (a stolen copy): refused, and the one issued in its place dies with it.
-        Assert.Equal(HttpStatusCode.BadRequest, (await CodeFlow.Refresh(app.CreateClient(), first)).Status);
-        var (after, body) = await CodeFlow.Refresh(app.CreateClient(), second);
+        Assert.Equal(HttpStatusCode.BadRequest, (await IdentityApp.Flow().Refresh(app.CreateClient(), first)).Status);
+        var (after, body) = await IdentityApp.Flow().Refresh(app.CreateClient(), second);
         Assert.Equal(HttpStatusCode.BadRequest, after);
         Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
     }

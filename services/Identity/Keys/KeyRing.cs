@@ -24,6 +24,7 @@ public sealed class KeyRing(NpgsqlDataSource db, IdentitySettings settings, Time
     const long LockId = 0x1d_e7_17_4e;
 
     volatile IReadOnlyList<StoredKey> keys = [];
+    string? loadedShape;
 
     public sealed class StoredKey
     {
@@ -57,8 +58,11 @@ public sealed class KeyRing(NpgsqlDataSource db, IdentitySettings settings, Time
             await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@LockId)", new { LockId }, tx, cancellationToken: ct));
             foreach (var use in new[] { Signing, Encryption })
             {
-                var newest = await connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(new CommandDefinition(
-                    "select max(not_before) from signing_keys where use = @use and revoked_at is null", new { use }, tx, cancellationToken: ct));
+                // Npgsql reads timestamptz as a UTC DateTime (Dapper will not turn a lone one into a DateTimeOffset).
+                var newest = await connection.QuerySingleOrDefaultAsync<DateTime?>(new CommandDefinition(
+                    "select max(not_before) from signing_keys where use = @use and revoked_at is null", new { use }, tx, cancellationToken: ct)) is { } at
+                    ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))
+                    : (DateTimeOffset?)null;
                 var now = clock.GetUtcNow();
                 if (newest is null) await Create(connection, tx, use, now.AddMinutes(-1), ct);
                 else if (newest.Value + settings.RotateKeysEvery - settings.PublishKeysAhead <= now && newest.Value <= now)
@@ -114,10 +118,10 @@ public sealed class KeyRing(NpgsqlDataSource db, IdentitySettings settings, Time
             new { now = clock.GetUtcNow() }, cancellationToken: ct))).ToList();
         var now = clock.GetUtcNow();
         var before = keys;
-        // Changed: a key came or went, or one's time to sign came (which changes the one that signs).
-        string Shape(IEnumerable<StoredKey> ks) => string.Join(',', ks.Select(k => $"{k.Id}:{k.NotBefore <= now}"));
-        var changed = Shape(before) != Shape(rows);
-        if (!changed) return false;
+        // Changed since the last read: a key came or went, or one's time to sign came (which changes the one that signs).
+        var shape = string.Join(',', rows.Select(k => $"{k.Id}:{k.NotBefore <= now}"));
+        if (shape == loadedShape) return false;
+        loadedShape = shape;
         foreach (var row in rows)
             row.Loaded = before.FirstOrDefault(k => k.Id == row.Id)?.Loaded
                 ?? X509CertificateLoader.LoadPkcs12(row.Certificate, null, X509KeyStorageFlags.EphemeralKeySet);
@@ -163,13 +167,17 @@ sealed class KeyRotation(KeyRing ring, IdentitySettings settings, ILogger<KeyRot
         {
             try
             {
-                await Task.Delay(settings.CheckKeysEvery, ct);
+                // The next check, or sooner when a published key's time to sign comes first (so it takes over on time).
+                var now = DateTimeOffset.UtcNow;
+                var pending = ring.Keys.Where(k => k.NotBefore > now).Select(k => k.NotBefore - now).DefaultIfEmpty(settings.CheckKeysEvery).Min();
+                await Task.Delay(pending < settings.CheckKeysEvery ? pending + TimeSpan.FromMilliseconds(50) : settings.CheckKeysEvery, ct);
                 if (await ring.Refresh(ct)) logger.LogInformation("the signing keys changed");
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e)
             {
-                logger.LogWarning(e, "could not check the signing keys; trying again");
+                // The keys in hand keep signing: a failed check must not stop the provider.
+                logger.LogError(e, "could not check the signing keys; trying again");
             }
         }
     }

@@ -19,6 +19,7 @@ sealed class LocalTokens(KeyRing ring, IdentitySettings settings, IConfiguration
         if (name != JwtBearerDefaults.AuthenticationScheme) return;
         options.Authority = null;
         options.MetadataAddress = null!;
+        options.ConfigurationManager = null;
         SymmetricSecurityKey? local = null;
         if (!string.IsNullOrWhiteSpace(config["Auth:SigningKey"]) || !string.IsNullOrWhiteSpace(config["Auth:SigningKeyFile"]))
             try { local = new SymmetricSecurityKey(AuthSetup.SigningKey(config)); }

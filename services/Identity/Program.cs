@@ -11,8 +11,10 @@ using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddChannelService("identity", typeof(Program).Assembly);
 var settings = builder.Configuration.GetSection("Identity").Get<IdentitySettings>() ?? new IdentitySettings();
+// The provider checks its own API's tokens with its own keys (LocalTokens), never by asking itself over HTTP.
+builder.Configuration["Auth:Authority"] = settings.Issuer;
+builder.AddChannelService("identity", typeof(Program).Assembly);
 if (settings.AccessTokenLifetime > TimeSpan.FromMinutes(10)) throw new InvalidOperationException("access tokens live at most 10 minutes");
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<Accounts>();

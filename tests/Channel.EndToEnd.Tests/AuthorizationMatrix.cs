@@ -209,6 +209,20 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
         }
         entries.Remove("POST /api/reports/admin/replay"); // Reporting and Notifications publish nothing to replay
         entries.Remove("POST /api/notifications/admin/replay");
+        entries.Remove("POST /api/identity/admin/replay"); // Identity's accounts follow the partners' and distributors' replays
+        // Accounts are the vendor's business: channel managers read them, admins act on them. A token naming no account has no "me".
+        Rule readsAccounts = (w, _) => w.Manager ? 200 : 403;
+        Rule actsOnAccount = (w, _) => w.Role == Roles.Admin ? 404 : 403; // the ids here name no account
+        entries["GET /api/identity/accounts"] = new(readsAccounts);
+        entries["GET /api/identity/accounts/{id}"] = new((w, _) => w.Manager ? 404 : 403);
+        entries["GET /api/identity/me"] = new((_, _) => 404);
+        entries["POST /api/identity/accounts"] = new(admins, Body: _ => Json(new { email = $"matrix-{Guid.NewGuid():N}@vendor.example", name = "Matrix", role = "leadership" }));
+        foreach (var action in new[] { "send-reset", "unlock", "disable", "enable", "revoke-sessions" })
+            entries[$"POST /api/identity/accounts/{{id}}/{action}"] = new(actsOnAccount);
+        entries["POST /api/identity/password-resets"] = new((_, _) => null, Anonymous: true); // the feature tests and the hostile run cover it
+        entries["GET /api/identity/audit"] = new(admin);
+        entries["GET /api/identity/admin/keys"] = new(admin);
+        entries["POST /api/identity/admin/keys/rotate"] = new(admins, Body: _ => Json(new { revokeOthers = false }));
         entries["GET /api/notifications/admin/mails"] = new(admin);
         entries["POST /api/notifications/admin/mails/{id}/resend"] = new(adminMissing);
         return entries;

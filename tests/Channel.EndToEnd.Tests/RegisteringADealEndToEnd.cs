@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Channel.Contracts.Deals;
@@ -186,8 +187,98 @@ public sealed class HearingAboutItByMail(RunningSystem system) : IClassFixture<R
         var toApplicant = await mailbox.WaitFor(2, applicant);
         Assert.Equal(["We received your application: Mail Flow Networks", "Welcome to the Channel partner program: Mail Flow Networks"],
             toApplicant.Select(m => m.Subject).Order());
-        var toUser = Assert.Single(await mailbox.WaitFor(1, user));
-        Assert.Equal("Deal approved: Harbor Logistics (24,000.00 USD)", toUser.Subject);
-        Assert.Contains($"/#/deals?deal={dealId}", toUser.Text);
+        var toUser = await mailbox.WaitFor(2, user);
+        Assert.Equal(["Deal approved: Harbor Logistics (24,000.00 USD)", "Your Channel account for Mail Flow Networks"], toUser.Select(m => m.Subject).Order());
+        Assert.Contains($"/#/deals?deal={dealId}", toUser.Single(m => m.Subject.StartsWith("Deal approved")).Text);
+    }
+
+    [Fact]
+    public async Task A_new_partner_user_sets_a_password_from_the_mail_signs_in_through_the_gateway_and_sees_only_its_partners_deals()
+    {
+        var (own, user) = await Partner("Signin Own Networks");
+        var (other, _) = await Partner("Signin Other Networks");
+        var ownDeal = await Deal(own, "Lighthouse Clinic");
+        var otherDeal = await Deal(other, "Quarry Schools");
+
+        // The invitation, as the person receives it.
+        using var mailbox = new Smtp4dev();
+        var invitation = Assert.Single(await mailbox.WaitFor(1, user));
+        Assert.Equal("Your Channel account for Signin Own Networks", invitation.Subject);
+        var link = System.Text.RegularExpressions.Regex.Match(invitation.Text, @"http://127\.0\.0\.1:\d+/identity/account/set-password\?ticket=\S+").Value;
+        Assert.NotEmpty(link);
+
+        const string Password = "tangerine satellite meadow";
+        using var browser = Browser();
+        using (var saved = await browser.Submit(await browser.Html(new Uri(link).PathAndQuery), ("password", Password), ("confirm", Password)))
+            Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var flow = new CodeFlow(RunningSystem.PortalClient, RunningSystem.PortalSecret, RunningSystem.PortalRedirect);
+        // Later, in a browser of its own.
+        using var later = Browser();
+        var code = await flow.SignIn(later, user, Password);
+        var (status, tokens) = await flow.Redeem(Browser(), code);
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        // The provider's token opens the API at the gateway and at each service, scoped to the person's partner.
+        using var api = new HttpClient { BaseAddress = new Uri(system.Gateway.Address) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("access_token").GetString());
+        api.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.77");
+        var deals = await api.GetFromJsonAsync<JsonElement>("/api/deals?pageSize=200");
+        var partners = deals.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("partnerId").GetGuid()).Distinct().ToList();
+        Assert.Equal([own], partners);
+        Assert.Contains(deals.GetProperty("items").EnumerateArray(), d => d.GetProperty("id").GetGuid() == ownDeal);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/deals/{otherDeal}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/deals/{ownDeal}")).StatusCode);
+        var me = await api.GetFromJsonAsync<JsonElement>("/api/identity/me");
+        Assert.Equal(own, me.GetProperty("partnerId").GetGuid());
+    }
+
+    HttpClient Browser()
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = new Uri(system.Gateway.Address),
+        };
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", $"203.0.113.{Random.Shared.Next(1, 254)}");
+        return client;
+    }
+
+    async Task<(Guid PartnerId, string UserEmail)> Partner(string name)
+    {
+        var domain = $"signin-{Guid.NewGuid():N}"[..18] + ".example";
+        var manager = system.Client("channel-manager");
+        var applied = await system.Client().PostAsJsonAsync("/api/partners/applications", new
+        {
+            legalName = name,
+            country = "US",
+            region = "WA",
+            websiteDomain = domain,
+            partnerType = "var",
+            primaryContact = new { name = "Kim Lee", email = $"kim@{domain}" },
+            agreementVersion = "2026-01",
+        });
+        var partnerId = (await applied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await manager.PostAsJsonAsync($"/api/partners/{partnerId}/approve", new { tier = "silver" })).EnsureSuccessStatusCode();
+        var user = $"pat@{domain}";
+        (await manager.PostAsJsonAsync($"/api/partners/{partnerId}/users", new { name = "Pat Seller", email = user, role = "sales" })).EnsureSuccessStatusCode();
+        return (partnerId, user);
+    }
+
+    async Task<Guid> Deal(Guid partnerId, string customer)
+    {
+        var partner = system.Client("partner", partnerId);
+        HttpResponseMessage registered;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do registered = await partner.PostAsJsonAsync("/api/deals", new
+        {
+            customer = new { legalName = customer, country = "US", region = "WA", sector = "commercial" },
+            products = new[] { new { sku = "SW-9300-48P", quantity = 1, amount = 9_000m } },
+            totalValue = 9_000m,
+            currency = "USD",
+            expectedClose = DateTime.UtcNow.AddDays(45).ToString("yyyy-MM-dd"),
+        });
+        // Deals learns of the partner's approval from its event.
+        while (registered.StatusCode == HttpStatusCode.Forbidden && DateTime.UtcNow < deadline && await Task.Delay(200).ContinueWith(_ => true));
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        return (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 }

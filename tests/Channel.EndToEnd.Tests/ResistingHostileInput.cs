@@ -190,6 +190,19 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             ["POST /api/notifications/subscriptions/{id}/ping"] = null,
             ["POST /api/notifications/subscriptions/{id}/deliveries/{deliveryId}/redeliver"] = null,
             ["POST /api/notifications/admin/mails/{id}/resend"] = null,
+            ["POST /api/identity/accounts"] = new(Admin, "/api/identity/accounts", () => new JsonObject
+            {
+                ["email"] = $"hostile-{Guid.NewGuid():N}@vendor.example",
+                ["name"] = "Hostile Run",
+                ["role"] = "leadership",
+            }),
+            ["POST /api/identity/password-resets"] = new(Partner, "/api/identity/password-resets", () => new JsonObject { ["email"] = "nobody@nowhere.example" }),
+            ["POST /api/identity/admin/keys/rotate"] = new(Admin, "/api/identity/admin/keys/rotate", () => new JsonObject { ["revokeOthers"] = false }),
+            ["POST /api/identity/accounts/{id}/send-reset"] = null,
+            ["POST /api/identity/accounts/{id}/unlock"] = null,
+            ["POST /api/identity/accounts/{id}/disable"] = null,
+            ["POST /api/identity/accounts/{id}/enable"] = null,
+            ["POST /api/identity/accounts/{id}/revoke-sessions"] = null,
         };
         foreach (var service in TwoTenants.Services)
         {
@@ -198,7 +211,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             targets[$"DELETE /api/{service}/admin/outbox/dead-letters/{{id}}"] = null;
             targets[$"POST /api/{service}/admin/outbox/dead-letters/{{id}}/requeue"] = null;
             targets[$"POST /api/{service}/admin/errors/{{queue}}/requeue"] = null;
-            if (service is not ("reports" or "notifications")) targets[$"POST /api/{service}/admin/replay"] = null;
+            if (service is not ("reports" or "notifications" or "identity")) targets[$"POST /api/{service}/admin/replay"] = null;
         }
         return targets;
     }
@@ -364,6 +377,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
         "distributors" => system.DistributorsDb,
         "deals" => system.DealsDb,
         "notifications" => system.NotificationsDb,
+        "identity" => system.IdentityDb,
         _ => system.ReportingDb,
     };
 
@@ -385,7 +399,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
     /// <summary>Until no database changes for a second: the events of earlier requests have all landed.</summary>
     async Task Settle()
     {
-        var dbs = new[] { system.PartnersDb, system.DistributorsDb, system.DealsDb, system.ReportingDb, system.NotificationsDb };
+        var dbs = new[] { system.PartnersDb, system.DistributorsDb, system.DealsDb, system.ReportingDb, system.NotificationsDb, system.IdentityDb };
         var last = "";
         var stillSince = DateTime.UtcNow;
         var deadline = DateTime.UtcNow.AddSeconds(60);

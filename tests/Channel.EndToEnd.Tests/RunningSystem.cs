@@ -20,6 +20,12 @@ public class RunningSystem : IAsyncLifetime
     public ServiceProcess Reporting { get; private set; } = null!;
     public TestDatabase NotificationsDb { get; private set; } = null!;
     public ServiceProcess Notifications { get; private set; } = null!;
+    public TestDatabase IdentityDb { get; private set; } = null!;
+    public ServiceProcess Identity { get; private set; } = null!;
+    /// <summary>The portal as a client of the Identity service (the code flow with PKCE), for the sign-in tests.</summary>
+    public const string PortalClient = "e2e-portal";
+    public const string PortalSecret = "e2e-portal-secret";
+    public const string PortalRedirect = "https://portal.e2e.test/signin-callback";
     public ServiceProcess Distributors { get; private set; } = null!;
     public ServiceProcess Partners { get; private set; } = null!;
     public ServiceProcess Deals { get; private set; } = null!;
@@ -31,6 +37,14 @@ public class RunningSystem : IAsyncLifetime
 
     Dictionary<string, string> With(string service, Dictionary<string, string> settings)
     {
+        // Tokens from the Identity service (discovery under the gateway's address, read at the service directly),
+        // and the tests' own local ones.
+        if (GatewayPort != 0)
+        {
+            settings["Auth__Authority"] = $"http://127.0.0.1:{GatewayPort}/identity/";
+            settings["Auth__RequireHttpsMetadata"] = "false";
+            settings["Auth__Backchannel"] = $"http://127.0.0.1:{IdentityPort}/identity/";
+        }
         // The tests stand where an ingress would: they say which client each request comes from
         // (X-Forwarded-For), and the gateway is configured to believe them; the services believe the gateway.
         settings["ForwardedHeaders__KnownProxies__0"] = "127.0.0.1";
@@ -38,9 +52,15 @@ public class RunningSystem : IAsyncLifetime
         return settings;
     }
 
+    /// <summary>Ports chosen before anything starts: each service is told where the provider will be.</summary>
+    public int GatewayPort { get; private set; }
+    public int IdentityPort { get; private set; }
+
     public virtual async Task InitializeAsync()
     {
+        (GatewayPort, IdentityPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
         Broker = await TestVirtualHost.Create("e2e");
+        IdentityDb = await TestDatabase.Create("e2e_identity");
         PartnersDb = await TestDatabase.Create("e2e_partners");
         DealsDb = await TestDatabase.Create("e2e_deals");
         DistributorsDb = await TestDatabase.Create("e2e_distributors");
@@ -80,8 +100,20 @@ public class RunningSystem : IAsyncLifetime
             ["Webhooks__RequireHttps"] = "false",
             ["Webhooks__AllowLoopback"] = "true",
         }));
+        Identity = await ServiceProcess.Start("Identity", With("Identity", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Db"] = IdentityDb.ConnectionString,
+            ["RabbitMq__Uri"] = Broker.Uri,
+            ["Identity__PublicUrl"] = $"http://127.0.0.1:{GatewayPort}",
+            ["Identity__RequireHttps"] = "false",
+            ["Identity__Clients__0__ClientId"] = PortalClient,
+            ["Identity__Clients__0__ClientSecret"] = PortalSecret,
+            ["Identity__Clients__0__DisplayName"] = "Portal",
+            ["Identity__Clients__0__RedirectUris__0"] = PortalRedirect,
+        }), IdentityPort);
         Gateway = await ServiceProcess.Start("Gateway", With("Gateway", new Dictionary<string, string>
         {
+            ["ReverseProxy__Clusters__identity__Destinations__main__Address"] = Identity.Address,
             ["ReverseProxy__Clusters__notifications__Destinations__main__Address"] = Notifications.Address,
             ["Gateway__DemoSignIn"] = "true",
             ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = Reporting.Address,
@@ -89,7 +121,7 @@ public class RunningSystem : IAsyncLifetime
             ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = Deals.Address,
             ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = Distributors.Address,
             ["Gateway__ApplicationsPerMinute"] = ApplicationsPerMinute.ToString(),
-        }));
+        }), GatewayPort);
     }
 
     public HttpClient Client(string? role = null, Guid? partnerId = null, string? clientAddress = null, Guid? distributorId = null)
@@ -106,6 +138,7 @@ public class RunningSystem : IAsyncLifetime
     {
         await Gateway.DisposeAsync();
         await Notifications.DisposeAsync();
+        await Identity.DisposeAsync();
         await Reporting.DisposeAsync();
         await Deals.DisposeAsync();
         await Distributors.DisposeAsync();
@@ -117,5 +150,6 @@ public class RunningSystem : IAsyncLifetime
         await DistributorsDb.DisposeAsync();
         await ReportingDb.DisposeAsync();
         await NotificationsDb.DisposeAsync();
+        await IdentityDb.DisposeAsync();
     }
 }

@@ -115,7 +115,7 @@ public class TwoTenants : RunningSystem
             distributorRegisters, subscriptionId, deliveryId);
     }
 
-    public static readonly string[] Services = ["partners", "distributors", "deals", "reports", "notifications"];
+    public static readonly string[] Services = ["partners", "distributors", "deals", "reports", "notifications", "identity"];
 
     public string AddressOf(string service) => service switch
     {
@@ -124,6 +124,7 @@ public class TwoTenants : RunningSystem
         "deals" => Deals.Address,
         "reports" => Reporting.Address,
         "notifications" => Notifications.Address,
+        "identity" => Identity.Address,
         _ => throw new ArgumentOutOfRangeException(nameof(service)),
     };
 

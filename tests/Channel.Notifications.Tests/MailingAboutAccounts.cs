@@ -47,7 +47,7 @@ public sealed class MailingAboutAccounts(NotificationsApp app) : IClassFixture<N
         await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
         var mails = await app.Mailbox.To([email]);
         var mail = Assert.Single(mails);
-        Assert.Equal("Your Acme Networks Channel account for Northwind Networks", mail.Subject);
+        Assert.Equal("Your Channel account for Northwind Networks", mail.Subject);
         Assert.Contains(invited.Link, mail.Text);
         Assert.Contains("until 29 November 2026 18:00 UTC", mail.Text);
     }
@@ -83,7 +83,7 @@ public sealed class MailingAboutAccounts(NotificationsApp app) : IClassFixture<N
         await app.Db.WaitFor("select count(*) from inbox where consumer like '%.AccountMailConsumer' and message_id = any(@ids)", 3, args: new { ids });
         await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
         var mails = await app.Mailbox.To([email]);
-        Assert.Equal(["Choose a new password for Acme Networks Channel", "Your Acme Networks Channel account is locked for now"],
+        Assert.Equal(["Choose a new Channel password", "Your Channel account is locked for now"],
             mails.Select(m => m.Subject).Order());
         Assert.Contains("reset-password?ticket=abc", mails.Single(m => m.Subject.StartsWith("Choose")).Text);
         Assert.Contains("locked until 19:15 UTC", mails.Single(m => m.Subject.Contains("locked")).Text);

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Channel.Hosting.Auth;
@@ -56,9 +58,11 @@ public static class AuthSetup
     public const string Audience = "channel";
 
     /// <summary>
-    /// JWT bearer validation. With <c>Auth:Authority</c> set the tokens come from that OIDC issuer;
-    /// otherwise they are HS256 tokens signed with the local key (<c>Auth:SigningKey</c> in base64,
-    /// or the file named by <c>Auth:SigningKeyFile</c>, which <c>./channel</c> creates on first start).
+    /// JWT bearer validation. With <c>Auth:Authority</c> set, tokens from that OpenID Connect issuer (the Identity
+    /// service), checked against the keys its discovery document publishes (fetched again when a token names a key
+    /// not seen yet, so rotation needs nothing here). A local HS256 key (<c>Auth:SigningKey</c> in base64, or the file
+    /// named by <c>Auth:SigningKeyFile</c>) is for development and tests only: where one is configured its tokens are
+    /// taken too. At least one of the two must be there.
     /// </summary>
     public static IServiceCollection AddChannelAuth(this IServiceCollection services, IConfiguration config)
     {
@@ -66,19 +70,41 @@ public static class AuthSetup
         {
             o.MapInboundClaims = false;
             var authority = config["Auth:Authority"];
+            var local = LocalKey(config);
+            if (string.IsNullOrEmpty(authority) && local is null)
+                throw new InvalidOperationException("no way to check tokens: set Auth:Authority (the identity provider), or a local key for development");
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,
-                ValidIssuer = config["Auth:Issuer"] ?? (authority ?? Issuer),
+                // The authority's own issuer is added from its discovery document.
+                ValidIssuer = local is null ? null : config["Auth:Issuer"] ?? Issuer,
                 ValidateAudience = true,
                 ValidAudience = config["Auth:Audience"] ?? Audience,
                 ValidateLifetime = true,
                 ClockSkew = TimeSpan.FromSeconds(30),
                 RoleClaimType = "role",
                 NameClaimType = "name",
+                IssuerSigningKey = local,
             };
-            if (!string.IsNullOrEmpty(authority)) o.Authority = authority;
-            else o.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(SigningKey(config));
+            if (!string.IsNullOrEmpty(authority))
+            {
+                o.Authority = authority;
+                o.RequireHttpsMetadata = config.GetValue("Auth:RequireHttpsMetadata", true);
+                // How soon an unknown key may send the reader back for the keys (the default is five minutes).
+                o.RefreshInterval = config.GetValue("Auth:KeysRefreshInterval", TimeSpan.FromMinutes(1));
+                if (config["Auth:Backchannel"] is { Length: > 0 } inside)
+                {
+                    var publicBase = authority.EndsWith('/') ? authority : authority + "/";
+                    var insideBase = inside.EndsWith('/') ? inside : inside + "/";
+                    o.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+                        $"{publicBase}.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(),
+                        new Backchannel(publicBase, insideBase))
+                    {
+                        AutomaticRefreshInterval = o.AutomaticRefreshInterval,
+                        RefreshInterval = o.RefreshInterval,
+                    };
+                }
+            }
             // One role per token: a token with several would pass one policy by one role and be scoped by another.
             o.Events = new JwtBearerEvents
             {
@@ -97,17 +123,20 @@ public static class AuthSetup
         return services;
     }
 
-    public static byte[] SigningKey(IConfiguration config)
+    public static byte[] SigningKey(IConfiguration config) =>
+        LocalKey(config)?.Key ?? throw new InvalidOperationException("no token signing key: set Auth:SigningKey or Auth:SigningKeyFile");
+
+    /// <summary>The local development key, if one is configured (none in a deployment).</summary>
+    static SymmetricSecurityKey? LocalKey(IConfiguration config)
     {
         var key = config["Auth:SigningKey"];
         var file = config["Auth:SigningKeyFile"];
         if (string.IsNullOrWhiteSpace(key) && !string.IsNullOrWhiteSpace(file) && File.Exists(file))
             key = File.ReadAllText(file).Trim();
-        if (string.IsNullOrWhiteSpace(key))
-            throw new InvalidOperationException("no token signing key: set Auth:SigningKey, Auth:SigningKeyFile or Auth:Authority");
+        if (string.IsNullOrWhiteSpace(key)) return null;
         var bytes = Convert.FromBase64String(key);
         if (bytes.Length < 32) throw new InvalidOperationException("the token signing key must be at least 256 bits");
-        return bytes;
+        return new SymmetricSecurityKey(bytes);
     }
 
     /// <summary>Mints a local token (tests and tools; ./channel token does the same in the shell).</summary>

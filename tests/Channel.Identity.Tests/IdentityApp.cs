@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Channel.Contracts.Identity;
 using Channel.Contracts.Partners;
 using Channel.Testing;

@@ -33,6 +33,9 @@ public sealed class SomethingHappenedConsumer(Inbox<SomethingHappenedConsumer> i
         await inbox.Once(context, (tx, ct) => tx.Connection!.ExecuteAsync(new CommandDefinition(
             "insert into effects (event_id, message_id) values (@Id, @MessageId)",
             new { context.Message.Id, context.MessageId }, tx, cancellationToken: ct)));
+        // Done with this delivery, applied or turned away: what a test waits for before it counts effects.
+        await using (var conn = await db.OpenConnectionAsync(context.CancellationToken))
+            await conn.ExecuteAsync("insert into handled (message_id) values (@MessageId)", new { context.MessageId });
     }
 }
 
@@ -67,6 +70,7 @@ public sealed class MessagingHost : IAsyncDisposable
             await conn.ExecuteAsync("""
                 create table if not exists deliveries (message_id uuid not null, event_id uuid not null);
                 create table if not exists effects (event_id uuid not null, message_id uuid not null);
+                create table if not exists handled (message_id uuid not null);
                 create table if not exists audits (event_id uuid not null, message_id uuid not null);
                 """);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();

@@ -43,7 +43,7 @@ public sealed class KeepingTheReadModelTrue(SmallBatchSystem system) : IClassFix
 
     [Theory]
     [InlineData(20261126, 70)]
-    [InlineData(4242, 70)]
+    [InlineData(4242, 90)]
     public async Task After_any_sequence_of_changes_every_read_model_row_equals_its_source(int seed, int steps)
     {
         var random = new Random(seed);
@@ -146,6 +146,10 @@ public sealed class KeepingTheReadModelTrue(SmallBatchSystem system) : IClassFix
                 var action = suspended.Contains(partner) ? "reinstate" : "suspend";
                 var response = await Step($"{action} partner {partner}", manager.PostAsJsonAsync($"/api/partners/{partner}/{action}", new { reason = "Property step." }));
                 if (response.IsSuccessStatusCode && !suspended.Add(partner)) suspended.Remove(partner);
+                // The next registration's answer must not depend on how fast Deals hears of it, or the sequence a seed names changes from run to run.
+                if (response.IsSuccessStatusCode)
+                    await Eventually(async () => await Scalar<string>(system.DealsDb, "select status from partners where id = @partner", new { partner })
+                        == (suspended.Contains(partner) ? "suspended" : "active"));
             }
         }
 

@@ -1,15 +1,24 @@
 using Channel.Gateway;
+using Channel.Gateway.Features;
+using Channel.Gateway.Session;
 using Channel.Hosting;
 using Channel.Hosting.Auth;
 using Scalar.AspNetCore;
+using Yarp.ReverseProxy.Transforms;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddChannelWeb(builder);
 builder.Services.AddChannelAuth(builder.Configuration);
+builder.AddDashboardSession();
 builder.AddChannelTelemetry("gateway");
 builder.Services.AddHealthChecks();
 builder.Services.AddRateLimiter(o => EdgeLimits.Configure(o, builder.Configuration));
-builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+    .AddTransforms(t => t.AddRequestTransform(c =>
+    {
+        DashboardSession.Transform(c);
+        return ValueTask.CompletedTask;
+    }));
 
 var app = builder.Build();
 app.UseChannelWeb();
@@ -17,6 +26,7 @@ app.UseLargeReportUploads(builder.Configuration.GetValue("Gateway:MaxReportBytes
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
+app.UseDashboardSession();
 app.UseAuthorization();
 app.UseRateLimiter();
 
@@ -27,7 +37,7 @@ app.MapScalarApiReference("/docs", o =>
     foreach (var service in builder.Configuration.GetSection("Docs:Services").Get<string[]>() ?? [])
         o.AddDocument(service, $"{char.ToUpperInvariant(service[0])}{service[1..]}", $"/api/{service}/openapi/v1.json");
 }).AllowAnonymous();
-DemoSignIn.Map(app);
+SignInToTheDashboard.Map(app);
 app.MapReverseProxy();
 
 app.Run();

@@ -84,6 +84,7 @@ SetPassword.Map(app);
 SetUpTwoFactor.Map(app);
 RequestPasswordReset.Map(app, api);
 IssueDevelopmentToken.Map(app, settings);
+MakeDemoAccounts.Map(app, settings);
 CreateStaffAccount.Map(api);
 ListAccounts.Map(api);
 GetAccount.Map(api);

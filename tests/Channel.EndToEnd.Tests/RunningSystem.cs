@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Channel.Contracts.Deals;
 using Channel.Contracts.Partners;
 using Channel.Testing;
@@ -26,6 +27,10 @@ public class RunningSystem : IAsyncLifetime
     public const string PortalClient = "e2e-portal";
     public const string PortalSecret = "e2e-portal-secret";
     public const string PortalRedirect = "https://portal.e2e.test/signin-callback";
+    /// <summary>The gateway's own registration: the dashboard's backend-for-frontend.</summary>
+    public const string DashboardSecret = "e2e-dashboard-secret";
+    /// <summary>The demo accounts' password (set by <see cref="MakeDemoAccounts"/>).</summary>
+    public const string DemoPassword = "harbor lantern orchard 42";
     public ServiceProcess Distributors { get; private set; } = null!;
     public ServiceProcess Partners { get; private set; } = null!;
     public ServiceProcess Deals { get; private set; } = null!;
@@ -110,18 +115,47 @@ public class RunningSystem : IAsyncLifetime
             ["Identity__Clients__0__ClientSecret"] = PortalSecret,
             ["Identity__Clients__0__DisplayName"] = "Portal",
             ["Identity__Clients__0__RedirectUris__0"] = PortalRedirect,
+            ["Identity__Clients__1__ClientId"] = "channel-dashboard",
+            ["Identity__Clients__1__ClientSecret"] = DashboardSecret,
+            ["Identity__Clients__1__DisplayName"] = "Channel dashboard",
+            ["Identity__Clients__1__RedirectUris__0"] = $"http://127.0.0.1:{GatewayPort}/session/callback",
+            ["Identity__Clients__1__PostLogoutRedirectUris__0"] = $"http://127.0.0.1:{GatewayPort}/session/signed-out",
+            // Demo accounts on the sign-in page (to this machine only), as ./channel up --demo has them.
+            ["Identity__DevelopmentTokens"] = "true",
         }), IdentityPort);
         Gateway = await ServiceProcess.Start("Gateway", With("Gateway", new Dictionary<string, string>
         {
             ["ReverseProxy__Clusters__identity__Destinations__main__Address"] = Identity.Address,
             ["ReverseProxy__Clusters__notifications__Destinations__main__Address"] = Notifications.Address,
-            ["Gateway__DemoSignIn"] = "true",
+            ["Gateway__Session__ClientSecret"] = DashboardSecret,
             ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = Reporting.Address,
             ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = Partners.Address,
             ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = Deals.Address,
             ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = Distributors.Address,
             ["Gateway__ApplicationsPerMinute"] = ApplicationsPerMinute.ToString(),
         }), GatewayPort);
+    }
+
+    /// <summary>
+    /// The accounts the Identity service's sign-in page offers on this machine, with <see cref="DemoPassword"/>:
+    /// staff ones are made; a partner's or distributor's user must have reached the Identity service first (retried until it has).
+    /// </summary>
+    public async Task MakeDemoAccounts(params (string Email, string? Name, string? Role, string Label)[] accounts)
+    {
+        using var identity = new HttpClient { BaseAddress = new Uri(Identity.Address) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var response = await identity.PostAsJsonAsync("/identity/dev/demo-accounts", new
+            {
+                password = DemoPassword,
+                accounts = accounts.Select(a => new { email = a.Email, name = a.Name, role = a.Role, label = a.Label, description = a.Role ?? "demo" }),
+            });
+            if (response.IsSuccessStatusCode) return;
+            if (response.StatusCode != System.Net.HttpStatusCode.NotFound || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"demo accounts: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(200);
+        }
     }
 
     public HttpClient Client(string? role = null, Guid? partnerId = null, string? clientAddress = null, Guid? distributorId = null)

@@ -33,6 +33,18 @@ public sealed class DashboardChannel : IAsyncLifetime
         SmallDeal = await Register(Small, "Rainier Health System Inc.", 45_000m); // conflicts with the other
         await Until(async () => (await System.Client("leadership").GetFromJsonAsync<JsonElement>("/api/reports/pipeline")).GetProperty("totals").GetProperty("deals").GetInt64() == 2);
 
+        // The people who sign in: demo accounts, as ./channel up --demo makes them (a partner's and a distributor's user come from their services).
+        var pat = $"pat@{domains[Big]}";
+        var dana = $"dana-{Guid.NewGuid():N}"[..13] + "@northwest.example";
+        (await manager.PostAsJsonAsync($"/api/partners/{Big}/users", new { name = "Pat Evergreen", email = pat, role = "sales" })).EnsureSuccessStatusCode();
+        var added = await manager.PostAsJsonAsync($"/api/distributors/{distributor}/users", new { name = "Dana Northwest", email = dana, role = "sales" });
+        Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        await System.MakeDemoAccounts(
+            ($"morgan-{Guid.NewGuid():N}"[..15] + "@vendor.example", "Morgan Manager", "channel-manager", "Morgan (channel manager)"),
+            ($"lee-{Guid.NewGuid():N}"[..12] + "@vendor.example", "Lee Leader", "leadership", "Lee (sales leadership)"),
+            (pat, null, null, "Pat at Evergreen Networks"),
+            (dana, null, null, "Dana at Northwest Distribution"));
+
         Directory.CreateDirectory(Screenshots);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -50,6 +62,15 @@ public sealed class DashboardChannel : IAsyncLifetime
     async Task<Guid> Partner(HttpClient manager, string name)
     {
         var domain = $"{Guid.NewGuid():N}"[..10] + ".example";
+        var id = await Apply(manager, name, domain);
+        domains[id] = domain;
+        return id;
+    }
+
+    readonly Dictionary<Guid, string> domains = [];
+
+    async Task<Guid> Apply(HttpClient manager, string name, string domain)
+    {
         var applied = await System.Client().PostAsJsonAsync("/api/partners/applications", new
         {
             legalName = name,
@@ -89,12 +110,18 @@ public sealed class DashboardChannel : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh browser page signed in, through the sign-in page, as the demo user whose name starts so.</summary>
+    /// <summary>
+    /// A fresh browser (its own cookies) signed in as the demo account whose label starts so: the dashboard's
+    /// sign-in, the Identity service's sign-in page (its demo accounts sign in with their password), and back.
+    /// </summary>
     public async Task<IPage> SignIn(string who, int width = 1280)
     {
-        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 1000 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 1000 } });
+        var page = await context.NewPageAsync();
         await page.GotoAsync(System.Gateway.Address + "/");
-        await page.Locator("[data-user]", new PageLocatorOptions { HasText = who }).ClickAsync();
+        await Expect(page.Locator("main[data-page=sign-in]")).ToBeVisibleAsync();
+        await page.Locator("#sign-in").ClickAsync();
+        await page.Locator("form button", new PageLocatorOptions { HasText = who }).ClickAsync();
         // Signed in once a page other than the sign-in page has finished rendering (the sign-in page itself also matches otherwise).
         await Expect(page.Locator("main[data-page]:not([data-page=sign-in]):not([aria-busy])")).ToBeVisibleAsync();
         return page;
@@ -181,6 +208,39 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         await Expect(page.GetByTestId("deals")).ToHaveTextAsync("1");
         await Expect(page.GetByTestId("open-value")).ToHaveTextAsync("$45,000");
         await channel.Screenshot(page, "pipeline-distributor");
+    }
+
+    [Fact]
+    public async Task Signed_in_the_page_holds_no_token_and_signing_out_ends_the_session_for_a_copy_of_its_cookie_too()
+    {
+        var page = await channel.SignIn("Lee");
+        await Expect(page.GetByTestId("deals")).ToHaveTextAsync("2");
+
+        // Nothing a script on the page could read or send elsewhere: no storage, and the session cookie is HttpOnly.
+        Assert.Equal("{}|{}", await page.EvaluateAsync<string>("JSON.stringify({ ...sessionStorage }) + '|' + JSON.stringify({ ...localStorage })"));
+        Assert.DoesNotContain("channel.session", await page.EvaluateAsync<string>("document.cookie"));
+        var cookies = await page.Context.CookiesAsync();
+        var session = Assert.Single(cookies, c => c.Name == "channel.session");
+        Assert.True(session.HttpOnly && session.Secure && session.SameSite == SameSiteAttribute.Lax, $"{session.HttpOnly} {session.Secure} {session.SameSite}");
+        var resources = await page.EvaluateAsync<string[]>("performance.getEntriesByType('resource').map(e => e.name)");
+        Assert.Contains(resources, r => r.Contains("/api/reports/pipeline"));
+
+        // Someone copies the cookies; the person signs out.
+        var thief = await channel.Browser.NewContextAsync();
+        await thief.AddCookiesAsync(cookies.Select(c => new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, Secure = c.Secure, HttpOnly = c.HttpOnly }));
+        var stolen = await thief.NewPageAsync();
+        await stolen.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
+        await Expect(stolen.GetByTestId("deals")).ToHaveTextAsync("2");
+
+        await page.Locator("#sign-out").ClickAsync();
+        await Expect(page.Locator("main[data-page=sign-in]")).ToBeVisibleAsync();
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "channel.session");
+        await stolen.ReloadAsync();
+        await Expect(stolen.Locator("main[data-page=sign-in]")).ToBeVisibleAsync();
+        // And signing in again asks for the password: the provider's session ended too.
+        await page.Locator("#sign-in").ClickAsync();
+        await Expect(page.Locator("input#password")).ToBeVisibleAsync();
+        await thief.DisposeAsync();
     }
 
     [Fact]

@@ -36,6 +36,12 @@ public sealed class TestDatabase : IAsyncDisposable
         return await conn.ExecuteScalarAsync<T>(sql, args) ?? default!;
     }
 
+    public async Task<IReadOnlyList<T>> Query<T>(string sql, object? args = null)
+    {
+        await using var conn = await Open();
+        return [.. await conn.QueryAsync<T>(sql, args)];
+    }
+
     /// <summary>Waits until a count query answers <paramref name="expected"/> (what a consumer did, seen in its tables).</summary>
     public async Task WaitFor(string countSql, long expected = 1, TimeSpan? timeout = null, object? args = null)
     {

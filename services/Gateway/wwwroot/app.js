@@ -2,11 +2,15 @@
 "use strict";
 
 const main = document.getElementById("main");
+// Who is signed in, as the gateway's session says (GET /session). The page never holds a token: the
+// session lives in an HttpOnly cookie the gateway turns into a token for each call.
 const session = {
-  get token() { return sessionStorage.getItem("channel.token"); },
-  get user() { return JSON.parse(sessionStorage.getItem("channel.user") || "null"); },
-  set(token, user) { sessionStorage.setItem("channel.token", token); sessionStorage.setItem("channel.user", JSON.stringify(user)); },
-  clear() { sessionStorage.removeItem("channel.token"); sessionStorage.removeItem("channel.user"); },
+  user: null,
+  async load() {
+    const response = await fetch("/session", { headers: { "X-CSRF": "1" } });
+    session.user = response.ok ? await response.json() : null;
+    return session.user;
+  },
 };
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -32,9 +36,9 @@ function toast(text) {
 async function api(path, options = {}) {
   const response = await fetch(path, {
     ...options,
-    headers: { "Content-Type": "application/json", ...(session.token ? { Authorization: `Bearer ${session.token}` } : {}), ...(options.headers || {}) },
+    headers: { "Content-Type": "application/json", "X-CSRF": "1", ...(options.headers || {}) },
   });
-  if (response.status === 401) { session.clear(); location.hash = "#/sign-in"; throw new Error("signed out"); }
+  if (response.status === 401) { session.user = null; location.hash = "#/sign-in"; throw new Error("signed out"); }
   const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
   if (!response.ok) {
     const detail = body?.errors ? Object.entries(body.errors).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ") : body?.detail || body?.title || response.statusText;
@@ -96,19 +100,14 @@ function lineChart(id, title, labels, series, { format = short } = {}) {
 // ---- pages ---------------------------------------------------------------------------------
 
 const pages = {
-  async "sign-in"() {
-    const users = await fetch("/demo/users").then((r) => (r.ok ? r.json() : []));
+  async "sign-in"(params) {
+    const back = encodeURIComponent(params.next || "/");
     main.innerHTML = `<h1>Sign in</h1>
-      ${users.length ? `<p class="notice" role="note"><strong>Demo sign-in is on.</strong> Anyone who can reach this page may act as these users, a channel manager among them:
-        it is for a Channel on your own machine only (<code>./channel up --demo</code>), and it answers only on this machine.</p>` : ""}
-      <p class="muted">Each demo user signs in with the same kind of token the API takes (<code>./channel token ROLE</code>).</p>
-      <div class="users">${users.map((u) => `<button type="button" data-user="${esc(u.id)}"><strong>${esc(u.name)}</strong><span class="muted">${esc(u.description)}</span></button>`).join("")
-      || '<p class="error">No demo users here. On your own machine, start the system with <code>./channel up --demo</code>; the API takes tokens from <code>./channel token ROLE</code>.</p>'}</div>`;
-    main.querySelectorAll("[data-user]").forEach((b) => b.addEventListener("click", async () => {
-      const { token, user } = await api(`/demo/sign-in/${encodeURIComponent(b.dataset.user)}`, { method: "POST" });
-      session.set(token, user);
-      location.hash = user.role === "channel-manager" ? "#/queue" : "#/pipeline";
-    }));
+      ${params.failed ? '<p class="error" role="alert">Signing in did not complete. Try again; if it keeps failing, ask your Channel administrator.</p>' : ""}
+      <p>Partners, distributors and vendor staff sign in with their Channel account (a new user's invitation mail has the link to choose a password).</p>
+      <p><a class="button" id="sign-in" href="/session/sign-in?returnUrl=${back}">Sign in</a></p>
+      <p class="muted">A Channel on your own machine started with <code>./channel up --demo</code> offers its demo accounts on the sign-in page.
+        The API takes tokens from the same provider (<code>./channel token ROLE</code> locally).</p>`;
   },
 
   async pipeline(params) {
@@ -158,7 +157,7 @@ const pages = {
       location.hash = `#/pipeline?${new URLSearchParams([...f.entries()].filter(([, v]) => v))}`;
     });
     document.getElementById("export").addEventListener("click", async () => {
-      const response = await fetch(`/api/reports/pipeline/stage?format=csv&${query}`, { headers: { Authorization: `Bearer ${session.token}` } });
+      const response = await fetch(`/api/reports/pipeline/stage?format=csv&${query}`, { headers: { "X-CSRF": "1" } });
       const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(await response.blob()), download: "pipeline-by-stage.csv" });
       link.click();
     });
@@ -262,14 +261,27 @@ function navigation(current) {
   ];
   document.getElementById("nav").innerHTML = links.map(([k, t]) => `<a href="#/${k}"${k === current ? ' aria-current="page"' : ""}>${t}</a>`).join("");
   document.getElementById("who").innerHTML = user ? `<span>${esc(user.name)}</span><button type="button" id="sign-out">Sign out</button>` : "";
-  document.getElementById("sign-out")?.addEventListener("click", () => { session.clear(); location.hash = "#/sign-in"; });
+  document.getElementById("sign-out")?.addEventListener("click", async () => {
+    // The gateway ends the session and revokes its refresh token; the provider's end-session page ends the person's sign-in everywhere.
+    const { signOutUrl } = await api("/session/sign-out", { method: "POST" });
+    session.user = null;
+    location.assign(signOutUrl);
+  });
 }
 
 async function render() {
-  const [path, search] = location.hash.replace(/^#\/?/, "").split("?");
-  let page = path || "pipeline";
-  if (!session.token) page = "sign-in";
-  if (!pages[page] || ((page === "queue" || page === "applications") && !isManager())) page = session.token ? "pipeline" : "sign-in";
+  const [path, query] = location.hash.replace(/^#\/?/, "").split("?");
+  let search = query;
+  if (!session.user) await session.load();
+  const signedIn = !!session.user;
+  let page = path || (isManager() ? "queue" : "pipeline");
+  if (!signedIn && page !== "sign-in") {
+    // Back to this page once signed in.
+    search = new URLSearchParams({ ...(path ? { next: `/${location.hash}` } : {}) }).toString();
+    page = "sign-in";
+  }
+  if (signedIn && page === "sign-in") page = isManager() ? "queue" : "pipeline";
+  if (!pages[page] || ((page === "queue" || page === "applications") && !isManager())) page = signedIn ? "pipeline" : "sign-in";
   navigation(page);
   main.setAttribute("aria-busy", "true");
   try {

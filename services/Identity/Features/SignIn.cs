@@ -24,12 +24,13 @@ public static class SignIn
                 : Results.Redirect($"{http.Request.PathBase}/account/sign-in")).AllowAnonymous().ExcludeFromDescription();
     }
 
-    static IResult Form(HttpContext http, string? returnUrl, string? email, string? error, int status = 200) => Html.Page("Sign in",
+    static async Task<IResult> Form(HttpContext http, string? returnUrl, string? email, string? error, int status = 200) => Html.Page("Sign in",
         Html.Error(error) + Html.Form(http, $"{http.Request.PathBase}/account/sign-in",
             Html.Field("email", "E-mail address", "email", email, autocomplete: "username", autofocus: email is null)
             + Html.Field("password", "Password", "password", autocomplete: "current-password", autofocus: email is not null),
             "Sign in", ("returnUrl", returnUrl))
-        + $"""<p class="note"><a href="{http.Request.PathBase}/account/forgot-password">Forgot your password?</a></p>""", status);
+        + $"""<p class="note"><a href="{http.Request.PathBase}/account/forgot-password">Forgot your password?</a></p>"""
+        + await MakeDemoAccounts.List(http, http.RequestServices.GetRequiredService<IdentitySettings>(), returnUrl), status);
 
     static async Task<IResult> Handle(HttpContext http, NpgsqlDataSource db, Accounts accounts, Passwords passwords, TimeProvider clock,
         IdentitySettings settings, CancellationToken ct)
@@ -37,7 +38,7 @@ public static class SignIn
         var form = await http.Request.ReadFormAsync(ct);
         string? email = form["email"], password = form["password"], returnUrl = form["returnUrl"];
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || email.Length > 320 || password.Length > Passwords.MaximumLength)
-            return Form(http, returnUrl, email, "Enter your e-mail address and your password.", 400);
+            return await Form(http, returnUrl, email, "Enter your e-mail address and your password.", 400);
         const string wrong = "The e-mail address or the password is not right.";
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -47,27 +48,27 @@ public static class SignIn
             passwords.VerifyNothing(password);
             await Audit.Record(connection, Audit.SignInFailed, null, email.Trim(), http, ct, "no such account", tx: tx);
             await tx.CommitAsync(ct);
-            return Form(http, returnUrl, email, wrong, 400);
+            return await Form(http, returnUrl, email, wrong, 400);
         }
         var now = clock.GetUtcNow();
         if (account.LockedAt(now))
         {
             await Audit.Record(connection, Audit.SignInRefused, account.Id, account.Email, http, ct, "locked", tx: tx);
             await tx.CommitAsync(ct);
-            return Form(http, returnUrl, email, Locked(account), 400);
+            return await Form(http, returnUrl, email, Locked(account), 400);
         }
         if (!passwords.Verify(account, password))
         {
             var locked = await accounts.SignInFailed(tx, account, http.Connection.RemoteIpAddress?.ToString(), ct);
             await Audit.Record(connection, locked ? Audit.LockedOut : Audit.SignInFailed, account.Id, account.Email, http, ct, "wrong password", tx: tx);
             await tx.CommitAsync(ct);
-            return Form(http, returnUrl, email, locked ? Locked(account) : wrong, 400);
+            return await Form(http, returnUrl, email, locked ? Locked(account) : wrong, 400);
         }
         if (SignInRules.Refusal(account) is { } refusal)
         {
             await Audit.Record(connection, Audit.SignInRefused, account.Id, account.Email, http, ct, refusal, tx: tx);
             await tx.CommitAsync(ct);
-            return Form(http, returnUrl, email, refusal, 403);
+            return await Form(http, returnUrl, email, refusal, 403);
         }
         if (account.TwoFactorEnabled)
         {

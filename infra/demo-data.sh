@@ -115,6 +115,8 @@ authorize() { # distributor partner regions-json (the Distributors service learn
 }
 PACIFIC=$(dist "Pacific Coast Distribution" '["CA","OR","WA","NV","AZ"]')
 ATLANTIC=$(dist "Atlantic Tech Supply" '["NY","NJ","MA","NH","VT","FL","ON"]')
+post "/api/distributors/$PACIFIC/users" '{"name":"Dana Reyes","email":"dana@pacific-coast-distribution.example","role":"sales"}' "$MANAGER" >/dev/null
+post "/api/distributors/$ATLANTIC/users" '{"name":"Jordan Blake","email":"jordan@atlantic-tech-supply.example","role":"admin"}' "$MANAGER" >/dev/null
 authorize "$PACIFIC" "$SUMMIT" '["CA","NV"]'; authorize "$PACIFIC" "$LAKESHORE" '["OR","WA"]'
 authorize "$ATLANTIC" "$PIONEER" '["NY","NJ"]'; authorize "$ATLANTIC" "$GRANITE" '["NH","MA","VT"]'; authorize "$ATLANTIC" "$MAPLE" '["ON"]'
 DIST_PACIFIC=$("$CHANNEL" token distributor --distributor "$PACIFIC" --sub demo-pacific)

@@ -17,7 +17,7 @@ namespace Channel.Identity.Features;
 public static class MakeDemoAccounts
 {
     public sealed record DemoAccount(string? Email, string? Name, string? Role, string? Label, string? Description);
-    public sealed record Request(string? Password, DemoAccount[]? Accounts);
+    public sealed record Request(string? Password, DemoAccount[]? Accounts, bool SkipMissing = false);
     public sealed record Offered(string Email, string Label, string Description, string Password);
 
     public static void Map(WebApplication app, IdentitySettings settings)
@@ -46,9 +46,15 @@ public static class MakeDemoAccounts
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync("delete from demo_accounts", transaction: tx);
         var position = 0;
+        var missing = new List<string>();
         foreach (var demo in request.Accounts!)
         {
             var account = await Accounts.FindByEmail(connection, demo.Email!.Trim(), ct, tx);
+            if (account is null && demo.Role is null && request.SkipMissing)
+            {
+                missing.Add(demo.Email);
+                continue;
+            }
             if (account is null && demo.Role is null)
                 return TypedResults.Problem(statusCode: 404, title: $"{demo.Email} has no account yet.",
                     detail: "A partner's or distributor's user becomes an account when its service adds it; name a staff role to create a staff account.");
@@ -63,7 +69,7 @@ public static class MakeDemoAccounts
                 """, new { id = account.Id, label = demo.Label, description = demo.Description ?? "", password = request.Password, position = position++ }, tx);
         }
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new { accounts = position });
+        return TypedResults.Ok(new { accounts = position, missing });
     }
 
     /// <summary>The sign-in page's list: only with demo accounts on, only to this machine, only accounts that may sign in.</summary>

@@ -65,6 +65,12 @@ public sealed class Accounts(Outbox outbox, IdentitySettings settings, TimeProvi
             $"select {Columns} from {From} where lower(a.email) = lower(@email) and a.status <> @removed {(tx is null ? "" : "for update of a")}",
             new { email, removed = AccountStatus.Removed }, tx, cancellationToken: ct));
 
+    /// <summary>The account tied to a person at the staff's own provider (its issuer and subject), locked.</summary>
+    public static Task<Account?> FindByExternal(NpgsqlTransaction tx, string issuer, string subject, CancellationToken ct) =>
+        tx.Connection!.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(
+            $"select {Columns} from {From} where a.external_issuer = @issuer and a.external_subject = @subject for update of a",
+            new { issuer, subject }, tx, cancellationToken: ct));
+
     /// <summary>A partner's or distributor's user as its service announced it: created and invited, changed, or removed.</summary>
     public async Task FromOrganisation(NpgsqlTransaction tx, string kind, Guid organisationId, Guid userId, string name, string email,
         string organisationRole, bool removed, int sourceVersion, string actor, CancellationToken ct)
@@ -288,15 +294,43 @@ public sealed class Accounts(Outbox outbox, IdentitySettings settings, TimeProvi
         await Save(tx, account, ct);
     }
 
-    /// <summary>Ties a staff account to the external provider's subject (the first time it signs in there).</summary>
+    /// <summary>
+    /// Ties a staff account to the person at the staff's own provider, and takes the role and name it gives them now (each
+    /// sign-in there): a changed role ends the tokens that carry the old one.
+    /// </summary>
     public async Task LinkExternal(NpgsqlTransaction tx, Account account, string issuer, string subject, string role, string name, CancellationToken ct)
     {
+        var roleChanged = account.Role != role;
         account.ExternalIssuer = issuer;
         account.ExternalSubject = subject;
         account.Role = role;
         account.Name = name;
         if (account.Status == AccountStatus.Invited) account.Status = AccountStatus.Enabled;
         await Save(tx, account, ct);
+        if (roleChanged) await Revoke(tx, [account.Id], ct);
+    }
+
+    /// <summary>A staff account made at a person's first sign-in through the staff's own provider: enabled, with no password here.</summary>
+    public async Task<Account> CreateExternalStaff(NpgsqlTransaction tx, string issuer, string subject, string email, string name, string role,
+        CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7();
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(InsertSql, new Account
+        {
+            Id = id,
+            Email = email,
+            Name = name,
+            Role = role,
+            Status = AccountStatus.Enabled,
+            SecurityStamp = NewStamp(),
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        }, tx, cancellationToken: ct));
+        var created = (await Lock(tx, id, ct))!;
+        await LinkExternal(tx, created, issuer, subject, role, name, ct);
+        return created;
     }
 
     async Task Save(NpgsqlTransaction tx, Account account, CancellationToken ct)

@@ -37,6 +37,9 @@ public sealed class IdentitySettings
     /// <summary>The clients that may ask for tokens (the gateway's portal, integrations), created or updated at start.</summary>
     public List<ClientSettings> Clients { get; set; } = [];
 
+    /// <summary>Vendor staff's single sign-on through their organisation's provider (Entra ID, Okta, Keycloak); off when absent.</summary>
+    public StaffSignInSettings? StaffSignIn { get; set; }
+
     public TimeSpan KeyLifetime => RotateKeysEvery + PublishKeysAhead + RefreshTokenLifetime + AccessTokenLifetime + TimeSpan.FromMinutes(5);
 }
 
@@ -51,4 +54,25 @@ public sealed class ClientSettings
     public List<string> GrantTypes { get; set; } = ["authorization_code"];
     /// <summary>For a client-credentials client: the role its tokens carry (an integration's own identity).</summary>
     public string? Role { get; set; }
+}
+
+/// <summary>
+/// The vendor's own OpenID Connect provider for its staff: Channel is a client there (code flow with PKCE) and
+/// maps the person's groups to one Channel role. Staff who sign in there need no password here.
+/// </summary>
+public sealed class StaffSignInSettings
+{
+    /// <summary>The provider's issuer (its discovery document is under it).</summary>
+    public string Authority { get; set; } = "";
+    public string ClientId { get; set; } = "";
+    public string? ClientSecret { get; set; }
+    /// <summary>What the sign-in page's button says: "Sign in with {DisplayName}".</summary>
+    public string DisplayName { get; set; } = "your organisation";
+    public bool RequireHttpsMetadata { get; set; } = true;
+    /// <summary>The claim that lists the person's groups (Entra ID and Okta: groups; Keycloak: groups with the mapper).</summary>
+    public string GroupsClaim { get; set; } = "groups";
+    /// <summary>Extra scopes some providers need to send the groups (Okta: groups).</summary>
+    public List<string> Scopes { get; set; } = [];
+    /// <summary>Group → Channel role (channel-manager, leadership, compliance-officer, admin); a person in none is refused.</summary>
+    public Dictionary<string, string> Roles { get; set; } = [];
 }

@@ -29,6 +29,7 @@ builder.Services.AddDataProtection().SetApplicationName("channel-identity");
 builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
     new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DataProtectionKeys(sp.GetRequiredService<NpgsqlDataSource>())));
 builder.Services.AddSessions(settings);
+SignInWithStaffProvider.Add(builder.Services, settings);
 builder.Services.AddAntiforgery(o =>
 {
     o.Cookie.Name = "channel.identity.af";
@@ -80,6 +81,7 @@ ExchangeToken.Map(app);
 EndSession.Map(app);
 GetUserInfo.Map(app);
 SignIn.Map(app);
+SignInWithStaffProvider.Map(app, settings);
 SetPassword.Map(app);
 SetUpTwoFactor.Map(app);
 RequestPasswordReset.Map(app, api);

@@ -112,16 +112,17 @@ public sealed class GuardingTheEdge(LoneGateway edge) : IClassFixture<LoneGatewa
     }
 
     [Fact]
-    public void The_container_deployments_never_offer_demo_sign_in()
+    public void The_container_deployments_never_offer_demo_accounts_or_development_tokens_and_hold_no_secret_in_the_open()
     {
         var compose = File.ReadAllText(Path.Combine(TestEnvironment.Root, "docker-compose.yml"));
         var k8s = Directory.GetFiles(Path.Combine(TestEnvironment.Root, "infra", "k8s"), "*.yaml").Select(File.ReadAllText).ToList();
         var gateway = File.ReadAllText(Path.Combine(TestEnvironment.Root, "infra", "k8s", "gateway.yaml"));
 
-        Assert.Contains("Gateway__DemoSignIn: \"false\"", compose);
         Assert.Contains("ASPNETCORE_ENVIRONMENT: Production", compose);
-        Assert.Matches("name: Gateway__DemoSignIn\\s+value: \"false\"", gateway);
-        Assert.DoesNotContain(k8s.Append(compose), text => text.Contains("Development"));
+        Assert.DoesNotContain(k8s.Append(compose), text => text.Contains("Development") || text.Contains("SigningKey"));
+        // The dashboard's client secret: a variable compose refuses to start without, and a Kubernetes secret.
+        Assert.Contains("Gateway__Session__ClientSecret: ${DASHBOARD_CLIENT_SECRET:?", compose);
+        Assert.Matches("name: Gateway__Session__ClientSecret\\s+valueFrom: \\{ secretKeyRef:", gateway);
     }
 
     [Fact]
@@ -129,7 +130,7 @@ public sealed class GuardingTheEdge(LoneGateway edge) : IClassFixture<LoneGatewa
     {
         var ignored = File.ReadAllLines(Path.Combine(TestEnvironment.Root, ".dockerignore")).Select(l => l.Trim()).ToHashSet();
 
-        Assert.Contains(".channel/", ignored); // the local signing key lives there
+        Assert.Contains(".channel/", ignored); // local secrets live there (the dashboard client secret, the session keys)
         Assert.Contains("**/bin/", ignored);
         Assert.Contains("**/obj/", ignored);
         Assert.Contains("tests/", ignored);
@@ -140,14 +141,23 @@ public sealed class GuardingTheEdge(LoneGateway edge) : IClassFixture<LoneGatewa
 public sealed class GuardingTheEdgeOfTheRunningSystem(RunningSystem system) : IClassFixture<RunningSystem>
 {
     [Fact]
-    public async Task Demo_sign_in_answers_only_callers_on_this_machine()
+    public async Task Demo_accounts_and_development_tokens_answer_only_callers_on_this_machine()
     {
+        var email = $"edge-{Guid.NewGuid():N}"[..13] + "@vendor.example";
+        await system.MakeDemoAccounts((email, "Edge Demo", "leadership", "Edge demo leader"));
         using var local = new HttpClient { BaseAddress = new Uri(system.Gateway.Address) };
         using var remote = system.Client(clientAddress: "203.0.113.9");
 
-        Assert.Equal(HttpStatusCode.OK, (await local.GetAsync("/demo/users")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await remote.GetAsync("/demo/users")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await remote.PostAsync("/demo/sign-in/manager", null)).StatusCode);
+        var here = await local.GetStringAsync("/identity/account/sign-in");
+        Assert.Contains("Edge demo leader", here);
+        Assert.Contains(RunningSystem.DemoPassword, here);
+        var there = await remote.GetStringAsync("/identity/account/sign-in");
+        Assert.DoesNotContain("Demo accounts", there);
+        Assert.DoesNotContain(RunningSystem.DemoPassword, there);
+        Assert.Equal(HttpStatusCode.NotFound, (await remote.PostAsJsonAsync("/identity/dev/demo-accounts",
+            new { password = "anything at all 123", accounts = new[] { new { email, label = "x" } } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await remote.PostAsJsonAsync("/identity/dev/tokens", new { role = "admin" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await local.PostAsJsonAsync("/identity/dev/tokens", new { role = "admin" })).StatusCode);
     }
 
     [Fact]

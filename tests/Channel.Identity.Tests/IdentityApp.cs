@@ -33,8 +33,14 @@ public class IdentityApp : WebApplicationFactory<Program>, IAsyncLifetime
         Db = await TestDatabase.Create("identity");
         Broker = await TestVirtualHost.Create("identity");
         Bus = await EventCollector.Start(Broker.Uri, "test-identity-events", EventCollector.Implementing<IAccountEvent>());
+        await BeforeStart();
         _ = Server;
     }
+
+    protected virtual Task AfterStop() => Task.CompletedTask;
+
+    /// <summary>What a fixture starts before the service (that the service's settings name).</summary>
+    protected virtual Task BeforeStart() => Task.CompletedTask;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -103,6 +109,7 @@ public class IdentityApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
+        await AfterStop();
         await Bus.DisposeAsync();
         await base.DisposeAsync();
         await Broker.DisposeAsync();

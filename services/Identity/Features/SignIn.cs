@@ -14,7 +14,9 @@ public static class SignIn
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/account/sign-in", (HttpContext http, string? returnUrl) => Form(http, returnUrl, null, null)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/account/sign-in", (HttpContext http, string? returnUrl, string? external) =>
+            Form(http, returnUrl, null, external == "failed" ? "Signing in with your organisation did not complete. Try again." : null))
+            .AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/account/sign-in", Handle).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(Limits.SignIns);
         app.MapGet("/account/two-factor", (HttpContext http) => CodeForm(http, null)).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/account/two-factor", HandleCode).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(Limits.SignIns);
@@ -30,6 +32,7 @@ public static class SignIn
             + Html.Field("password", "Password", "password", autocomplete: "current-password", autofocus: email is not null),
             "Sign in", ("returnUrl", returnUrl))
         + $"""<p class="note"><a href="{http.Request.PathBase}/account/forgot-password">Forgot your password?</a></p>"""
+        + SignInWithStaffProvider.Button(http, http.RequestServices.GetRequiredService<IdentitySettings>(), returnUrl)
         + await MakeDemoAccounts.List(http, http.RequestServices.GetRequiredService<IdentitySettings>(), returnUrl), status);
 
     static async Task<IResult> Handle(HttpContext http, NpgsqlDataSource db, Accounts accounts, Passwords passwords, TimeProvider clock,

@@ -15,6 +15,7 @@ public static class Html
         .error{color:#b00020;margin:.5rem 0}.note{color:#52606d;font-size:.9rem}.ok{color:#1e7a34}a{color:#0b5cad}
         .brand{font-weight:700;color:#0b5cad;margin-bottom:1rem}code{word-break:break-all}
         .demo{margin-top:2rem;border-top:1px solid #d9e0e6;padding-top:1rem}.demo h2{font-size:1.05rem;margin:0}
+        a.external{display:block;text-align:center;padding:.6rem;border:1px solid #0b5cad;border-radius:4px;text-decoration:none}
         .demo button{margin-top:.6rem;background:#fff;color:#1d2733;border:1px solid #9aa5b1;text-align:left}
         """;
 

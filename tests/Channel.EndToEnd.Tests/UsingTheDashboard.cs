@@ -69,6 +69,9 @@ public sealed class DashboardChannel : IAsyncLifetime
 
     readonly Dictionary<Guid, string> domains = [];
 
+    /// <summary>The partner's own web domain (its users' addresses are on it).</summary>
+    public string DomainOf(Guid partner) => domains[partner];
+
     async Task<Guid> Apply(HttpClient manager, string name, string domain)
     {
         var applied = await System.Client().PostAsJsonAsync("/api/partners/applications", new
@@ -241,6 +244,53 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         await page.Locator("#sign-in").ClickAsync();
         await Expect(page.Locator("input#password")).ToBeVisibleAsync();
         await thief.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_partner_user_invited_through_the_API_chooses_a_password_from_the_mail_and_signs_in_to_its_partners_figures()
+    {
+        var email = $"new-{Guid.NewGuid():N}"[..12] + $"@{channel.DomainOf(channel.Small)}";
+        var manager = channel.System.Client("channel-manager");
+        (await manager.PostAsJsonAsync($"/api/partners/{channel.Small}/users", new { name = "Noor Haddad", email, role = "sales" })).EnsureSuccessStatusCode();
+
+        // The invitation, as the person receives it, caught by smtp4dev.
+        using var mailbox = new Channel.Testing.Smtp4dev();
+        var invitation = Assert.Single(await mailbox.WaitFor(1, email));
+        var link = System.Text.RegularExpressions.Regex.Match(invitation.Text, @"http://127\.0\.0\.1:\d+/identity/account/set-password\?ticket=\S+").Value;
+        Assert.NotEmpty(link);
+
+        var context = await channel.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(link);
+        const string Password = "cedar kettle harbour 77";
+        await page.Locator("#password").FillAsync(Password);
+        await page.Locator("#confirm").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Save the password" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Password saved");
+
+        // On to the dashboard from that page: signed in at the provider already, the sign-in goes straight through.
+        await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Open the dashboard" }).ClickAsync();
+        await page.Locator("#sign-in").ClickAsync();
+        await Expect(page.Locator("main[data-page=pipeline]:not([aria-busy])")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("open-value")).ToHaveTextAsync("$45,000");
+        await context.DisposeAsync();
+
+        // Another day, in another browser: the address and the new password (not a demo account).
+        context = await channel.Browser.NewContextAsync();
+        page = await context.NewPageAsync();
+        await page.GotoAsync(channel.System.Gateway.Address + "/");
+        await page.Locator("#sign-in").ClickAsync();
+        await page.Locator("input#email").FillAsync(email);
+        await page.Locator("input#password").FillAsync(Password);
+        await page.Locator("form:has(input#email) button[type=submit]").ClickAsync();
+        await Expect(page.Locator("main[data-page=pipeline]:not([aria-busy])")).ToBeVisibleAsync();
+        await Expect(page.Locator("#who")).ToContainTextAsync("Noor Haddad");
+        await Expect(page.GetByTestId("open-value")).ToHaveTextAsync("$45,000");
+        await page.GotoAsync(channel.System.Gateway.Address + "/#/deals");
+        await Expect(page.GetByTestId("deal-list").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("deal-list")).ToContainTextAsync("Rainier Health System Inc.");
+        await channel.Screenshot(page, "invited-partner-user-deals");
+        await context.DisposeAsync();
     }
 
     [Fact]

@@ -18,6 +18,7 @@ builder.AddChannelService("identity", typeof(Program).Assembly);
 if (settings.AccessTokenLifetime > TimeSpan.FromMinutes(10)) throw new InvalidOperationException("access tokens live at most 10 minutes");
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<Accounts>();
+builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<Passwords>();
 builder.Services.AddSingleton<KeyRing>();
 builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerKeys>();
@@ -63,6 +64,7 @@ builder.Services.AddOpenIddict()
         o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
         // Services read access tokens themselves: signed, not encrypted. Codes and refresh tokens stay encrypted.
         o.DisableAccessTokenEncryption();
+        o.AddEventHandler(ReplayedTokens.Descriptor);
         var aspnet = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough()
             .EnableEndSessionEndpointPassthrough().EnableUserInfoEndpointPassthrough();
         if (!settings.RequireHttps) aspnet.DisableTransportSecurityRequirement();

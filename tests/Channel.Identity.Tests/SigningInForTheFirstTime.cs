@@ -100,6 +100,11 @@ public sealed class SigningInForTheFirstTime(IdentityApp app) : IClassFixture<Id
         var (after, body) = await IdentityApp.Flow().Refresh(app.CreateClient(), second);
         Assert.Equal(HttpStatusCode.BadRequest, after);
         Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
+        // An admin sees it happen, with whose sign-in it was and the client.
+        var account = await app.Db.Scalar<Guid>("select id from accounts where email = @email", new { email });
+        Assert.Equal(1L, await app.Db.Scalar<long>(
+            "select count(*) from audit where account_id = @account and kind = 'refresh_token_reused' and client_id = @client and detail like 'a used refresh token%'",
+            new { account, client = IdentityApp.PortalClient }));
     }
 
     [Fact]

@@ -298,16 +298,29 @@ public sealed class Accounts(Outbox outbox, IdentitySettings settings, TimeProvi
     /// Ties a staff account to the person at the staff's own provider, and takes the role and name it gives them now (each
     /// sign-in there): a changed role ends the tokens that carry the old one.
     /// </summary>
-    public async Task LinkExternal(NpgsqlTransaction tx, Account account, string issuer, string subject, string role, string name, CancellationToken ct)
+    public async Task LinkExternal(NpgsqlTransaction tx, Account account, string issuer, string subject, string role, string name, CancellationToken ct,
+        bool created = false)
     {
-        var roleChanged = account.Role != role;
+        var previousRole = account.Role;
+        var changed = created || account.Role != role || account.Name != name || account.ExternalSubject != subject
+            || account.Status == AccountStatus.Invited;
         account.ExternalIssuer = issuer;
         account.ExternalSubject = subject;
         account.Role = role;
         account.Name = name;
         if (account.Status == AccountStatus.Invited) account.Status = AccountStatus.Enabled;
         await Save(tx, account, ct);
-        if (roleChanged) await Revoke(tx, [account.Id], ct);
+        if (previousRole != role && !created) await Revoke(tx, [account.Id], ct);
+        if (changed)
+            await outbox.Add(tx, new StaffAccountChanged
+            {
+                AccountId = account.Id,
+                Version = account.Version,
+                OccurredAt = clock.GetUtcNow(),
+                Actor = "staff-provider",
+                Account = account.State(),
+                PreviousRole = created ? null : previousRole,
+            }, ct);
     }
 
     /// <summary>A staff account made at a person's first sign-in through the staff's own provider: enabled, with no password here.</summary>
@@ -329,7 +342,7 @@ public sealed class Accounts(Outbox outbox, IdentitySettings settings, TimeProvi
             Version = 1,
         }, tx, cancellationToken: ct));
         var created = (await Lock(tx, id, ct))!;
-        await LinkExternal(tx, created, issuer, subject, role, name, ct);
+        await LinkExternal(tx, created, issuer, subject, role, name, ct, created: true);
         return created;
     }
 

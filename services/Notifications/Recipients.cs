@@ -63,9 +63,36 @@ public static class Recipients
     public static async Task<IReadOnlyList<Recipient>> Of(NpgsqlTransaction tx, string kind, Guid id, CancellationToken ct) =>
         [.. await tx.Connection!.QueryAsync<Recipient>(new CommandDefinition(OfOwner, new { Kind = kind, Id = id, Listening }, tx, cancellationToken: ct))];
 
-    /// <summary>The vendor's staff in these roles, from configuration.</summary>
-    public static IReadOnlyList<Recipient> Staff(MailOptions options, params string[] roles) =>
-        [.. options.Staff.Where(s => roles.Contains(s.Role) && !string.IsNullOrWhiteSpace(s.Email)).Select(s => new Recipient(s.Subject, s.Email, s.Name))];
+    const string UpsertStaff = """
+        insert into staff (account_id, name, email, role, active, version) values (@AccountId, @Name, @Email, @Role, @Active, @Version)
+        on conflict (account_id) do update set name = excluded.name, email = excluded.email, role = excluded.role,
+            active = excluded.active, version = excluded.version
+        where staff.version < excluded.version
+        """;
+
+    /// <summary>A staff account as an account event gives it (an invited or enabled one hears; a disabled or removed one not).</summary>
+    public static Task StaffAccount(NpgsqlTransaction tx, Guid accountId, int version, Channel.Contracts.Identity.AccountState account, CancellationToken ct) =>
+        !Channel.Contracts.Identity.AccountRoles.Staff.Contains(account.Role) ? Task.CompletedTask
+            : tx.Connection!.ExecuteAsync(new CommandDefinition(UpsertStaff, new
+            {
+                AccountId = accountId,
+                account.Name,
+                account.Email,
+                account.Role,
+                Active = account.Status is "invited" or "enabled",
+                Version = version,
+            }, tx, cancellationToken: ct));
+
+    /// <summary>The vendor's staff in these roles: their accounts at the Identity service, and any configuration names (one mail per address).</summary>
+    public static async Task<IReadOnlyList<Recipient>> Staff(NpgsqlTransaction tx, MailOptions options, CancellationToken ct, params string[] roles)
+    {
+        var accounts = await tx.Connection!.QueryAsync<Recipient>(new CommandDefinition(
+            "select account_id::text as subject, email, name from staff where active and role = any(@roles) order by email",
+            new { roles }, tx, cancellationToken: ct));
+        return [.. accounts
+            .Concat(options.Staff.Where(s => roles.Contains(s.Role) && !string.IsNullOrWhiteSpace(s.Email)).Select(s => new Recipient(s.Subject, s.Email, s.Name)))
+            .DistinctBy(r => r.Email.ToLowerInvariant())];
+    }
 
     /// <summary>A partner's or distributor's name, as its last event gave it; null before any.</summary>
     public static Task<string?> OwnerName(NpgsqlTransaction tx, string kind, Guid id, CancellationToken ct) =>

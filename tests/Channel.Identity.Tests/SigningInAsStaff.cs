@@ -59,6 +59,9 @@ public sealed class SigningInAsStaff(IdentityWithStaffProvider app) : IClassFixt
         Assert.Equal((access.Subject, "channel-manager", "enabled", null, app.Staff.Issuer, subject),
             (account.Id.ToString(), account.Role, account.Status, account.PasswordHash, account.ExternalIssuer, account.ExternalSubject));
 
+        // Who hears about what among the vendor's people follows the account (Notifications reads this).
+        await app.Bus.WaitFor<StaffAccountChanged>(e => e.AccountId == account.Id && e.Account.Role == "channel-manager" && e.PreviousRole == null);
+
         // Moved from the channel team to sales leadership at the provider: the next sign-in carries the new role, and the
         // earlier sign-in's refresh token (with the old role) no longer works.
         app.Staff.AtTheKeyboard = app.Staff.AtTheKeyboard with { Groups = ["everyone", "sales-leaders"] };
@@ -68,6 +71,7 @@ public sealed class SigningInAsStaff(IdentityWithStaffProvider app) : IClassFixt
         var (_, newer) = await again.Redeem(later, await again.CodeFrom(later, back.Location()));
         Assert.Equal("leadership", new JsonWebToken(newer.GetProperty("access_token").GetString()).GetClaim("role").Value);
         Assert.Equal(account.Id.ToString(), new JsonWebToken(newer.GetProperty("access_token").GetString()).Subject);
+        await app.Bus.WaitFor<StaffAccountChanged>(e => e.AccountId == account.Id && e.Account.Role == "leadership" && e.PreviousRole == "channel-manager");
         var (refreshed, _) = await flow.Refresh(browser, tokens.GetProperty("refresh_token").GetString()!);
         Assert.Equal(HttpStatusCode.BadRequest, refreshed);
         Assert.Equal(1, await db.ExecuteScalarAsync<long>("select count(*) from accounts where lower(email) = lower(@email)", new { email }));

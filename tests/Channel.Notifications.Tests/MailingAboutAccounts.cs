@@ -1,4 +1,5 @@
 using Channel.Contracts.Identity;
+using Channel.Contracts.Partners;
 using Channel.Testing;
 
 namespace Channel.Notifications.Tests;
@@ -87,5 +88,69 @@ public sealed class MailingAboutAccounts(NotificationsApp app) : IClassFixture<N
             mails.Select(m => m.Subject).Order());
         Assert.Contains("reset-password?ticket=abc", mails.Single(m => m.Subject.StartsWith("Choose")).Text);
         Assert.Contains("locked until 19:15 UTC", mails.Single(m => m.Subject.Contains("locked")).Text);
+    }
+
+    [Fact]
+    public async Task A_staff_account_hears_about_new_applications_from_its_invitation_until_it_is_disabled()
+    {
+        var email = $"morgan-{Guid.NewGuid():N}@vendor.example";
+        var account = Guid.NewGuid();
+        var staff = new AccountState { Email = email, Name = "Morgan Reid", Role = "channel-manager", Status = "invited" };
+        await app.Bus.Publish(new AccountInvited
+        {
+            AccountId = account,
+            Version = 1,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "admin",
+            Account = staff,
+            Link = "https://channel.acme.example/identity/account/set-password?ticket=xyz",
+            ExpiresAt = DateTimeOffset.UtcNow.AddDays(3),
+        });
+        await Wait(email, 1);
+
+        var first = await Apply();
+        var mails = await Wait(email, 2);
+        Assert.Contains(mails, m => m.Subject == $"New partner application: {first}");
+
+        await app.Bus.Publish(new AccountStatusChanged
+        {
+            AccountId = account,
+            Version = 2,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "admin",
+            Account = staff with { Status = "disabled" },
+            PreviousStatus = "invited",
+        });
+        await app.Db.WaitFor("select count(*) from staff where account_id = @account and not active", 1, args: new { account });
+        var second = await Apply();
+        // The configured admin hears of it (so the mail was made), the disabled account does not.
+        Assert.Contains(await Wait(NotificationsApp.AdminEmail, 1, $"New partner application: {second}"), m => m.Subject.EndsWith(second));
+        Assert.DoesNotContain(await app.Mailbox.To([email]), m => m.Subject.EndsWith(second));
+    }
+
+    async Task<string> Apply()
+    {
+        var name = $"Staffed Networks {Guid.NewGuid():N}"[..26];
+        await app.Bus.Publish(new PartnerApplied
+        {
+            PartnerId = Guid.NewGuid(),
+            Version = 1,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "applicant",
+            Partner = Events.Partner(PartnerStatus.Applied) with { LegalName = name },
+        });
+        return name;
+    }
+
+    async Task<List<CaughtMail>> Wait(string to, int count, string subject)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var got = (await app.Mailbox.To([to])).Where(m => m.Subject == subject).ToList();
+            if (got.Count >= count) return got;
+            if (DateTime.UtcNow > until) throw new TimeoutException($"{got.Count} of {count} mails to {to} about {subject}");
+            await Task.Delay(200);
+        }
     }
 }

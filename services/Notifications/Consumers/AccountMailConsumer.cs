@@ -8,11 +8,12 @@ namespace Channel.Notifications.Consumers;
 /// <summary>
 /// The Identity service's mail to a person about their own account: the invitation and the reset
 /// link (the link's secret is in the event and in this mail only), a changed password, a lockout.
-/// Security mail: no preference turns it off.
+/// Security mail: no preference turns it off. Every account event also keeps the vendor's staff (who hears
+/// about applications, registrations, digests) as their accounts are.
 /// </summary>
 public sealed class AccountMailConsumer(Inbox<AccountMailConsumer> inbox, Mails mails, MailOptions options) :
     IConsumer<AccountInvited>, IConsumer<PasswordResetRequested>, IConsumer<AccountPasswordChanged>, IConsumer<AccountLockedOut>,
-    IConsumer<AccountStatusChanged>
+    IConsumer<AccountStatusChanged>, IConsumer<StaffAccountChanged>
 {
     public Task Consume(ConsumeContext<AccountInvited> context) =>
         Mail(context, "account-invited", context.Message, new
@@ -42,12 +43,16 @@ public sealed class AccountMailConsumer(Inbox<AccountMailConsumer> inbox, Mails 
             organisation = "",
         });
 
-    /// <summary>Read so the event has a reader; a status change tells the person nothing they need (an admin's action).</summary>
-    public Task Consume(ConsumeContext<AccountStatusChanged> context) => Task.CompletedTask;
+    /// <summary>No mail (an admin's action), but a disabled or removed staff member no longer hears about the channel.</summary>
+    public Task Consume(ConsumeContext<AccountStatusChanged> context) => Mail(context, null, context.Message, new { });
+
+    /// <summary>No mail: a staff member's role or name from their own provider, for who hears about what.</summary>
+    public Task Consume(ConsumeContext<StaffAccountChanged> context) => Mail(context, null, context.Message, new { });
 
     Task Mail<T>(ConsumeContext<T> context, string? kind, IAccountEvent e, object details) where T : class =>
         inbox.Once(context, async (tx, ct) =>
         {
+            await Recipients.StaffAccount(tx, e.AccountId, e.Version, e.Account, ct);
             if (kind is null) return;
             await mails.Owe(tx, EventIds.Of("account", e.AccountId, e.Version), kind,
                 [new Recipient(e.AccountId.ToString(), e.Account.Email, e.Account.Name)],

@@ -5,6 +5,7 @@ using Channel.Hosting.Auth;
 using Channel.Messaging;
 using Channel.Notifications.Mail;
 using MassTransit;
+using Npgsql;
 
 namespace Channel.Notifications.Consumers;
 
@@ -17,7 +18,7 @@ namespace Channel.Notifications.Consumers;
 public sealed class StaffMailConsumer(Inbox<StaffMailConsumer> inbox, Mails mails, MailOptions options) :
     IConsumer<PartnerApplied>, IConsumer<DealRegistered>, IConsumer<DealResubmitted>, IConsumer<DealApprovalOverdue>
 {
-    IReadOnlyList<Recipient> Managers => Recipients.Staff(options, Roles.ChannelManager, Roles.Admin);
+    Task<IReadOnlyList<Recipient>> Managers(NpgsqlTransaction tx, CancellationToken ct) => Recipients.Staff(tx, options, ct, Roles.ChannelManager, Roles.Admin);
 
     public Task Consume(ConsumeContext<PartnerApplied> context) =>
         inbox.Once(context, async (tx, ct) =>
@@ -32,7 +33,7 @@ public sealed class StaffMailConsumer(Inbox<StaffMailConsumer> inbox, Mails mail
                 domain = e.Partner.WebsiteDomain,
                 url = $"{options.DashboardUrl.TrimEnd('/')}/#/partners?partner={e.PartnerId}",
             };
-            await mails.Owe(tx, EventIds.Of("partner", e.PartnerId, e.Version), "partner-applied", Managers,
+            await mails.Owe(tx, EventIds.Of("partner", e.PartnerId, e.Version), "partner-applied", await Managers(tx, ct),
                 r => new { vendor = options.VendorName, recipient = new { name = r.Name }, partner }, ct);
         });
 
@@ -43,9 +44,9 @@ public sealed class StaffMailConsumer(Inbox<StaffMailConsumer> inbox, Mails mail
             await Registrations.Keep(tx, e.DealId, e.Deal, ct);
             var model = await Model(tx, e, e.ComplianceReason, ct);
             var id = EventIds.Of("deal", e.DealId, e.Version);
-            await mails.Owe(tx, id, "deal-registered", Managers, r => With(model, r), ct);
+            await mails.Owe(tx, id, "deal-registered", await Managers(tx, ct), r => With(model, r), ct);
             if (e.Deal.Status == DealStatus.ComplianceReview)
-                await mails.Owe(tx, id, "deal-compliance-review", Managers, r => With(model, r), ct);
+                await mails.Owe(tx, id, "deal-compliance-review", await Managers(tx, ct), r => With(model, r), ct);
         });
 
     /// <summary>A returned registration sent again is news only if compliance holds it.</summary>
@@ -55,7 +56,7 @@ public sealed class StaffMailConsumer(Inbox<StaffMailConsumer> inbox, Mails mail
             var e = context.Message;
             if (e.Deal.Status != DealStatus.ComplianceReview) return;
             var model = await Model(tx, e, e.ComplianceReason, ct);
-            await mails.Owe(tx, EventIds.Of("deal", e.DealId, e.Version), "deal-compliance-review", Managers, r => With(model, r), ct);
+            await mails.Owe(tx, EventIds.Of("deal", e.DealId, e.Version), "deal-compliance-review", await Managers(tx, ct), r => With(model, r), ct);
         });
 
     public Task Consume(ConsumeContext<DealApprovalOverdue> context) =>
@@ -63,7 +64,7 @@ public sealed class StaffMailConsumer(Inbox<StaffMailConsumer> inbox, Mails mail
         {
             var e = context.Message;
             var model = await Model(tx, e, null, ct);
-            await mails.Owe(tx, EventIds.Of("deal", e.DealId, e.Version), "deal-overdue", Managers, r => With(model, r), ct);
+            await mails.Owe(tx, EventIds.Of("deal", e.DealId, e.Version), "deal-overdue", await Managers(tx, ct), r => With(model, r), ct);
         });
 
     sealed record DealModel(string Vendor, string Reason, object Deal);

@@ -54,7 +54,7 @@ public sealed class RegistrationsDigest(NpgsqlDataSource db, Mails mails, MailOp
         await conn.ExecuteAsync(new CommandDefinition("delete from registrations where registered_at < @before",
             new { before = end.AddDays(-7) }, tx, cancellationToken: ct));
 
-        var managers = Recipients.Staff(options, Roles.ChannelManager, Roles.Admin);
+        var managers = await Recipients.Staff(tx, options, ct, Roles.ChannelManager, Roles.Admin);
         var daily = (await conn.QueryAsync<string>(new CommandDefinition(
             "select subject from preferences where kind = 'deal-registered' and setting = @Daily and subject = any(@subjects)",
             new { MailKinds.Daily, subjects = managers.Select(m => m.Subject).ToArray() }, tx, cancellationToken: ct))).ToHashSet();

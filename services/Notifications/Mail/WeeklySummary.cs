@@ -57,7 +57,7 @@ public sealed class WeeklySummary(NpgsqlDataSource db, Mails mails, MailOptions 
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (await conn.ExecuteAsync(new CommandDefinition("insert into digests (kind, day) values (@Kind, @monday) on conflict do nothing",
             new { Kind, monday }, tx, cancellationToken: ct)) == 0) return 0;
-        var leaders = Recipients.Staff(options, Roles.Leadership);
+        var leaders = await Recipients.Staff(tx, options, ct, Roles.Leadership);
         var wanted = (await conn.QueryAsync<string>(new CommandDefinition(
             "select subject from preferences where kind = @Kind and setting = 'on' and subject = any(@subjects)",
             new { Kind, subjects = leaders.Select(l => l.Subject).ToArray() }, tx, cancellationToken: ct))).ToHashSet();

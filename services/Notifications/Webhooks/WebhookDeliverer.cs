@@ -166,7 +166,7 @@ public sealed class WebhookDeliverer(NpgsqlDataSource db, WebhookOptions options
         {
             Owners.Partner => await Recipients.Of(tx, Recipients.Partner, s.OwnerId!.Value, ct),
             Owners.Distributor => await Recipients.Of(tx, Recipients.Distributor, s.OwnerId!.Value, ct),
-            _ => Recipients.Staff(mailOptions, Channel.Hosting.Auth.Roles.Admin),
+            _ => await Recipients.Staff(tx, mailOptions, ct, Channel.Hosting.Auth.Roles.Admin),
         };
         await mails.Owe(tx, Guid.CreateVersion7(), "webhook-disabled", recipients, r => new
         {

@@ -94,3 +94,17 @@ public sealed record AccountStatusChanged : IAccountEvent
     public required AccountState Account { get; init; }
     public required string PreviousStatus { get; init; }
 }
+
+/// <summary>
+/// A staff account's role or name set by the staff's own provider at a sign-in there (made at the first one): who
+/// hears about what among the vendor's people follows it.
+/// </summary>
+public sealed record StaffAccountChanged : IAccountEvent
+{
+    public required Guid AccountId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required AccountState Account { get; init; }
+    public string? PreviousRole { get; init; }
+}

@@ -17,8 +17,13 @@ public sealed class Distributor
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public int Version { get; set; }
+    public string Status { get; set; } = DistributorStatus.Active;
+    public string? StatusReason { get; set; }
+    public DateTimeOffset? StatusChangedAt { get; set; }
 
-    public DistributorState State() => new() { Name = Name, Countries = Countries, Regions = Regions };
+    public bool IsActive => Status == DistributorStatus.Active;
+
+    public DistributorState State() => new() { Name = Name, Countries = Countries, Regions = Regions, Status = Status };
 }
 
 /// <summary>
@@ -28,7 +33,8 @@ public sealed class Distributor
 /// </summary>
 public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.UploadSellThroughReport.Options reports)
 {
-    public const string Columns = "id, name, countries, regions, contacts::text as contacts_json, created_at, updated_at, version";
+    public const string Columns =
+        "id, name, countries, regions, contacts::text as contacts_json, created_at, updated_at, version, status, status_reason, status_changed_at";
 
     public const string AuthorizationColumns =
         "id, distributor_id, partner_id, regions, active, authorized_at, authorized_by, revoked_at, revoked_by, revoke_reason, version, partner_version";
@@ -43,6 +49,9 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset UpdatedAt { get; set; }
         public int Version { get; set; }
+        public string Status { get; set; } = DistributorStatus.Active;
+        public string? StatusReason { get; set; }
+        public DateTimeOffset? StatusChangedAt { get; set; }
     }
 
     public static async Task<List<Distributor>> Query(NpgsqlConnection conn, string sql, object args, NpgsqlTransaction? tx, CancellationToken ct) =>
@@ -56,6 +65,9 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
             CreatedAt = r.CreatedAt,
             UpdatedAt = r.UpdatedAt,
             Version = r.Version,
+            Status = r.Status,
+            StatusReason = r.StatusReason,
+            StatusChangedAt = r.StatusChangedAt,
         })];
 
     /// <summary>A distributor onboarded (its row is inserted by the caller in this transaction): announced as its version 1.</summary>
@@ -94,8 +106,44 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
             CreatedAt = before.CreatedAt,
             UpdatedAt = now,
             Version = before.Version + 1,
+            Status = before.Status,
+            StatusReason = before.StatusReason,
+            StatusChangedAt = before.StatusChangedAt,
         };
         await outbox.Add(tx, announce(after.Version, after.State()), ct);
+        return after;
+    }
+
+    /// <summary>A distributor suspended, reinstated or terminated: saved as its next version and announced.</summary>
+    public async Task<Distributor> StatusChanged(NpgsqlTransaction tx, Distributor before, string status, string? reason, string actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var saved = await tx.Connection!.ExecuteAsync(new CommandDefinition("""
+            update distributors set status = @status, status_reason = @reason, status_changed_at = @now, version = @Version + 1, updated_at = @now
+            where id = @Id and version = @Version
+            """, new { before.Id, before.Version, status, reason, now }, tx, cancellationToken: ct));
+        if (saved != 1) throw new InvalidOperationException($"distributor {before.Id} changed since version {before.Version} was read");
+        var after = (await Query(tx.Connection!, $"select {Columns} from distributors where id = @Id", new { before.Id }, tx, ct)).Single();
+        // A terminated distributor serves nobody any more: each authorization ends as its own next version (Deals hears of it).
+        if (status == DistributorStatus.Terminated)
+        {
+            var ending = (await tx.Connection!.QueryAsync<Authorization>(new CommandDefinition(
+                $"select {AuthorizationColumns} from authorizations where distributor_id = @Id and active order by id for update",
+                new { before.Id }, tx, cancellationToken: ct))).AsList();
+            foreach (var authorization in ending)
+                if (authorization.Revoke($"the distributor was terminated: {reason}", actor, now) is Moved<Authorization> revoke)
+                    await Commit(tx, authorization, revoke, ct);
+        }
+        await outbox.Add(tx, new DistributorStatusChanged
+        {
+            DistributorId = after.Id,
+            Version = after.Version,
+            OccurredAt = now,
+            Actor = actor,
+            Distributor = after.State(),
+            PreviousStatus = before.Status,
+            Reason = reason,
+        }, ct);
         return after;
     }
 
@@ -277,6 +325,11 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
         foreach (var a in authorizations)
             await outbox.Add(tx, new ResellerAuthorizationStateReplayed { AuthorizationId = a.Id, Version = a.Version, OccurredAt = now, Authorization = a.State() }, ct);
     }
+
+    /// <summary>What a suspended or terminated distributor may not do: 409, saying its status.</summary>
+    public static IResult NotActive(string status) =>
+        TypedResults.Problem(statusCode: 409, title: $"The distributor is {status}.", detail: "Only an active distributor reports sell-through or gets new authorizations.",
+            extensions: new Dictionary<string, object?> { ["status"] = status });
 
     public static IResult NotFound(string what, Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No such {what}.", detail: $"{what} {id} was not found.");

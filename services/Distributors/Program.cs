@@ -14,6 +14,7 @@ var api = app.UseChannelService("/api/distributors");
 OnboardDistributor.Map(api);
 ListDistributors.Map(api);
 GetDistributor.Map(api);
+ChangeDistributorStatus.Map(api);
 AddDistributorUser.Map(api);
 ChangeDistributorUserRole.Map(api);
 RemoveDistributorUser.Map(api);

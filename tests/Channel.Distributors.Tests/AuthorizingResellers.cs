@@ -171,3 +171,50 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
             new { partnerId = Guid.NewGuid(), regions = new[] { "CA" } })).StatusCode);
     }
 }
+
+/// <summary>A channel manager suspends, reinstates or terminates a distributor; what it may do follows its status.</summary>
+public sealed class SuspendingDistributors(DistributorsApp app) : IClassFixture<DistributorsApp>
+{
+    [Fact]
+    public async Task A_suspended_distributor_reports_nothing_and_gets_no_authorization_until_it_is_reinstated()
+    {
+        var distributor = await app.Onboard(regions: ["CA", "OR"]);
+        var reseller = await app.AuthorizedReseller(distributor, "CA");
+        var another = await app.PartnerWithStatus("active");
+        var report = DistributorsApp.Csv(DistributorsApp.Header, DistributorsApp.Row($"SUSP-{Guid.NewGuid():N}"[..14], reseller, 1));
+
+        var missing = await (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/suspend", new { })).AssertProblem(HttpStatusCode.BadRequest);
+        Assert.True(missing.GetProperty("errors").TryGetProperty("reason", out _));
+        var suspended = await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/suspend", new { reason = "Agreement lapsed." });
+        Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+        Assert.Equal("suspended", (await suspended.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var changed = await app.Events.WaitFor<DistributorStatusChanged>(e => e.DistributorId == distributor);
+        Assert.Equal(("suspended", "active", "Agreement lapsed."), (changed.Distributor.Status, changed.PreviousStatus, changed.Reason));
+
+        await (await app.Upload(app.Distributor(distributor), distributor, report)).AssertProblem(HttpStatusCode.Conflict);
+        await (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = another, regions = new[] { "CA" } }))
+            .AssertProblem(HttpStatusCode.Conflict);
+        await (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/suspend", new { reason = "Again." })).AssertProblem(HttpStatusCode.Conflict);
+        Assert.Equal(0L, await app.Db.Scalar<long>("select count(*) from reports where distributor_id = @distributor", new { distributor }));
+
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/reinstate", new { })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Created, (await app.Upload(app.Distributor(distributor), distributor, report)).StatusCode);
+        Assert.Equal("active", (await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_terminated_distributor_stays_terminated_and_its_authorizations_end()
+    {
+        var distributor = await app.Onboard(regions: ["CA"]);
+        var reseller = await app.AuthorizedReseller(distributor, "CA");
+
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/terminate", new { reason = "Ceased trading." })).EnsureSuccessStatusCode();
+
+        var revoked = await app.Events.WaitFor<ResellerAuthorizationRevoked>(e => e.Authorization.DistributorId == distributor && e.Authorization.PartnerId == reseller);
+        Assert.False(revoked.Authorization.Active);
+        await (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/reinstate", new { })).AssertProblem(HttpStatusCode.Conflict);
+        await (await app.Distributor(distributor).PostAsJsonAsync($"/api/distributors/{distributor}/suspend", new { reason = "Mine." }))
+            .AssertProblem(HttpStatusCode.Forbidden);
+        await (await app.Manager().PostAsJsonAsync($"/api/distributors/{Guid.NewGuid()}/suspend", new { reason = "Nobody." })).AssertProblem(HttpStatusCode.NotFound);
+    }
+}

@@ -161,6 +161,9 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ["POST /api/distributors/{id}/authorizations"] = new(managers, Body: t => Json(new { partnerId = t.PartnerId, regions = new[] { "WA", "OR" } })),
             ["POST /api/distributors/{id}/authorizations/{partnerId}/revoke"] = new(managers, Body: reason),
             ["POST /api/distributors/{id}/reports"] = new(distributorOrManager, Body: report),
+            ["POST /api/distributors/{id}/suspend"] = new(managers, Body: reason),
+            ["POST /api/distributors/{id}/reinstate"] = new(managers, Body: reason),
+            ["POST /api/distributors/{id}/terminate"] = new(managers, Body: reason),
 
             ["GET /api/deals"] = new(anyone),
             ["GET /api/deals/queue"] = new(staff),

@@ -158,6 +158,9 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
                 () => new JsonObject { ["partnerId"] = a.PartnerId.ToString(), ["regions"] = new JsonArray("WA") }),
             ["POST /api/distributors/{id}/authorizations/{partnerId}/revoke"] = new(Manager, $"{d}/authorizations/{a.PartnerId}/revoke", Reason),
             ["POST /api/distributors/{id}/reports"] = new(Distributor, $"{d}/reports", () => new JsonObject(), Csv: true),
+            ["POST /api/distributors/{id}/suspend"] = new(Manager, $"{d}/suspend", Reason),
+            ["POST /api/distributors/{id}/reinstate"] = new(Manager, $"{d}/reinstate", Reason),
+            ["POST /api/distributors/{id}/terminate"] = new(Manager, $"{d}/terminate", Reason),
 
             ["POST /api/deals"] = new(Partner, "/api/deals", Registration),
             ["PUT /api/deals/{id}"] = new(Partner, deal, Registration),

@@ -1,3 +1,4 @@
+using Channel.Contracts.Distributors;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -148,6 +149,63 @@ public sealed class GuardingAccounts(IdentityApp app) : IClassFixture<IdentityAp
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("suspended", await refused.Content.ReadAsStringAsync());
         Assert.Equal(1L, await app.Db.Scalar<long>("select count(*) from audit where account_id = @userId and kind = 'sign_in_refused'", new { userId }));
+    }
+
+    [Fact]
+    public async Task A_suspended_distributors_user_cannot_sign_in_and_its_refresh_token_is_dead_until_it_is_reinstated()
+    {
+        var email = $"dee-{Guid.NewGuid():N}@pacific.example";
+        var distributorId = Guid.NewGuid();
+        var userId = Guid.NewGuid();
+        DistributorState State(string status) => new() { Name = "Pacific Distribution", Countries = ["US"], Regions = ["CA"], Status = status };
+        await app.Bus.Publish(new DistributorUserAdded
+        {
+            DistributorId = distributorId,
+            Version = 2,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "manager",
+            User = new DistributorUser { UserId = userId, Name = "Dee Dist", Email = email, Role = "sales" },
+            Distributor = State(DistributorStatus.Active),
+        });
+        var invitation = await app.Bus.WaitFor<AccountInvited>(i => i.AccountId == userId);
+        var browser = app.Browser();
+        using (var saved = await browser.Submit(await browser.Html(IdentityApp.Local(invitation.Link)), ("password", Password), ("confirm", Password)))
+            Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var flow = IdentityApp.Flow();
+        var (_, tokens) = await flow.Redeem(app.CreateClient(), await flow.SignIn(app.Browser(), email, Password));
+        Assert.Equal(distributorId.ToString(), new JsonWebToken(tokens.GetProperty("access_token").GetString()).GetClaim("distributor_id").Value);
+
+        await app.Bus.Publish(new DistributorStatusChanged
+        {
+            DistributorId = distributorId,
+            Version = 3,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "manager",
+            Distributor = State(DistributorStatus.Suspended),
+            PreviousStatus = DistributorStatus.Active,
+            Reason = "Agreement lapsed.",
+        });
+        await app.Db.WaitFor("select count(*) from organisations where id = @distributorId and not active", args: new { distributorId });
+        Assert.Equal(HttpStatusCode.BadRequest, (await IdentityApp.Flow().Refresh(app.CreateClient(), tokens.GetProperty("refresh_token").GetString()!)).Status);
+        using (var refused = await TrySignIn(app.Browser(), email, Password))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("distributor", await refused.Content.ReadAsStringAsync());
+        }
+
+        await app.Bus.Publish(new DistributorStatusChanged
+        {
+            DistributorId = distributorId,
+            Version = 4,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "manager",
+            Distributor = State(DistributorStatus.Active),
+            PreviousStatus = DistributorStatus.Suspended,
+        });
+        await app.Db.WaitFor("select count(*) from organisations where id = @distributorId and active", args: new { distributorId });
+        var again = IdentityApp.Flow();
+        var (status, _) = await again.Redeem(app.CreateClient(), await again.SignIn(app.Browser(), email, Password));
+        Assert.Equal(HttpStatusCode.OK, status);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Channel.Contracts.Distributors;
 using System.Security.Claims;
 using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
@@ -42,9 +43,11 @@ public static class AuthorizeReseller
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var served = await conn.QuerySingleOrDefaultAsync<string[]>(new CommandDefinition(
-            "select regions from distributors where id = @id for share", new { id }, tx, cancellationToken: ct));
-        if (served is null) return Distributors.NotFound("distributor", id);
+        var found = await conn.QuerySingleOrDefaultAsync<Served>(new CommandDefinition(
+            "select regions, status from distributors where id = @id for share", new { id }, tx, cancellationToken: ct));
+        if (found is null) return Distributors.NotFound("distributor", id);
+        if (found.Status != DistributorStatus.Active) return Distributors.NotActive(found.Status);
+        var served = found.Regions;
         var outside = regions!.Except(served).ToList();
         if (outside.Count > 0)
         {
@@ -66,5 +69,11 @@ public static class AuthorizeReseller
         return saved.Version == 1
             ? TypedResults.Created($"/api/distributors/{id}/resellers", saved)
             : TypedResults.Ok(saved);
+    }
+
+    sealed class Served
+    {
+        public string[] Regions { get; set; } = [];
+        public string Status { get; set; } = "";
     }
 }

@@ -114,8 +114,11 @@ public static partial class UploadSellThroughReport
         if (media is not ("text/csv" or "application/json"))
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send the report as text/csv or application/json.");
         await using (var conn = await db.OpenConnectionAsync(ct))
-            if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from distributors where id = @id)", new { id }, cancellationToken: ct)))
-                return Distributors.NotFound("distributor", id);
+        {
+            var status = await conn.ExecuteScalarAsync<string?>(new CommandDefinition("select status from distributors where id = @id", new { id }, cancellationToken: ct));
+            if (status is null) return Distributors.NotFound("distributor", id);
+            if (status != DistributorStatus.Active) return Distributors.NotActive(status);
+        }
 
         // The whole body first, to a temporary file and hashed: no connection or transaction is held
         // while a slow client streams, and a report number sent again is compared by its content.

@@ -4,15 +4,16 @@ using MassTransit;
 
 namespace Channel.Identity.Consumers;
 
-/// <summary>A distributor (its name for the invitation) and its users, who become accounts and get their invitation.</summary>
+/// <summary>A distributor (its name for the invitation, whether it is active) and its users, who become accounts and get their invitation.</summary>
 public sealed class DistributorEventsConsumer(Inbox<DistributorEventsConsumer> inbox, Accounts accounts) : IConsumer<IDistributorEvent>
 {
     public Task Consume(ConsumeContext<IDistributorEvent> context) =>
         inbox.Once(context, async (tx, ct) =>
         {
             var e = context.Message;
-            // Distributors have no status of their own yet: one that exists is active.
-            await accounts.Organisation(tx, OrganisationKind.Distributor, e.DistributorId, e.Distributor.Name, true, e.Version, ct);
+            // A suspended or terminated distributor's users may not sign in, and their tokens end now.
+            await accounts.Organisation(tx, OrganisationKind.Distributor, e.DistributorId, e.Distributor.Name,
+                e.Distributor.Status == DistributorStatus.Active, e.Version, ct);
             var (user, removed, actor) =
                 context.TryGetMessage<DistributorUserAdded>(out var added) ? (added.Message.User, false, added.Message.Actor)
                 : context.TryGetMessage<DistributorUserRoleChanged>(out var changed) ? (changed.Message.User, false, changed.Message.Actor)

@@ -12,8 +12,8 @@ public sealed class DistributorEventsConsumer(Inbox<DistributorEventsConsumer> i
         inbox.Once(context, async (tx, ct) =>
         {
             var e = context.Message;
-            // Distributors have no status of their own yet: an onboarded one is active.
-            await Recipients.Owner(tx, Recipients.Distributor, e.DistributorId, e.Distributor.Name, PartnerStatus.Active, e.Version, ct);
+            // A suspended or terminated distributor's users hear nothing more (the same statuses as a partner's).
+            await Recipients.Owner(tx, Recipients.Distributor, e.DistributorId, e.Distributor.Name, e.Distributor.Status, e.Version, ct);
             // The message is read as the interface; what kind of event it is, the envelope says.
             var (user, removed) =
                 context.TryGetMessage<DistributorUserAdded>(out var added) ? (added.Message.User, false)

@@ -1,11 +1,23 @@
 namespace Channel.Contracts.Distributors;
 
-/// <summary>A distributor's state at one version: the countries and regions it serves.</summary>
+public static class DistributorStatus
+{
+    /// <summary>Serves its resellers: registers deals, reports sell-through; its users sign in.</summary>
+    public const string Active = "active";
+    /// <summary>Stopped for now (a lapsed agreement, an audit): nothing is registered, reported or signed in; it may be reinstated.</summary>
+    public const string Suspended = "suspended";
+    /// <summary>No longer a distributor of the vendor's; for good.</summary>
+    public const string Terminated = "terminated";
+}
+
+/// <summary>A distributor's state at one version: the countries and regions it serves, and whether it is active.</summary>
 public sealed record DistributorState
 {
     public required string Name { get; init; }
     public required IReadOnlyList<string> Countries { get; init; }
     public required IReadOnlyList<string> Regions { get; init; }
+    /// <summary>Active, suspended or terminated (events from before distributors had a status say nothing: active).</summary>
+    public string Status { get; init; } = DistributorStatus.Active;
 }
 
 /// <summary>Every distributor event: the distributor, its new version and its state at that version.</summary>
@@ -67,6 +79,18 @@ public sealed record DistributorUserRemoved : IDistributorEvent
     public required string Actor { get; init; }
     public required DistributorUser User { get; init; }
     public required DistributorState Distributor { get; init; }
+}
+
+/// <summary>A channel manager suspended, reinstated or terminated a distributor, with the reason.</summary>
+public sealed record DistributorStatusChanged : IDistributorEvent
+{
+    public required Guid DistributorId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required DistributorState Distributor { get; init; }
+    public required string PreviousStatus { get; init; }
+    public string? Reason { get; init; }
 }
 
 /// <summary>The distributor's current state, published again on an operator's request.</summary>

@@ -1,10 +1,10 @@
-using Channel.Contracts.Distributors;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Channel.Contracts.Distributors;
 using Channel.Contracts.Identity;
 using Channel.Contracts.Partners;
 using Channel.Testing;

@@ -1,5 +1,5 @@
-using Channel.Contracts.Distributors;
 using System.Security.Claims;
+using Channel.Contracts.Distributors;
 using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;

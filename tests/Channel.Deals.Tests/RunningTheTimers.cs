@@ -81,7 +81,11 @@ public sealed class RunningTheTimers(TwoInstances app) : IClassFixture<TwoInstan
         Assert.Single(app.Events.Of<DealApprovalOverdue>(), e => e.DealId == older);
         Assert.DoesNotContain(app.Events.Of<DealApprovalOverdue>(), e => e.DealId == late);
 
+        // Make the overdue deal the younger of the two, so only "overdue first" (not "oldest first") can put it on top.
+        await app.Db.Scalar<int>("update deals set submitted_at = (select submitted_at from deals where id = @late) + interval '1 minute' where id = @older",
+            new { older, late });
         var queue = (await app.Manager().GetFromJsonAsync<JsonElement>("/api/deals/queue")).EnumerateArray().ToList();
+        Assert.Equal([older, late], queue.Where(d => d.GetProperty("partnerId").GetGuid() == partner).Select(d => d.GetProperty("id").GetGuid()));
         var first = queue.First(d => d.GetProperty("partnerId").GetGuid() == partner);
         Assert.Equal(older, first.GetProperty("id").GetGuid());
         Assert.True(first.GetProperty("overdue").GetBoolean());

@@ -69,6 +69,29 @@ public sealed class AnnouncingEveryChange(DistributorsApp app) : IClassFixture<D
             return (distributor, report.GetProperty("id").GetGuid());
         }
         ),
+        ["POST /api/distributors/{id:guid}/suspend"] = (Aggregate.Distributor, async app =>
+        {
+            var distributor = await app.Onboard();
+            await ChangeStatus(app, distributor, "suspend");
+            return (distributor, Guid.Empty);
+        }
+        ),
+        ["POST /api/distributors/{id:guid}/reinstate"] = (Aggregate.Distributor, async app =>
+        {
+            var distributor = await app.Onboard();
+            await ChangeStatus(app, distributor, "suspend");
+            await ChangeStatus(app, distributor, "reinstate");
+            return (distributor, Guid.Empty);
+        }
+        ),
+        ["POST /api/distributors/{id:guid}/terminate"] = (Aggregate.Authorization, async app =>
+        {
+            var distributor = await app.Onboard();
+            var partner = await app.AuthorizedReseller(distributor);
+            await ChangeStatus(app, distributor, "terminate"); // its authorization ends too
+            return (distributor, partner);
+        }
+        ),
         ["POST /api/distributors/{id:guid}/users"] = (Aggregate.Distributor, async app =>
         {
             var distributor = await app.Onboard();
@@ -94,6 +117,9 @@ public sealed class AnnouncingEveryChange(DistributorsApp app) : IClassFixture<D
         }
         ),
     };
+
+    static async Task ChangeStatus(DistributorsApp app, Guid distributor, string action) =>
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/{action}", new { reason = "Announced." })).EnsureSuccessStatusCode();
 
     static async Task<Guid> AddUser(DistributorsApp app, Guid distributor, string role)
     {
@@ -133,6 +159,7 @@ public sealed class AnnouncingEveryChange(DistributorsApp app) : IClassFixture<D
         Assert.Equal(Enumerable.Range(1, distributorVersion), distributorEvents.Select(e => e.Version));
         Assert.IsType<DistributorOnboarded>(distributorEvents[0]);
         Assert.Equal(shown.GetProperty("regions").EnumerateArray().Select(r => r.GetString()), distributorEvents[^1].Distributor.Regions);
+        Assert.Equal(shown.GetProperty("status").GetString(), distributorEvents[^1].Distributor.Status);
         switch (changes)
         {
             case Aggregate.Authorization:

@@ -95,8 +95,16 @@ public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<Run
     public async Task The_api_reference_and_the_dashboard_are_served()
     {
         var client = system.Client();
-        var spec = await client.GetFromJsonAsync<JsonElement>("/api/partners/openapi/v1.json");
-        Assert.True(spec.GetProperty("paths").TryGetProperty("/api/partners/applications", out _));
+        // Every service's document through the gateway, each naming one of its own paths.
+        foreach (var (service, path) in new[]
+        {
+            ("partners", "/api/partners/applications"), ("distributors", "/api/distributors/{id}/reports"), ("deals", "/api/deals/queue"),
+            ("reports", "/api/reports/pipeline"), ("notifications", "/api/notifications/preferences"), ("identity", "/api/identity/accounts"),
+        })
+        {
+            var spec = await client.GetFromJsonAsync<JsonElement>($"/api/{service}/openapi/v1.json");
+            Assert.True(spec.GetProperty("paths").TryGetProperty(path, out _), $"{service}'s OpenAPI document has no {path}");
+        }
 
         var docs = await client.GetAsync("/docs/");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
@@ -111,14 +119,19 @@ public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<Run
     public async Task Health_endpoints_answer_on_every_process()
     {
         using var http = new HttpClient();
-        foreach (var service in new[] { system.Partners, system.Gateway })
+        var services = new[] { system.Partners, system.Distributors, system.Deals, system.Reporting, system.Notifications, system.Identity };
+        foreach (var process in services.Append(system.Gateway))
         {
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{service.Address}/health/live")).StatusCode);
-            var ready = await http.GetFromJsonAsync<JsonElement>($"{service.Address}/health/ready");
-            Assert.Equal("Healthy", ready.GetProperty("status").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{process.Address}/health/live")).StatusCode);
+            var ready = await http.GetFromJsonAsync<JsonElement>($"{process.Address}/health/ready");
+            Assert.True(ready.GetProperty("status").GetString() == "Healthy", $"{process.Name}: {ready}");
         }
-        var partnersReady = await http.GetFromJsonAsync<JsonElement>($"{system.Partners.Address}/health/ready");
-        Assert.True(partnersReady.GetProperty("checks").TryGetProperty("database", out _));
-        Assert.True(partnersReady.GetProperty("checks").EnumerateObject().Count() >= 2, "ready checks the database and the bus");
+        // Each service's readiness checks its database and its bus.
+        foreach (var service in services)
+        {
+            var checks = (await http.GetFromJsonAsync<JsonElement>($"{service.Address}/health/ready")).GetProperty("checks");
+            Assert.True(checks.TryGetProperty("database", out _), $"{service.Name}'s readiness does not check its database: {checks}");
+            Assert.True(checks.EnumerateObject().Count() >= 2, $"{service.Name}'s readiness checks the database and the bus: {checks}");
+        }
     }
 }

@@ -253,8 +253,19 @@ public sealed class ReportingOnAKnownChannel(KnownChannel channel) : IClassFixtu
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("key,label,deals,value,won,won_value,lost", lines[0]);
         Assert.Contains("won,,1,90.00,1,90.00,0", lines);
+        // Each view's CSV is that view: a header, then one line per row the JSON gives (and not an empty file).
         foreach (var view in new[] { "partner", "tier", "region", "distributor", "month", "ageing", "expiring" })
-            Assert.Equal(HttpStatusCode.OK, (await channel.App.As("leadership").GetAsync($"/api/reports/pipeline/{view}?format=csv")).StatusCode);
+        {
+            var leader = channel.App.As("leadership");
+            using var exported = await leader.GetAsync($"/api/reports/pipeline/{view}?format=csv");
+            Assert.Equal(HttpStatusCode.OK, exported.StatusCode);
+            Assert.Equal("text/csv", exported.Content.Headers.ContentType?.MediaType);
+            var rows = (await exported.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            var json = await leader.GetFromJsonAsync<JsonElement>($"/api/reports/pipeline/{view}");
+            var items = json.ValueKind == JsonValueKind.Array ? json : json.GetProperty("items");
+            Assert.True(rows.Length == items.GetArrayLength() + 1, $"{view}: {rows.Length - 1} CSV rows for {items.GetArrayLength()} JSON rows");
+            Assert.Contains(",", rows[0]);
+        }
         var sellThrough = await channel.App.As("leadership").GetStringAsync("/api/reports/sell-through/month?format=csv");
         Assert.Contains("2026-10,,1500.00,7.0000,2,600.00,0.4", sellThrough);
     }

@@ -34,12 +34,30 @@ public sealed class ServiceProcess : IAsyncDisposable
         LogPath = logPath;
     }
 
+    /// <summary>
+    /// A port for a child process to listen on: below the kernel's ephemeral range (32768 and up here), so no outgoing
+    /// connection (a database or broker client's own end) can take it between this check and the child's bind, and never
+    /// one this process handed out before, nor the brokers' distribution ports. Chosen at random, so test processes running
+    /// side by side rarely meet.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            if (port is >= 25_600 and < 25_700) continue; // the brokers' distribution ports (a stopped broker comes back on its own)
+            lock (handedOut) if (!handedOut.Add(port)) continue;
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) { }
+        }
     }
+
+    static readonly HashSet<int> handedOut = [];
 
     /// <summary>The build configuration the tests were built in (the services were built with them).</summary>
     static string Configuration =>

@@ -53,6 +53,9 @@ public sealed class OutboxRelay(
     static readonly Counter<long> failures = meter.CreateCounter<long>("channel.outbox.publish_failures");
     static readonly Counter<long> setAside = meter.CreateCounter<long>("channel.outbox.set_aside");
 
+    /// <summary>Whose outbox (each batch's count is tagged with it: one measurement per batch).</summary>
+    readonly string database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database ?? "";
+
     readonly Channel<bool> wake = System.Threading.Channels.Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -226,7 +229,7 @@ public sealed class OutboxRelay(
             await conn.ExecuteAsync(new CommandDefinition(TransportFailed, new { Ids = transport.ToArray(), Error = Describe(transportError!) },
                 tx, cancellationToken: CancellationToken.None));
         await tx.CommitAsync(CancellationToken.None);
-        published.Add(confirmed.Count);
+        published.Add(confirmed.Count, new KeyValuePair<string, object?>("db.name", database));
         if (transport.Count > 0)
         {
             failures.Add(transport.Count);

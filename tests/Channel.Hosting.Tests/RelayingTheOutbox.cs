@@ -107,6 +107,19 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
     [Fact]
     public async Task Large_events_are_relayed_in_batches_capped_by_size_and_all_arrive_once()
     {
+        // Each batch the relay publishes is one measurement of channel.outbox.published, tagged with its database.
+        var batches = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Channel.Outbox" && instrument.Name == "channel.outbox.published") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "db.name" && (string?)tag.Value == db.Name) batches.Enqueue(value);
+        });
+        listener.Start();
         await using var host = await MessagingHost.Start(db, broker.Uri, new Dictionary<string, string?> { ["Outbox:MaxBatchBytes"] = "20000" });
         var outbox = host.Services.GetRequiredService<Outbox>();
         var ids = new List<Guid>();
@@ -125,6 +138,11 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == ids.Count, "every effect");
         Assert.Equal((long)ids.Count, await db.Scalar<long>("select count(distinct event_id) from deliveries"));
         Assert.Equal((long)ids.Count, await db.Scalar<long>("select count(*) from deliveries"));
+        // About 6 kB each under a 20 kB cap: a batch takes rows while what it holds is under the cap, so at most 4; 40 rows, 10 batches or more.
+        var sizes = batches.Where(b => b > 0).ToList();
+        Assert.Equal(ids.Count, sizes.Sum());
+        Assert.All(sizes, size => Assert.InRange(size, 1, 4));
+        Assert.True(sizes.Count >= 10, $"batches: {string.Join(", ", sizes)}");
     }
 
     [Fact]

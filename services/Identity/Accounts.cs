@@ -151,23 +151,28 @@ public sealed class Accounts(Outbox outbox, IdentitySettings settings, TimeProvi
     /// <summary>A vendor staff account, created by an admin and invited.</summary>
     public async Task<Account> CreateStaff(NpgsqlTransaction tx, Guid id, string email, string name, string role, string actor, CancellationToken ct)
     {
+        var created = await InsertStaff(tx, id, email, name, role, AccountStatus.Invited, ct);
+        await Invite(tx, created, actor, bump: false, ct);
+        return created;
+    }
+
+    /// <summary>A new staff account's row, read back locked.</summary>
+    async Task<Account> InsertStaff(NpgsqlTransaction tx, Guid id, string email, string name, string role, string status, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
-        var account = new Account
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(InsertSql, new Account
         {
             Id = id,
             Email = email,
             Name = name,
             Role = role,
-            Status = AccountStatus.Invited,
+            Status = status,
             SecurityStamp = NewStamp(),
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
-        };
-        await tx.Connection!.ExecuteAsync(new CommandDefinition(InsertSql, account, tx, cancellationToken: ct));
-        var created = (await Lock(tx, id, ct))!;
-        await Invite(tx, created, actor, bump: false, ct);
-        return created;
+        }, tx, cancellationToken: ct));
+        return (await Lock(tx, id, ct))!;
     }
 
     /// <summary>A new single-use link to set a first password (replacing any earlier one), and its mail.</summary>
@@ -327,21 +332,7 @@ public sealed class Accounts(Outbox outbox, IdentitySettings settings, TimeProvi
     public async Task<Account> CreateExternalStaff(NpgsqlTransaction tx, string issuer, string subject, string email, string name, string role,
         CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var id = Guid.CreateVersion7();
-        await tx.Connection!.ExecuteAsync(new CommandDefinition(InsertSql, new Account
-        {
-            Id = id,
-            Email = email,
-            Name = name,
-            Role = role,
-            Status = AccountStatus.Enabled,
-            SecurityStamp = NewStamp(),
-            CreatedAt = now,
-            UpdatedAt = now,
-            Version = 1,
-        }, tx, cancellationToken: ct));
-        var created = (await Lock(tx, id, ct))!;
+        var created = await InsertStaff(tx, Guid.CreateVersion7(), email, name, role, AccountStatus.Enabled, ct);
         await LinkExternal(tx, created, issuer, subject, role, name, ct, created: true);
         return created;
     }

@@ -22,13 +22,17 @@ public sealed class ReplayedTokens(NpgsqlDataSource db, IHttpContextAccessor htt
 
     public async ValueTask HandleAsync(ValidateTokenContext context)
     {
-        if (context.Principal?.GetTokenId() is not { Length: > 0 } id) return;
+        // Only codes and refresh tokens are redeemed, and only at the token endpoint: no extra read for any other token.
+        if (context.EndpointType != OpenIddictServerEndpointType.Token
+            || context.Request is not { } request || !(request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+            || context.Principal?.GetTokenId() is not { Length: > 0 } id)
+            return;
         await using var connection = await db.OpenConnectionAsync();
         var entry = await connection.QuerySingleOrDefaultAsync<(string? Status, string? Type, string? Subject)>(
             "select status, type, subject from oidc_tokens where id = @id", new { id });
         if (entry.Status != Statuses.Redeemed) return;
         var what = entry.Type?.EndsWith("refresh_token", StringComparison.Ordinal) == true ? "refresh token" : "authorization code";
         await Audit.Record(connection, Audit.RefreshTokenReused, Guid.TryParse(entry.Subject, out var account) ? account : null, null,
-            http.HttpContext, CancellationToken.None, $"a used {what} presented again: every token of that sign-in revoked", context.Request?.ClientId);
+            http.HttpContext, CancellationToken.None, $"a used {what} presented again: every token of that sign-in revoked", request.ClientId);
     }
 }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Channel.Gateway.Session;
@@ -63,8 +62,7 @@ public static class DashboardSession
         if (!Enabled(config)) return;
 
         var authority = config["Auth:Authority"]!;
-        var publicBase = authority.EndsWith('/') ? authority : authority + "/";
-        var inside = config["Auth:Backchannel"] is { Length: > 0 } b ? (b.EndsWith('/') ? b : b + "/") : null;
+        var backchannel = Backchannel.From(config);
         builder.Services.AddSingleton<SessionTokens>();
         builder.Services.AddAuthentication(o =>
             {
@@ -120,12 +118,11 @@ public static class DashboardSession
                     cookie.SameSite = SameSiteMode.Lax;
                     cookie.SecurePolicy = settings.SecureCookie ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 }
-                if (inside is not null)
+                if (backchannel is not null)
                 {
                     // Discovery, keys and the token endpoint at the provider's inside address; the browser uses the public one.
-                    o.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>($"{publicBase}.well-known/openid-configuration",
-                        new OpenIdConnectConfigurationRetriever(), new Backchannel(publicBase, inside));
-                    o.BackchannelHttpHandler = new InsideAddress(publicBase, inside);
+                    o.ConfigurationManager = backchannel.Configuration();
+                    o.BackchannelHttpHandler = backchannel.Handler();
                 }
                 o.Events.OnTokenValidated = c =>
                 {
@@ -269,16 +266,5 @@ public static class DashboardSession
                 && !c.StartsWith(".AspNetCore.OpenIdConnect.Nonce.", StringComparison.Ordinal)).ToList();
         request.Headers.Remove("Cookie");
         if (kept.Count > 0) request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", kept));
-    }
-}
-
-/// <summary>Sends the provider's public addresses (through the gateway or an ingress) to its inside one.</summary>
-sealed class InsideAddress(string publicBase, string insideBase) : DelegatingHandler(new HttpClientHandler())
-{
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-    {
-        var address = request.RequestUri!.ToString();
-        if (address.StartsWith(publicBase, StringComparison.OrdinalIgnoreCase)) request.RequestUri = new Uri(insideBase + address[publicBase.Length..]);
-        return base.SendAsync(request, ct);
     }
 }

@@ -58,8 +58,8 @@ public static class MakeDemoAccounts
             if (account is null && demo.Role is null)
                 return TypedResults.Problem(statusCode: 404, title: $"{demo.Email} has no account yet.",
                     detail: "A partner's or distributor's user becomes an account when its service adds it; name a staff role to create a staff account.");
+            // Found locked (in a transaction), or made and read back locked.
             account ??= await accounts.CreateStaff(tx, Guid.CreateVersion7(), demo.Email.Trim(), demo.Name ?? demo.Label!, demo.Role!, "demo", ct);
-            account = (await Accounts.Lock(tx, account.Id, ct))!;
             if (passwords.Problem(request.Password, account) is { } problem)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = [problem] });
             if (account.PasswordHash is null || !passwords.Verify(account, request.Password!))

@@ -89,7 +89,8 @@ public static class SignInWithStaffProvider
         <p><a class="external" id="staff-sign-in" href="{http.Request.PathBase}/account/external?returnUrl={Uri.EscapeDataString(returnUrl ?? "")}">Sign in with {Html.Encode(staff.DisplayName)}</a></p>
         """;
 
-    static async Task<IResult> Done(HttpContext http, NpgsqlDataSource db, Accounts accounts, IdentitySettings settings, string? returnUrl, CancellationToken ct)
+    static async Task<IResult> Done(HttpContext http, NpgsqlDataSource db, Accounts accounts, IdentitySettings settings, TimeProvider clock, string? returnUrl,
+        CancellationToken ct)
     {
         var staff = settings.StaffSignIn!;
         var external = await http.AuthenticateAsync(ExternalScheme);
@@ -132,7 +133,7 @@ public static class SignInWithStaffProvider
         else
             await accounts.LinkExternal(tx, account, issuer, subject.Value, role, name!, ct);
         if (SignInRules.Refusal(account) is { } refusal) return await Refuse(account.Id, refusal, refusal);
-        if (account.LockedAt(DateTimeOffset.UtcNow)) return await Refuse(account.Id, "locked", "This account is locked for now. Try again later.");
+        if (account.LockedAt(clock.GetUtcNow())) return await Refuse(account.Id, "locked", "This account is locked for now. Try again later.");
         await accounts.SignedIn(tx, account, ct);
         await Audit.Record(connection, Audit.SignedIn, account.Id, account.Email, http, ct, $"{staff.DisplayName} as {role}", tx: tx);
         await tx.CommitAsync(ct);

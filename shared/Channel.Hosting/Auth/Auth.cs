@@ -2,8 +2,6 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Channel.Hosting.Auth;
@@ -92,17 +90,12 @@ public static class AuthSetup
                 o.RequireHttpsMetadata = config.GetValue("Auth:RequireHttpsMetadata", true);
                 // How soon an unknown key may send the reader back for the keys (the default is five minutes).
                 o.RefreshInterval = config.GetValue("Auth:KeysRefreshInterval", TimeSpan.FromMinutes(1));
-                if (config["Auth:Backchannel"] is { Length: > 0 } inside)
+                if (Backchannel.From(config) is { } backchannel)
                 {
-                    var publicBase = authority.EndsWith('/') ? authority : authority + "/";
-                    var insideBase = inside.EndsWith('/') ? inside : inside + "/";
-                    o.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                        $"{publicBase}.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(),
-                        new Backchannel(publicBase, insideBase))
-                    {
-                        AutomaticRefreshInterval = o.AutomaticRefreshInterval,
-                        RefreshInterval = o.RefreshInterval,
-                    };
+                    var manager = backchannel.Configuration();
+                    manager.AutomaticRefreshInterval = o.AutomaticRefreshInterval;
+                    manager.RefreshInterval = o.RefreshInterval;
+                    o.ConfigurationManager = manager;
                 }
             }
             // One role per token: a token with several would pass one policy by one role and be scoped by another.

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Channel.Hosting.Auth;
 
@@ -10,14 +12,44 @@ namespace Channel.Hosting.Auth;
 /// own choice on a private network, so it may be plain http. The provider names its endpoints after the address it
 /// was asked at: those are put back under the public base, where a browser sent to them can reach them.
 /// </summary>
-public sealed class Backchannel(string publicBase, string insideBase) : IDocumentRetriever
+public sealed class Backchannel : IDocumentRetriever
 {
-    readonly HttpDocumentRetriever inner = new() { RequireHttps = false };
+    readonly HttpDocumentRetriever inner;
+
+    public string PublicBase { get; }
+    public string InsideBase { get; }
+
+    public Backchannel(string publicBase, string insideBase)
+    {
+        PublicBase = publicBase.EndsWith('/') ? publicBase : publicBase + "/";
+        InsideBase = insideBase.EndsWith('/') ? insideBase : insideBase + "/";
+        inner = new HttpDocumentRetriever(new HttpClient(Handler())) { RequireHttps = false };
+    }
+
+    /// <summary>The provider's public and inside addresses from <c>Auth:Authority</c> and <c>Auth:Backchannel</c>; null without both.</summary>
+    public static Backchannel? From(IConfiguration config) =>
+        config["Auth:Authority"] is { Length: > 0 } authority && config["Auth:Backchannel"] is { Length: > 0 } inside ? new Backchannel(authority, inside) : null;
+
+    /// <summary>The provider's discovery document and keys, read through this backchannel.</summary>
+    public ConfigurationManager<OpenIdConnectConfiguration> Configuration() =>
+        new($"{PublicBase}.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(), this);
+
+    /// <summary>For a client's own calls to the provider (its token and revocation endpoints): public addresses go inside.</summary>
+    public HttpMessageHandler Handler() => new InsideAddress(PublicBase, InsideBase);
 
     public async Task<string> GetDocumentAsync(string address, CancellationToken cancel)
     {
-        var document = await inner.GetDocumentAsync(
-            address.StartsWith(publicBase, StringComparison.OrdinalIgnoreCase) ? insideBase + address[publicBase.Length..] : address, cancel);
-        return document.Replace($"\"{insideBase}", $"\"{publicBase}", StringComparison.OrdinalIgnoreCase);
+        var document = await inner.GetDocumentAsync(address, cancel);
+        return document.Replace($"\"{InsideBase}", $"\"{PublicBase}", StringComparison.OrdinalIgnoreCase);
+    }
+
+    sealed class InsideAddress(string publicBase, string insideBase) : DelegatingHandler(new HttpClientHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var address = request.RequestUri!.ToString();
+            if (address.StartsWith(publicBase, StringComparison.OrdinalIgnoreCase)) request.RequestUri = new Uri(insideBase + address[publicBase.Length..]);
+            return base.SendAsync(request, ct);
+        }
     }
 }

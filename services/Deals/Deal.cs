@@ -39,6 +39,8 @@ public sealed record Deal
     public string Currency { get; init; } = "";
     public DateOnly ExpectedClose { get; init; }
     public string? Notes { get; init; }
+    /// <summary>The vendor the customer buys from today, when the registrant names one (a competitive deal earns a better price).</summary>
+    public string? IncumbentVendor { get; init; }
     public string Status { get; init; } = "";
     public string? ComplianceReason { get; init; }
     public string? StatusReason { get; init; }
@@ -46,6 +48,7 @@ public sealed record Deal
     public DateTimeOffset? SlaDueAt { get; init; }
     public bool Overdue { get; init; }
     public DateTimeOffset? ApprovedAt { get; init; }
+    public string? ApprovedBy { get; init; }
     public DateTimeOffset? ProtectionEndsAt { get; init; }
     public int ExtensionsUsed { get; init; }
     public DateTimeOffset? ExtensionRequestedAt { get; init; }
@@ -84,8 +87,10 @@ public sealed record Deal
         TotalValue = TotalValue,
         Currency = Currency,
         ExpectedClose = ExpectedClose,
+        IncumbentVendor = IncumbentVendor,
         SubmittedAt = SubmittedAt,
         ApprovedAt = ApprovedAt,
+        ApprovedBy = ApprovedBy,
         ProtectionEndsAt = ProtectionEndsAt,
         ExtensionsUsed = ExtensionsUsed,
         ExtensionRequestedAt = ExtensionRequestedAt,
@@ -110,7 +115,7 @@ public sealed record Deal
     };
 
     public Outcome<Deal> Approve(Caller by, DateTimeOffset now, int protectionDays, int openConflicts) => AwaitingDecision
-        ? new Moved<Deal>(this with { Status = DealStatus.Approved, ApprovedAt = now, ProtectionEndsAt = now.AddDays(protectionDays) }, "approved",
+        ? new Moved<Deal>(this with { Status = DealStatus.Approved, ApprovedAt = now, ApprovedBy = by.Subject, ProtectionEndsAt = now.AddDays(protectionDays) }, "approved",
             (d, v) => new DealApproved { DealId = Id, Version = v, OccurredAt = d.UpdatedAt, Actor = by.Subject, Deal = d.State() },
             null, new { status = DealStatus.Approved, protectionEndsAt = now.AddDays(protectionDays), openConflicts })
         : Refuse("approved");
@@ -143,6 +148,7 @@ public sealed record Deal
             Currency = form.Currency,
             ExpectedClose = form.ExpectedClose,
             Notes = form.Notes,
+            IncumbentVendor = form.IncumbentVendor,
         }, "edited",
             (d, v) => new DealEdited { DealId = Id, Version = v, OccurredAt = d.UpdatedAt, Actor = by.Subject, Deal = d.State() },
             null, new { customer = form.CustomerName, totalValue = form.TotalValue })
@@ -238,7 +244,8 @@ public sealed record PossibleDuplicate(Guid DealId, string Status, string Rule, 
 
 /// <summary>A registration (or the edit of a returned one) that passed validation.</summary>
 public sealed record Registration(string CustomerName, string? Domain, string Country, string Region, string Sector,
-    IReadOnlyList<DealLine> Lines, decimal TotalValue, string Currency, DateOnly ExpectedClose, string? Notes)
+    IReadOnlyList<DealLine> Lines, decimal TotalValue, string Currency, DateOnly ExpectedClose, string? Notes,
+    string? IncumbentVendor = null)
 {
     public string[] Families => [.. Lines.Select(l => l.ProductFamily).Distinct().Order(StringComparer.Ordinal)];
 }

@@ -19,8 +19,8 @@ public sealed class Deals(Outbox outbox)
 {
     public const string Columns = """
         id, partner_id, distributor_id, registered_by, customer_name, customer_key, customer_domain, customer_country,
-        customer_region, customer_sector, product_families, total_value, currency, expected_close, notes, status,
-        compliance_reason, status_reason, submitted_at, sla_due_at, overdue, approved_at, protection_ends_at,
+        customer_region, customer_sector, product_families, total_value, currency, expected_close, notes, incumbent_vendor, status,
+        compliance_reason, status_reason, submitted_at, sla_due_at, overdue, approved_at, approved_by, protection_ends_at,
         extensions_used, extension_requested_at, extension_request_reason, actual_amount, won_source, closed_at,
         updated_at, version
         """;
@@ -35,10 +35,10 @@ public sealed class Deals(Outbox outbox)
     const string InsertSql = """
         insert into deals (id, partner_id, distributor_id, registered_by, customer_name, customer_key, customer_domain,
             customer_country, customer_region, customer_sector, product_families, total_value, currency, expected_close,
-            notes, status, compliance_reason, submitted_at, sla_due_at, updated_at, version)
+            notes, incumbent_vendor, status, compliance_reason, submitted_at, sla_due_at, updated_at, version)
         values (@Id, @PartnerId, @DistributorId, @RegisteredBy, @CustomerName, @CustomerKey, @CustomerDomain,
             @CustomerCountry, @CustomerRegion, @CustomerSector, @ProductFamilies, @TotalValue, @Currency, @ExpectedClose,
-            @Notes, @Status, @ComplianceReason, @SubmittedAt, @SlaDueAt, @UpdatedAt, @Version)
+            @Notes, @IncumbentVendor, @Status, @ComplianceReason, @SubmittedAt, @SlaDueAt, @UpdatedAt, @Version)
         """;
 
     // Guarded by the version it was read at: a change computed from a stale read saves nothing.
@@ -46,8 +46,8 @@ public sealed class Deals(Outbox outbox)
         update deals set customer_name = @CustomerName, customer_key = @CustomerKey, customer_domain = @CustomerDomain,
             customer_country = @CustomerCountry, customer_region = @CustomerRegion, customer_sector = @CustomerSector,
             product_families = @ProductFamilies, total_value = @TotalValue, currency = @Currency, expected_close = @ExpectedClose,
-            notes = @Notes, status = @Status, status_reason = @StatusReason, compliance_reason = @ComplianceReason,
-            sla_due_at = @SlaDueAt, overdue = @Overdue, approved_at = @ApprovedAt, protection_ends_at = @ProtectionEndsAt,
+            notes = @Notes, incumbent_vendor = @IncumbentVendor, status = @Status, status_reason = @StatusReason, compliance_reason = @ComplianceReason,
+            sla_due_at = @SlaDueAt, overdue = @Overdue, approved_at = @ApprovedAt, approved_by = @ApprovedBy, protection_ends_at = @ProtectionEndsAt,
             extensions_used = @ExtensionsUsed, extension_requested_at = @ExtensionRequestedAt,
             extension_request_reason = @ExtensionRequestReason, actual_amount = @ActualAmount, won_source = @WonSource,
             closed_at = @ClosedAt, updated_at = @UpdatedAt, version = @Version

@@ -27,7 +27,7 @@ public static partial class RegisterDeal
     public sealed record Product(string? Sku, string? ProductFamily, decimal? Quantity, decimal? Amount);
 
     public sealed record Request(Guid? PartnerId, Customer? Customer, List<Product>? Products, decimal? TotalValue,
-        string? Currency, DateOnly? ExpectedClose, string? Notes);
+        string? Currency, DateOnly? ExpectedClose, string? Notes, string? IncumbentVendor = null);
 
     const string PartnerStatusSql = "select status from partners where id = @id";
 
@@ -85,6 +85,7 @@ public static partial class RegisterDeal
             Currency = form.Currency,
             ExpectedClose = form.ExpectedClose,
             Notes = form.Notes,
+            IncumbentVendor = form.IncumbentVendor,
             Status = concern is null ? DealStatus.Submitted : DealStatus.ComplianceReview,
             ComplianceReason = concern,
             SubmittedAt = now,
@@ -166,9 +167,10 @@ public static partial class RegisterDeal
         else if (close < today) check.Add("expectedClose", "must not be in the past");
         else if (close > today.AddYears(3)) check.Add("expectedClose", "must be within three years");
         var notes = check.Note("notes", request.Notes, 4000, required: false);
+        var incumbent = check.Text("incumbentVendor", request.IncumbentVendor, 100, required: false);
         if (check.Failed) return null;
         return new Registration(name!, domain is null ? null : Domains.Normalize(domain), country!, region!, sector!, lines, total!.Value,
-            currency!, close!.Value, notes);
+            currency!, close!.Value, notes, incumbent);
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.\-]{1,39}$")]

@@ -47,8 +47,12 @@ public sealed record DealState
     public required decimal TotalValue { get; init; }
     public required string Currency { get; init; }
     public required DateOnly ExpectedClose { get; init; }
+    /// <summary>The vendor the customer buys from today, when the registrant named one.</summary>
+    public string? IncumbentVendor { get; init; }
     public required DateTimeOffset SubmittedAt { get; init; }
     public DateTimeOffset? ApprovedAt { get; init; }
+    /// <summary>Who approved it (a price authorization above the threshold needs a second, other approver).</summary>
+    public string? ApprovedBy { get; init; }
     public DateTimeOffset? ProtectionEndsAt { get; init; }
     public int ExtensionsUsed { get; init; }
     public DateTimeOffset? ExtensionRequestedAt { get; init; }

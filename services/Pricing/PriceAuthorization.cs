@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Channel.Contracts.Pricing;
+using Channel.Hosting.Auth;
+using Channel.Messaging;
+
+namespace Channel.Pricing;
+
+/// <summary>
+/// A price authorization (PA) as stored, and its whole lifecycle: each transition takes the current
+/// state and returns the next one with the event that announces it, or a refusal.
+/// <see cref="Ledger.Commit(Npgsql.NpgsqlTransaction, PriceAuthorization, Moved{PriceAuthorization}, string, DateTimeOffset, CancellationToken)"/>
+/// is the only way a change is saved.
+/// <code>
+/// issued ─▶ pending_approval ──second approver──▶ active ──every quantity claimed──▶ consumed
+///                 │                                 │ ▲ special bid (new revision)
+///                 └──────── revoke / expire ────────┴─┴──▶ revoked, expired
+/// </code>
+/// </summary>
+public sealed record PriceAuthorization
+{
+    public Guid Id { get; init; }
+    public string Number { get; init; } = "";
+    public Guid DealId { get; init; }
+    public Guid PartnerId { get; init; }
+    public string CustomerName { get; init; } = "";
+    public string CustomerCountry { get; init; } = "";
+    public string CustomerRegion { get; init; } = "";
+    public string Status { get; init; } = "";
+    public int Revision { get; init; }
+    public string Tier { get; init; } = "";
+    public string? IncumbentVendor { get; init; }
+    public string? DealApprover { get; init; }
+    public string? ApprovedBy { get; init; }
+    public DateTimeOffset ValidFrom { get; init; }
+    public DateTimeOffset ValidUntil { get; init; }
+    public string Currency { get; init; } = "";
+    public DateTimeOffset? RevokedAt { get; init; }
+    public string? RevokedReason { get; init; }
+    public DateTimeOffset IssuedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public int Version { get; init; }
+    [JsonIgnore] public string LinesJson { get; init; } = "[]";
+
+    static readonly JsonSerializerOptions json = new(JsonSerializerDefaults.Web);
+
+    public IReadOnlyList<PriceAuthorizationLine> Lines() => (JsonSerializer.Deserialize<List<PriceAuthorizationLine>>(LinesJson, json) ?? [])
+        .Select(WithSkuPrices).ToList();
+
+    public static string LinesOf(IEnumerable<PriceAuthorizationLine> lines) => JsonSerializer.Serialize(lines.Select(WithSkuPrices), json);
+
+    /// <summary>A SKU line shows its one SKU's prices on the line itself.</summary>
+    static PriceAuthorizationLine WithSkuPrices(PriceAuthorizationLine l) =>
+        l.Sku is not null && l.Prices.FirstOrDefault(p => p.Sku == l.Sku) is { } p
+            ? l with { ListPrice = p.ListPrice, BookCost = p.BookCost, NetCost = p.NetCost }
+            : l with { ListPrice = null, BookCost = null, NetCost = null };
+
+    public bool IsLive => Status is PriceAuthorizationStatus.PendingApproval or PriceAuthorizationStatus.Active;
+
+    /// <summary>The most the vendor may be claimed for: (book − net) × max quantity, a family line at its dearest SKU.</summary>
+    public static decimal CreditOf(IEnumerable<PriceAuthorizationLine> lines) =>
+        lines.Sum(l => l.MaxQuantity * l.Prices.Select(p => p.BookCost - p.NetCost).DefaultIfEmpty(0m).Max());
+
+    public PriceAuthorizationState State()
+    {
+        var lines = Lines();
+        return new()
+        {
+            Number = Number,
+            DealId = DealId,
+            PartnerId = PartnerId,
+            CustomerName = CustomerName,
+            CustomerCountry = CustomerCountry,
+            CustomerRegion = CustomerRegion,
+            Status = Status,
+            Revision = Revision,
+            Tier = Tier,
+            IncumbentVendor = IncumbentVendor,
+            ValidFrom = ValidFrom,
+            ValidUntil = ValidUntil,
+            Currency = Currency,
+            AuthorizedCredit = CreditOf(lines),
+            Lines = lines,
+            RevokedAt = RevokedAt,
+            RevokedReason = RevokedReason,
+        };
+    }
+
+    public PriceAuthorizationIssued Issued() =>
+        new() { AuthorizationId = Id, Version = Version, OccurredAt = UpdatedAt, Authorization = State() };
+
+    /// <summary>A second channel manager, not the one who approved the deal, approves a discount above the threshold.</summary>
+    public Outcome<PriceAuthorization> Approve(Caller by) => Status == PriceAuthorizationStatus.PendingApproval
+        ? new Moved<PriceAuthorization>(this with { Status = PriceAuthorizationStatus.Active, ApprovedBy = by.Subject }, "approved",
+            (a, v) => new PriceAuthorizationApproved { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Actor = by.Subject, Authorization = a.State() },
+            null, new { status = PriceAuthorizationStatus.Active })
+        : Refuse("approved");
+
+    /// <summary>The deal's protection was extended: the PA is valid until the new end.</summary>
+    public Outcome<PriceAuthorization> Extend(DateTimeOffset until) => IsLive || Status == PriceAuthorizationStatus.Consumed
+        ? until > ValidUntil
+            ? new Moved<PriceAuthorization>(this with { ValidUntil = until }, "extended",
+                (a, v) => new PriceAuthorizationExtended { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Authorization = a.State() },
+                null, new { validUntil = until })
+            : Refuse("extended", $"It is already valid until {ValidUntil:O}.")
+        : Refuse("extended");
+
+    public Outcome<PriceAuthorization> Revoke(string reason, string actor, DateTimeOffset now) => IsLive
+        ? new Moved<PriceAuthorization>(this with { Status = PriceAuthorizationStatus.Revoked, RevokedAt = now, RevokedReason = reason }, "revoked",
+            (a, v) => new PriceAuthorizationRevoked { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Actor = actor, Reason = reason, Authorization = a.State() },
+            reason, new { status = PriceAuthorizationStatus.Revoked })
+        : Refuse("revoked");
+
+    /// <summary>Its validity ended (a consumed PA stays consumed).</summary>
+    public Outcome<PriceAuthorization> Expire(DateTimeOffset now) => IsLive && ValidUntil <= now
+        ? new Moved<PriceAuthorization>(this with { Status = PriceAuthorizationStatus.Expired }, "expired",
+            (a, v) => new PriceAuthorizationExpired { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Authorization = a.State() },
+            null, new { validUntil = ValidUntil })
+        : Refuse("expired");
+
+    /// <summary>
+    /// Claims reserved (or released) quantity: the lines' claimed quantities are now these. An active PA all of whose
+    /// quantity is claimed is consumed; a consumed one that got quantity back is active again while it is valid.
+    /// </summary>
+    public Outcome<PriceAuthorization> Claimed(IReadOnlyDictionary<int, decimal> claimed, DateTimeOffset now)
+    {
+        var lines = Lines().Select(l => l with { ClaimedQuantity = claimed.GetValueOrDefault(l.LineNo, l.ClaimedQuantity) }).ToList();
+        var all = lines.All(l => l.ClaimedQuantity >= l.MaxQuantity);
+        var status = Status switch
+        {
+            PriceAuthorizationStatus.Active when all => PriceAuthorizationStatus.Consumed,
+            PriceAuthorizationStatus.Consumed when !all => ValidUntil > now ? PriceAuthorizationStatus.Active : PriceAuthorizationStatus.Expired,
+            _ => Status,
+        };
+        return new Moved<PriceAuthorization>(this with { LinesJson = LinesOf(lines), Status = status }, "claimed",
+            (a, v) => new PriceAuthorizationClaimed { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Authorization = a.State() },
+            null, new { status, claimed = lines.Select(l => new { l.LineNo, l.ClaimedQuantity }) });
+    }
+
+    /// <summary>An approved (or countered) special bid: these SKUs' net costs change, and the PA gets its next revision.</summary>
+    public Outcome<PriceAuthorization> Revise(IReadOnlyDictionary<(int Line, string Sku), decimal> netCosts, string bid, Caller by)
+    {
+        if (Status != PriceAuthorizationStatus.Active) return Refuse("revised");
+        var lines = Lines().Select(l => l with
+        {
+            Prices = [.. l.Prices.Select(p => netCosts.TryGetValue((l.LineNo, p.Sku), out var net) ? p with { NetCost = net } : p)],
+            DiscountPercent = l.Sku is not null && netCosts.TryGetValue((l.LineNo, l.Sku), out var n) && l.ListPrice is > 0
+                ? Math.Round((1 - n / l.ListPrice.Value) * 100m, 3) : l.DiscountPercent,
+        }).ToList();
+        return new Moved<PriceAuthorization>(this with { LinesJson = LinesOf(lines), Revision = Revision + 1 }, "revised",
+            (a, v) => new PriceAuthorizationRevised { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Actor = by.Subject, Authorization = a.State() },
+            null, new { revision = Revision + 1, specialBid = bid, netCosts = netCosts.Select(c => new { line = c.Key.Line, sku = c.Key.Sku, netCost = c.Value }) });
+    }
+
+    Refused<PriceAuthorization> Refuse(string action, string? detail = null) =>
+        new(Status, $"A price authorization that is {Status.Replace('_', ' ')} cannot be {action}.", detail ?? $"{Number} is {Status}.");
+}

@@ -158,21 +158,6 @@ public sealed class IssuingPriceAuthorizations(PricingApp app) : IClassFixture<P
     }
 
     [Fact]
-    public async Task An_authorization_expires_when_its_validity_ends()
-    {
-        var partner = await app.Partner();
-        var (_, pa) = await app.ApprovedDeal(partner, [Sku("FW-500", "security", 2, 16_000)], approvedAt: Start.AddDays(-89), protectionDays: 90);
-        var id = pa!.Value.GetProperty("id").GetGuid();
-        await app.TimersCaughtUp();
-        Assert.Equal(PriceAuthorizationStatus.Active, await app.Db.Scalar<string>("select status from authorizations where id = @id", new { id }));
-
-        app.Clock.Advance(TimeSpan.FromDays(1));
-        await app.TimersCaughtUp();
-        Assert.Equal(PriceAuthorizationStatus.Expired, await app.Db.Scalar<string>("select status from authorizations where id = @id", new { id }));
-        await app.Events.WaitFor<PriceAuthorizationExpired>(e => e.AuthorizationId == id);
-    }
-
-    [Fact]
     public async Task A_manager_revokes_with_a_reason_and_a_revoked_one_cannot_be_revoked_again()
     {
         var partner = await app.Partner();

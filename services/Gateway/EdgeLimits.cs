@@ -47,15 +47,17 @@ public static class EdgeLimits
 
     /// <summary>
     /// Every request body is small (a few MB) except a distributor's sell-through report, which may
-    /// hold a million lines: its upload gets its own limit and streams through to the service.
+    /// hold a million lines, and a claim or price list of tens of thousands: these uploads get their own
+    /// limit and stream through to the service (which holds each to its own).
     /// </summary>
     public static WebApplication UseLargeReportUploads(this WebApplication app, long maxBytes)
     {
         app.Use((http, next) =>
         {
             var path = http.Request.Path;
-            if (HttpMethods.IsPost(http.Request.Method) && path.StartsWithSegments("/api/distributors")
-                && path.Value!.EndsWith("/reports", StringComparison.Ordinal)
+            var large = (path.StartsWithSegments("/api/distributors") && path.Value!.EndsWith("/reports", StringComparison.Ordinal))
+                || path.Equals("/api/pricing/claims") || path.Equals("/api/pricing/price-lists");
+            if (HttpMethods.IsPost(http.Request.Method) && large
                 && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = maxBytes;
             return next(http);

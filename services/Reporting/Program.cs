@@ -9,6 +9,7 @@ var api = app.UseChannelService("/api/reports");
 
 GetPipeline.Map(api);
 GetSellThrough.Map(api);
+GetPricing.Map(api);
 
 return await app.RunChannelService(args);
 

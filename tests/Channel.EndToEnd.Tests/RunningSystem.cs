@@ -21,6 +21,8 @@ public class RunningSystem : IAsyncLifetime
     public ServiceProcess Reporting { get; private set; } = null!;
     public TestDatabase NotificationsDb { get; private set; } = null!;
     public ServiceProcess Notifications { get; private set; } = null!;
+    public TestDatabase PricingDb { get; private set; } = null!;
+    public ServiceProcess Pricing { get; private set; } = null!;
     public TestDatabase IdentityDb { get; private set; } = null!;
     public ServiceProcess Identity { get; private set; } = null!;
     /// <summary>The portal as a client of the Identity service (the code flow with PKCE), for the sign-in tests.</summary>
@@ -71,6 +73,7 @@ public class RunningSystem : IAsyncLifetime
         DistributorsDb = await TestDatabase.Create("e2e_distributors");
         ReportingDb = await TestDatabase.Create("e2e_reporting");
         NotificationsDb = await TestDatabase.Create("e2e_notifications");
+        PricingDb = await TestDatabase.Create("e2e_pricing");
         Events = await EventCollector.Start(Broker.Uri, "test-e2e-events",
             typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold),
             typeof(DealRegistered), typeof(DealApproved), typeof(DealWon));
@@ -105,6 +108,11 @@ public class RunningSystem : IAsyncLifetime
             ["Webhooks__RequireHttps"] = "false",
             ["Webhooks__AllowLoopback"] = "true",
         }));
+        Pricing = await ServiceProcess.Start("Pricing", With("Pricing", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Db"] = PricingDb.ConnectionString,
+            ["RabbitMq__Uri"] = Broker.Uri,
+        }));
         Identity = await ServiceProcess.Start("Identity", With("Identity", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = IdentityDb.ConnectionString,
@@ -129,6 +137,7 @@ public class RunningSystem : IAsyncLifetime
             ["ReverseProxy__Clusters__notifications__Destinations__main__Address"] = Notifications.Address,
             ["Gateway__Session__ClientSecret"] = DashboardSecret,
             ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = Reporting.Address,
+            ["ReverseProxy__Clusters__pricing__Destinations__main__Address"] = Pricing.Address,
             ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = Partners.Address,
             ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = Deals.Address,
             ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = Distributors.Address,
@@ -174,6 +183,7 @@ public class RunningSystem : IAsyncLifetime
         await Notifications.DisposeAsync();
         await Identity.DisposeAsync();
         await Reporting.DisposeAsync();
+        await Pricing.DisposeAsync();
         await Deals.DisposeAsync();
         await Distributors.DisposeAsync();
         await Partners.DisposeAsync();
@@ -184,6 +194,7 @@ public class RunningSystem : IAsyncLifetime
         await DistributorsDb.DisposeAsync();
         await ReportingDb.DisposeAsync();
         await NotificationsDb.DisposeAsync();
+        await PricingDb.DisposeAsync();
         await IdentityDb.DisposeAsync();
     }
 }

@@ -1,0 +1,186 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Channel.Contracts.Deals;
+using Channel.Contracts.Pricing;
+
+namespace Channel.Reporting.Tests;
+
+/// <summary>
+/// A small pricing channel worked out by hand, played out of order: exposure, claims by distributor, status and age,
+/// settled credits and leakage must be exactly these figures, and each caller sees only its share.
+/// </summary>
+public sealed class PricingChannel : IAsyncLifetime
+{
+    public ReportingApp App { get; } = new();
+    public Guid P1 { get; } = Guid.NewGuid();
+    public Guid P2 { get; } = Guid.NewGuid();
+    public Guid D1 { get; } = Guid.NewGuid();
+    public Guid D2 { get; } = Guid.NewGuid();
+    public Guid Pa1 { get; } = Guid.NewGuid();
+    public Guid Pa2 { get; } = Guid.NewGuid();
+    public Guid Pa3 { get; } = Guid.NewGuid();
+    public Guid WonLonely { get; } = Guid.NewGuid();
+    public static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)App).InitializeAsync();
+        var messages = 0;
+        async Task Send<T>(T message) where T : class { await App.Bus.Publish(message); messages++; }
+
+        // PA1: P1, active, 6,000 of credit (first issued at 5,000, then revised: the revision arrives first).
+        await Send(new PriceAuthorizationRevised { AuthorizationId = Pa1, Version = 2, OccurredAt = Now, Actor = "m", Authorization = Pa("PA-1", P1, PriceAuthorizationStatus.Active, 6_000) });
+        await Send(new PriceAuthorizationIssued { AuthorizationId = Pa1, Version = 1, OccurredAt = Now, Authorization = Pa("PA-1", P1, PriceAuthorizationStatus.Active, 5_000) });
+        // PA2: P1, revoked (1,000): no longer exposure. PA3: P2, waiting for its second approver (2,000): still exposure.
+        await Send(new PriceAuthorizationRevoked { AuthorizationId = Pa2, Version = 2, OccurredAt = Now, Actor = "m", Reason = "lost", Authorization = Pa("PA-2", P1, PriceAuthorizationStatus.Revoked, 1_000) });
+        await Send(new PriceAuthorizationIssued { AuthorizationId = Pa3, Version = 1, OccurredAt = Now, Authorization = Pa("PA-3", P2, PriceAuthorizationStatus.PendingApproval, 2_000) });
+
+        // K1: D1, 10 days old: 1,200 accepted on PA1, a rejected line, and 500 accepted on PA1 by a manager's override
+        // (the override, version 2, arrives before the claim itself).
+        var k1 = Guid.NewGuid();
+        await Send(new ClaimLinesDecided
+        {
+            ClaimId = k1, Version = 2, OccurredAt = Now, Actor = "m", Claim = Claim("K1", D1, ClaimStatus.Validated, Now.AddDays(-10), 1_700, 500, accepted: 2, rejected: 1),
+            Lines = [Line(3, Pa1, ClaimLineStatus.Accepted, ClaimReason.ManualOverride, 500)],
+        });
+        await Send(new ClaimReceived
+        {
+            ClaimId = k1, Version = 1, OccurredAt = Now, Actor = "d", Claim = Claim("K1", D1, ClaimStatus.Validated, Now.AddDays(-10), 1_200, 0, accepted: 1, rejected: 1, disputed: 1),
+            Lines = [Line(1, Pa1, ClaimLineStatus.Accepted, null, 1_200), Line(2, null, ClaimLineStatus.Rejected, ClaimReason.UnknownAuthorization, 0),
+                     Line(3, Pa1, ClaimLineStatus.Rejected, ClaimReason.CostMismatch, 0)],
+        });
+        // K2: D2, 40 days old, settled three days ago: 300 on PA3.
+        var k2 = Guid.NewGuid();
+        await Send(new ClaimReceived
+        {
+            ClaimId = k2, Version = 1, OccurredAt = Now, Actor = "d", Claim = Claim("K2", D2, ClaimStatus.Validated, Now.AddDays(-40), 300, 0, accepted: 1),
+            Lines = [Line(1, Pa3, ClaimLineStatus.Accepted, null, 300)],
+        });
+        await Send(new ClaimSettled { ClaimId = k2, Version = 3, OccurredAt = Now, Actor = "m", Claim = Claim("K2", D2, ClaimStatus.Settled, Now.AddDays(-40), 300, 0, accepted: 1, settledAt: Now.AddDays(-3)) });
+
+        // Won 45 days ago with no sell-through (leakage); won 5 days ago (too soon to tell).
+        await Send(new DealWon { DealId = WonLonely, Version = 3, OccurredAt = Now, Actor = "p", Source = "registrant", Deal = Deal(P1, 700, Now.AddDays(-45)) });
+        await Send(new DealWon { DealId = Guid.NewGuid(), Version = 3, OccurredAt = Now, Actor = "p", Source = "registrant", Deal = Deal(P1, 900, Now.AddDays(-5)) });
+
+        await App.WaitForInbox(messages);
+    }
+
+    static PriceAuthorizationState Pa(string number, Guid partner, string status, decimal credit) => new()
+    {
+        Number = number,
+        DealId = Guid.NewGuid(),
+        PartnerId = partner,
+        CustomerName = "Acme",
+        CustomerCountry = "US",
+        CustomerRegion = "CA",
+        Status = status,
+        Revision = 1,
+        Tier = "gold",
+        ValidFrom = Now.AddDays(-30),
+        ValidUntil = Now.AddDays(60),
+        Currency = "USD",
+        AuthorizedCredit = credit,
+        Lines = [],
+    };
+
+    static ClaimState Claim(string number, Guid distributor, string status, DateTimeOffset received, decimal credit, decimal overrideCredit,
+        int accepted = 0, int rejected = 0, int disputed = 0, DateTimeOffset? settledAt = null) => new()
+        {
+            ClaimNumber = number,
+            DistributorId = distributor,
+            Status = status,
+            ReceivedAt = received,
+            Currency = "USD",
+            LineCount = accepted + rejected + disputed,
+            AcceptedLines = accepted,
+            AdjustedLines = 0,
+            RejectedLines = rejected,
+            PendingLines = 0,
+            DisputedLines = disputed,
+            ClaimedAmount = 2_000,
+            AcceptedCredit = credit,
+            OverrideCredit = overrideCredit,
+            CreditMemo = settledAt is null ? null : "CM-1",
+            SettledAt = settledAt,
+        };
+
+    static ClaimLineDecision Line(int no, Guid? pa, string status, string? reason, decimal credit) => new()
+    {
+        LineNo = no,
+        AuthorizationId = pa,
+        InvoiceNumber = $"INV-{no}",
+        VendorSku = "SW-1",
+        Quantity = 1,
+        Status = status,
+        Reason = reason,
+        Credit = credit,
+    };
+
+    static DealState Deal(Guid partner, decimal value, DateTimeOffset closedAt) => new()
+    {
+        Status = DealStatus.Won,
+        PartnerId = partner,
+        CustomerName = "Acme",
+        CustomerCountry = "US",
+        CustomerRegion = "CA",
+        CustomerSector = "commercial",
+        ProductFamilies = ["switching"],
+        TotalValue = value,
+        Currency = "USD",
+        ExpectedClose = DateOnly.FromDateTime(closedAt.UtcDateTime),
+        SubmittedAt = closedAt.AddDays(-30),
+        ApprovedAt = closedAt.AddDays(-20),
+        ActualAmount = value,
+        ClosedAt = closedAt,
+    };
+
+    public Task DisposeAsync() => ((IAsyncLifetime)App).DisposeAsync();
+}
+
+public sealed class ReportingOnPricing(PricingChannel channel) : IClassFixture<PricingChannel>
+{
+    static decimal D(JsonElement e, string name) => e.GetProperty(name).GetDecimal();
+
+    [Fact]
+    public async Task Staff_see_exposure_claims_ageing_settled_credit_and_leakage_as_worked_out()
+    {
+        var report = await channel.App.As("leadership").GetFromJsonAsync<JsonElement>("/api/reports/pricing");
+
+        var exposure = report.GetProperty("exposure");
+        // Live: PA1 (6,000, 1,700 claimed) and PA3 (2,000, 300 claimed); PA2 is revoked.
+        Assert.Equal((2L, 8_000m, 2_000m, 6_000m),
+            (exposure.GetProperty("authorizations").GetInt64(), D(exposure, "authorizedCredit"), D(exposure, "claimedCredit"), D(exposure, "openCredit")));
+        var byDistributor = report.GetProperty("byDistributor").EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!, r => D(r, "acceptedCredit"));
+        Assert.Equal(new Dictionary<string, decimal> { [channel.D1.ToString()] = 1_700m, [channel.D2.ToString()] = 300m }, byDistributor);
+        var byStatus = report.GetProperty("byStatus").EnumerateArray().Select(r => (r.GetProperty("key").GetString(), r.GetProperty("claims").GetInt64())).ToList();
+        Assert.Equal([(ClaimStatus.Settled, 1L), (ClaimStatus.Validated, 1L)], byStatus);
+        var ageing = report.GetProperty("ageing").EnumerateArray().Select(r => (r.GetProperty("key").GetString(), D(r, "acceptedCredit"))).ToList();
+        Assert.Equal([("0-30", 1_700m)], ageing); // K2 is settled: not ageing
+        var settled = report.GetProperty("settledByMonth").EnumerateArray().Select(r => (r.GetProperty("key").GetString(), D(r, "acceptedCredit"))).ToList();
+        Assert.Equal([(PricingChannel.Now.AddDays(-3).ToString("yyyy-MM"), 300m)], settled);
+        var leakage = report.GetProperty("leakage");
+        Assert.Equal((500m, 1L, 1L, 700m),
+            (D(leakage, "overrideCredit"), leakage.GetProperty("overrideLines").GetInt64(), leakage.GetProperty("wonWithoutSellThrough").GetInt64(),
+             D(leakage, "wonWithoutSellThroughValue")));
+    }
+
+    [Fact]
+    public async Task A_partner_sees_the_exposure_of_its_own_authorizations_and_a_distributor_its_own_claims()
+    {
+        var partner = await channel.App.As("partner", channel.P1).GetFromJsonAsync<JsonElement>("/api/reports/pricing");
+        var exposure = partner.GetProperty("exposure");
+        Assert.Equal((1L, 6_000m, 1_700m, 4_300m),
+            (exposure.GetProperty("authorizations").GetInt64(), D(exposure, "authorizedCredit"), D(exposure, "claimedCredit"), D(exposure, "openCredit")));
+        Assert.Equal(0, partner.GetProperty("byDistributor").GetArrayLength());
+        Assert.Equal(1L, partner.GetProperty("leakage").GetProperty("wonWithoutSellThrough").GetInt64());
+        Assert.Equal(0m, D(partner.GetProperty("leakage"), "overrideCredit"));
+
+        var distributor = await channel.App.As("distributor", distributor: channel.D2).GetFromJsonAsync<JsonElement>("/api/reports/pricing");
+        Assert.Equal([channel.D2.ToString()], distributor.GetProperty("byDistributor").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
+        Assert.Equal(0L, distributor.GetProperty("exposure").GetProperty("authorizations").GetInt64());
+        Assert.Equal(0L, distributor.GetProperty("leakage").GetProperty("wonWithoutSellThrough").GetInt64());
+        // Asking for another distributor's figures by filter finds nothing.
+        var other = await channel.App.As("distributor", distributor: channel.D2).GetFromJsonAsync<JsonElement>($"/api/reports/pricing?distributorId={channel.D1}");
+        Assert.Equal(0, other.GetProperty("byDistributor").GetArrayLength());
+    }
+}

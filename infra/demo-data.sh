@@ -23,6 +23,18 @@ apply() { # name domain country region type
 existing=$(curl -fsS "$GW/api/partners?pageSize=1" -H "Authorization: Bearer $MANAGER" | sed -E 's/.*"total":([0-9]+).*/\1/')
 if [ "${existing:-0}" -gt 0 ]; then echo "demo data already loaded ($existing partners)"; exit 0; fi
 
+# ---- Pricing's price book first: approved deals are priced from it (list price and distributor cost per SKU) ----
+book=$(mktemp); from=$(date -d "$(date +%Y-01-01) -1 year" +%F)
+{ echo "sku,product_family,list_price,distributor_cost,currency,effective_from"
+  for row in SW-9300-48P:switching:12000:7440 SW-9300-24:switching:9500:5890 WL-AP9-I:wireless:900:558 FW-5500:security:24000:14880 \
+             RT-8800:routing:20000:12400 RT-4400:routing:11000:6820 OP-SFP-10G:optics:150:93; do
+    IFS=: read -r sku family list cost <<<"$row"; echo "$sku,$family,$list.00,$cost.00,USD,$from"
+  done; } >"$book"
+curl -fsS -o /dev/null -X POST "$GW/api/pricing/price-lists?name=Demo%20price%20book" -H 'Content-Type: text/csv' \
+  -H "Authorization: Bearer $MANAGER" --data-binary @"$book"
+rm -f "$book"
+echo "loaded the demo price book"
+
 i=0
 for row in \
   "Summit Networks Inc.|summitnet.example|US|CA|var|platinum" \
@@ -58,9 +70,9 @@ echo "loaded $((i + 6)) demo partners"
 token_for() { "$CHANNEL" token partner --partner "$1" --sub "demo-$2"; }
 get() { curl -fsS "$GW$1" -H "Authorization: Bearer $2"; }
 partner_id() { get "/api/partners?q=$(printf %s "$1" | sed 's/ /%20/g')&status=active" "$MANAGER" | id_of; }
-deal() { # partner-id customer region sector families-json value [country]
+deal() { # partner-id customer region sector families-json value [country] [incumbent vendor]
   local body
-  body="{\"customer\":{\"legalName\":\"$2\",\"country\":\"${7:-US}\",\"region\":\"$3\",\"sector\":\"$4\"},\"products\":$5,\"totalValue\":$6,\"currency\":\"USD\",\"expectedClose\":\"$(date -d '+75 days' +%F)\",\"notes\":\"Demo registration.\"}"
+  body="{\"customer\":{\"legalName\":\"$2\",\"country\":\"${7:-US}\",\"region\":\"$3\",\"sector\":\"$4\"},\"products\":$5,\"totalValue\":$6,\"currency\":\"USD\",\"expectedClose\":\"$(date -d '+75 days' +%F)\",\"notes\":\"Demo registration.\"${8:+,\"incumbentVendor\":\"$8\"}}"
   local i
   for i in $(seq 1 40); do # the Deals service learns of newly approved partners from events
     out=$(curl -sS -X POST "$GW/api/deals" -H 'Content-Type: application/json' -H "Authorization: Bearer $(token_for "$1" deals)" -d "$body")
@@ -78,7 +90,7 @@ SWWL='[{"sku":"SW-9300-24","quantity":12,"amount":90000},{"sku":"WL-AP9-I","quan
 RT='[{"productFamily":"routing","quantity":4,"amount":64000}]'
 FW='[{"sku":"FW-5500","quantity":2,"amount":38000}]'
 
-d=$(deal "$SUMMIT" "Mercy General Hospital" CA healthcare "$SWWL" 132000); act "$d" approve
+d=$(deal "$SUMMIT" "Mercy General Hospital" CA healthcare "$SWWL" 132000); act "$d" approve; MERCY="$d"
 d=$(deal "$BAYSIDE" "Mercy General Hospital Inc." CA healthcare "$SW" 180000)                    # conflicts with Summit's approved deal
 d=$(deal "$LAKESHORE" "Redwood Unified School District" OR education "$SWWL" 132000)              # waiting
 d=$(deal "$PIONEER" "Hudson Valley Logistics LLC" NY commercial "$RT" 64000); act "$d" approve
@@ -87,10 +99,11 @@ d=$(deal "$SUMMIT" "Golden Gate Biotech" CA commercial "$SW" 180000); act "$d" a
 d=$(deal "$BAYSIDE" "Gulf Coast Shipping" TX commercial "$RT" 64000); act "$d" reject '{"reason":"End customer is a direct named account."}'
 d=$(deal "$LAKESHORE" "Prairie State Insurance" IL commercial "$SWWL" 132000); act "$d" return '{"reason":"Which sites, and what is the install date?"}'
 d=$(deal "$MAPLE" "Department of Defence" ACT military "$SW" 180000 AU)                           # compliance review
-d=$(deal "$PIONEER" "Empire Media Group" NY commercial "$SWWL" 132000); act "$d" approve
+d=$(deal "$PIONEER" "Empire Media Group" NY commercial "$SWWL" 132000 US Cisco); act "$d" approve      # a competitive deal: silver + bonus
 act "$d" extension-request '{"reason":"Customer board meets next quarter."}' "$(token_for "$PIONEER" x)"
 d=$(deal "$GRANITE" "White Mountain Resorts" NH commercial "$SW" 180000); act "$d" approve
 EXPIRE="$d"
+d=$(deal "$SUMMIT" "Lake Tahoe Medical Center" CA healthcare "$SW" 180000 US Juniper); act "$d" approve # platinum + bonus: its PA waits for a second approver
 d=$(deal "$SUMMIT" "Bay Area Transit Authority" CA government "$RT" 64000)
 OVERDUE="$d"
 # Time travel for the demo only: the timers then expire one deal and raise one SLA breach the normal way.
@@ -123,7 +136,7 @@ DIST_PACIFIC=$("$CHANNEL" token distributor --distributor "$PACIFIC" --sub demo-
 DIST_ATLANTIC=$("$CHANNEL" token distributor --distributor "$ATLANTIC" --sub demo-atlantic)
 for i in $(seq 1 40); do # on Summit's behalf, once Deals knows of the authorization
   out=$(curl -sS -X POST "$GW/api/deals" -H 'Content-Type: application/json' -H "Authorization: Bearer $DIST_PACIFIC" -d "{\"partnerId\":\"$SUMMIT\",\"customer\":{\"legalName\":\"Sierra Nevada Outfitters\",\"country\":\"US\",\"region\":\"NV\",\"sector\":\"commercial\"},\"products\":$SW,\"totalValue\":180000,\"currency\":\"USD\",\"expectedClose\":\"$(date -d '+40 days' +%F)\"}")
-  case "$out" in *'"id"'*) d=$(echo "$out" | id_of); act "$d" approve; break;; esac
+  case "$out" in *'"id"'*) d=$(echo "$out" | id_of); act "$d" approve; SIERRA="$d"; break;; esac
   sleep 0.25
 done
 
@@ -161,3 +174,39 @@ curl -fsS -o /dev/null -X POST "$GW/api/distributors/$ATLANTIC/reports" -H 'Cont
 curl -fsS -o /dev/null -X POST "$GW/api/distributors/$PACIFIC/reports" -H 'Content-Type: text/csv' -H "Authorization: Bearer $DIST_PACIFIC" --data-binary @"$file"
 rm -f "$file"
 echo "loaded demo distributors and sell-through"
+
+# ---- Ship and debit: Pacific sells into Summit's approved deals and claims the difference, one line in every state ----
+pa_of() { # deal-id → its price authorization (JSON), once Pricing has issued it
+  local i out
+  for i in $(seq 1 80); do
+    out=$(curl -fsS "$GW/api/pricing/authorizations?dealId=$1" -H "Authorization: Bearer $MANAGER")
+    [ "$(echo "$out" | jq '.total')" -gt 0 ] && { echo "$out" | jq '.items[0]'; return 0; }
+    sleep 0.25
+  done
+  echo "no price authorization for deal $1" >&2; return 1
+}
+cost() { echo "$1" | jq -r --arg sku "$2" --arg what "$3" '.lines[] | select(.sku == $sku) | .[$what]'; }
+SIERRA_PA=$(pa_of "$SIERRA"); MERCY_PA=$(pa_of "$MERCY")
+{ echo "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_country,vendor_sku,quantity,unit_price,extended_amount,currency"
+  echo "PCD-MERCY-$(date +%Y%m),$(date +%Y-%m-01),$(date +%F),INV-MG1,$(date +%F),sale,$SUMMIT,Mercy General Hospital,US,SW-9300-24,6,4700.00,28200.00,USD"
+  echo "PCD-MERCY-$(date +%Y%m),$(date +%Y-%m-01),$(date +%F),INV-MG2,$(date +%F),sale,$SUMMIT,Mercy General Hospital,US,WL-AP9-I,30,450.00,13500.00,USD"; } >"$file"
+curl -fsS -o /dev/null -X POST "$GW/api/distributors/$PACIFIC/reports" -H 'Content-Type: text/csv' -H "Authorization: Bearer $DIST_PACIFIC" --data-binary @"$file"
+claim_line() { # pa-json pa-number invoice customer sku quantity book-adjustment amount-adjustment
+  local book net
+  book=$(cost "$1" "$5" bookCost); net=$(cost "$1" "$5" netCost)
+  echo "PCD-SD-$(date +%Y%m),$2,$3,$(date +%F),$SUMMIT,$4,$5,$6,$(jq -n "$book + $7"),$net,$(jq -n "($book - $net) * $6 + $8")"
+}
+SIERRA_NO=$(echo "$SIERRA_PA" | jq -r .number); MERCY_NO=$(echo "$MERCY_PA" | jq -r .number)
+{ echo "claim_number,pa_number,invoice_number,invoice_date,reseller_id,end_customer_name,vendor_sku,quantity,book_cost,authorized_cost,claimed_amount"
+  claim_line "$SIERRA_PA" "$SIERRA_NO" INV-M2 "Sierra Nevada Outfitters" SW-9300-48P 10 0 0       # accepted
+  claim_line "$MERCY_PA" "$MERCY_NO" INV-MG1 "Mercy General Hospital" SW-9300-24 6 0 250          # adjusted (claimed 250 too much)
+  claim_line "$MERCY_PA" "$MERCY_NO" INV-MG3 "Mercy General Hospital" WL-AP9-I 20 0 0             # pending: no sell-through yet
+  claim_line "$MERCY_PA" "PA-1999-000001" INV-MG4 "Mercy General Hospital" WL-AP9-I 5 0 0         # rejected: unknown authorization
+  claim_line "$MERCY_PA" "$MERCY_NO" INV-MG2 "Mercy General Hospital" WL-AP9-I 30 -50 0           # rejected (cost mismatch), then disputed
+} >"$file"
+# (Sent at once: a line whose sell-through Pricing has not heard of yet waits as pending and is decided when it arrives.)
+claim=$(curl -fsS -X POST "$GW/api/pricing/claims" -H 'Content-Type: text/csv' -H "Authorization: Bearer $DIST_PACIFIC" --data-binary @"$file")
+CLAIM=$(echo "$claim" | jq -r .claim.id)
+post "/api/pricing/claims/$CLAIM/lines/5/dispute" '{"comment":"Our book cost on INV-MG2 was the promotional cost agreed in March."}' "$DIST_PACIFIC" >/dev/null
+rm -f "$file"
+echo "loaded demo price authorizations and a ship-and-debit claim"

@@ -107,9 +107,16 @@ public sealed class Table
         return (header, rows);
     }
 
+    /// <summary>A JSON string as text; one that is not valid Unicode (a lone surrogate) is refused.</summary>
+    static string? Text(JsonElement value)
+    {
+        try { return value.GetString(); }
+        catch (InvalidOperationException) { throw new BadTable("a text field is not valid Unicode"); }
+    }
+
     static string? Scalar(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => Text(value),
         JsonValueKind.Null or JsonValueKind.Undefined => null,
         _ => value.GetRawText(),
     };

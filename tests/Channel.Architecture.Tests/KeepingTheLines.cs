@@ -3,6 +3,7 @@ using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using Channel.Contracts.Deals;
 using Channel.Contracts.Partners;
+using Channel.Contracts.Pricing;
 using Channel.Testing;
 using NetArchTest.Rules;
 
@@ -16,7 +17,7 @@ namespace Channel.Architecture.Tests;
 /// </summary>
 public sealed partial class KeepingTheLines
 {
-    static readonly string[] services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications", "Identity"];
+    static readonly string[] services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications", "Identity", "Pricing"];
 
     /// <summary>The one class per service that saves its aggregates and writes its outbox (Reporting and Notifications have none: they publish nothing).</summary>
     public static TheoryData<string, string?> CommitPaths => new()
@@ -27,6 +28,7 @@ public sealed partial class KeepingTheLines
         { "Reporting", null },
         { "Notifications", null },
         { "Identity", "Channel.Identity.Accounts" },
+        { "Pricing", "Channel.Pricing.Ledger" },
     };
 
     static string Configuration =>
@@ -89,6 +91,8 @@ public sealed partial class KeepingTheLines
         { "Deals", "deals", "Deals.cs" },
         { "Distributors", "authorizations", "Distributors.cs" },
         { "Identity", "accounts", "Accounts.cs" },
+        { "Pricing", "authorizations", "Ledger.cs" },
+        { "Pricing", "claims", "Ledger.cs" },
     };
 
     [Theory]
@@ -104,7 +108,7 @@ public sealed partial class KeepingTheLines
     [Fact]
     public void Statuses_cross_service_boundaries_only_as_the_contracts_name_them()
     {
-        var statuses = string.Join('|', PartnerStatus.All.Concat(DealStatus.All).Distinct());
+        var statuses = string.Join('|', PartnerStatus.All.Concat(DealStatus.All).Concat(PriceAuthorizationStatus.All).Concat(ClaimStatus.All).Distinct());
         // A status written out in SQL ('active') or compared in code (== "active", is "won"): each must be the contracts' constant.
         var literal = new Regex($@"'({statuses})'|(==|!=|\bis|\bcase)\s*""({statuses})""");
         var found = services.SelectMany(Sources)

@@ -193,6 +193,30 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ["GET /api/notifications/subscriptions/{id}/deliveries/{deliveryId}"] = new(subscriptionOwner),
             ["POST /api/notifications/subscriptions/{id}/deliveries/{deliveryId}/redeliver"] = new(changesSubscription),
 
+            // Pricing: PAs are seen as their deals' partners are (the serving distributor included), claims by their distributor.
+            ["GET /api/pricing/price-lists"] = new(staff),
+            ["POST /api/pricing/price-lists"] = new(managers, Body: _ => new StringContent(
+                "sku,product_family,list_price,distributor_cost,currency,effective_from\nMX-1,matrix,1.00,1.00,USD,2026-01-01\n", Encoding.UTF8, "text/csv")),
+            ["GET /api/pricing/prices"] = new(anyone),
+            ["GET /api/pricing/prices/{sku}"] = new(anyone),
+            ["GET /api/pricing/authorizations"] = new(anyone),
+            ["GET /api/pricing/authorizations/{id}"] = new(seesPartner),
+            ["POST /api/pricing/authorizations/{id}/approve"] = new(managers),
+            ["POST /api/pricing/authorizations/{id}/revoke"] = new(managers, Body: reason),
+            ["POST /api/pricing/claims"] = new((w, _) => w.Role == Roles.Distributor && w.DistributorId is not null ? null : 403, Body: t => new StringContent(
+                "claim_number,pa_number,invoice_number,invoice_date,reseller_id,end_customer_name,vendor_sku,quantity,book_cost,authorized_cost,claimed_amount\n" +
+                $"MATRIX-{Guid.NewGuid():N},{t.PaNumber},INV-M,{DateTime.UtcNow:yyyy-MM-dd},{t.PartnerId},Matrix,SW-9300-48P,1,6200,5200,1000\n", Encoding.UTF8, "text/csv")),
+            ["GET /api/pricing/claims"] = new((w, _) => w.Staff || w.Role == Roles.Distributor ? 200 : 403),
+            ["GET /api/pricing/claims/{id}"] = new(distributorItself),
+            ["GET /api/pricing/claims/{id}/lines"] = new(distributorItself),
+            ["GET /api/pricing/claims/{id}/response.csv"] = new(distributorItself),
+            ["POST /api/pricing/claims/{id}/lines/{lineNo}/dispute"] = new((w, t) => w.IsDistributor(t.Tenant) ? null : w.Staff ? 403 : 404,
+                Body: _ => Json(new { comment = "Matrix." })),
+            ["POST /api/pricing/claims/{id}/lines/{lineNo}/resolve"] = new(managers, Body: _ => Json(new { decision = "accept", comment = "Matrix." })),
+            ["POST /api/pricing/claims/{id}/approve"] = new(managers),
+            ["POST /api/pricing/claims/{id}/settle"] = new(managers),
+
+            ["GET /api/reports/pricing"] = new(anyone),
             ["GET /api/reports/pipeline"] = new(anyone),
             ["GET /api/reports/pipeline/{view}"] = new(anyone, Views: PipelineViews),
             ["GET /api/reports/sell-through"] = new(anyone),
@@ -251,6 +275,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
                     "partners" => tenant?.PartnerId.ToString(),
                     "distributors" => tenant?.DistributorId.ToString(),
                     "notifications" => tenant?.SubscriptionId.ToString(),
+                    "pricing" => (template.Contains("/claims/") ? tenant?.ClaimId : tenant?.AuthorizationId).ToString(),
                     _ => tenant?.DealId.ToString(),
                 };
                 var path = template
@@ -260,6 +285,8 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
                     .Replace("{userId}", (endpoint.Service == "partners" ? tenant?.PartnerUserId : tenant?.DistributorUserId).ToString())
                     .Replace("{deliveryId}", tenant?.DeliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     .Replace("{queue}", "nothing")
+                    .Replace("{lineNo}", "1")
+                    .Replace("{sku}", "SW-9300-48P")
                     .Replace("{view}", view);
                 Func<HttpContent>? content = entry.Body is { } body ? () => body(tenant ?? system.A) : null;
                 yield return new Target(path, tenant, content);
@@ -361,12 +388,14 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
     async Task<Dictionary<string, string>> Snapshot()
     {
         using var admin = system.Client(Roles.Admin);
-        var urls = new List<string> { "/api/partners?pageSize=500", "/api/distributors", "/api/distributors/reports", "/api/deals?pageSize=500" };
+        var urls = new List<string> { "/api/partners?pageSize=500", "/api/distributors", "/api/distributors/reports", "/api/deals?pageSize=500",
+            "/api/pricing/authorizations?pageSize=500", "/api/pricing/claims?pageSize=500", "/api/pricing/price-lists" };
         foreach (var t in new[] { system.A, system.B })
             urls.AddRange([
                 $"/api/partners/{t.PartnerId}", $"/api/partners/{t.PartnerId}/history", $"/api/partners/{t.PartnerId}/users",
                 $"/api/distributors/{t.DistributorId}", $"/api/distributors/{t.DistributorId}/users", $"/api/distributors/{t.DistributorId}/resellers",
                 $"/api/distributors/{t.DistributorId}/reports", $"/api/deals/{t.DealId}",
+                $"/api/pricing/authorizations/{t.AuthorizationId}", $"/api/pricing/claims/{t.ClaimId}", $"/api/pricing/claims/{t.ClaimId}/lines",
             ]);
         var snapshot = new Dictionary<string, string>();
         foreach (var url in urls) snapshot[url] = await admin.GetStringAsync(url);

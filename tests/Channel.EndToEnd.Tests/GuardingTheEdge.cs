@@ -163,7 +163,7 @@ public sealed class GuardingTheEdgeOfTheRunningSystem(RunningSystem system) : IC
     [Fact]
     public async Task The_api_reference_names_no_address_a_caller_chose()
     {
-        foreach (var service in new[] { system.Partners, system.Deals, system.Distributors, system.Reporting })
+        foreach (var service in new[] { system.Partners, system.Deals, system.Distributors, system.Reporting, system.Pricing })
         {
             using var client = new HttpClient { BaseAddress = new Uri(service.Address) };
             var prefix = service == system.Reporting ? "reports" : service.Name.ToLowerInvariant();

@@ -100,6 +100,7 @@ public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<Run
         {
             ("partners", "/api/partners/applications"), ("distributors", "/api/distributors/{id}/reports"), ("deals", "/api/deals/queue"),
             ("reports", "/api/reports/pipeline"), ("notifications", "/api/notifications/preferences"), ("identity", "/api/identity/accounts"),
+            ("pricing", "/api/pricing/claims"),
         })
         {
             var spec = await client.GetFromJsonAsync<JsonElement>($"/api/{service}/openapi/v1.json");
@@ -119,7 +120,7 @@ public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<Run
     public async Task Health_endpoints_answer_on_every_process()
     {
         using var http = new HttpClient();
-        var services = new[] { system.Partners, system.Distributors, system.Deals, system.Reporting, system.Notifications, system.Identity };
+        var services = new[] { system.Partners, system.Distributors, system.Deals, system.Reporting, system.Notifications, system.Identity, system.Pricing };
         foreach (var process in services.Append(system.Gateway))
         {
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{process.Address}/health/live")).StatusCode);

@@ -86,7 +86,10 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
     // ---- what each write endpoint is sent, and by whom ----
 
     /// <summary>Who may write there, where, and a valid body to spoil (fresh each time: some must be unique).</summary>
-    sealed record Target(Func<HttpClient> Caller, string Path, Func<JsonNode> Body, bool Csv = false);
+    sealed record Target(Func<HttpClient> Caller, string Path, Func<JsonNode> Body, bool Csv = false, Table? Table = null);
+
+    /// <summary>An uploaded table (CSV, or JSON rows): its header, a valid line, and which column holds free text.</summary>
+    sealed record Table(string Header, Func<string[]> Line, int TextColumn);
 
     int clients;
 
@@ -193,6 +196,21 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             ["POST /api/notifications/subscriptions/{id}/ping"] = null,
             ["POST /api/notifications/subscriptions/{id}/deliveries/{deliveryId}/redeliver"] = null,
             ["POST /api/notifications/admin/mails/{id}/resend"] = null,
+            ["POST /api/pricing/price-lists"] = new(Manager, "/api/pricing/price-lists", () => new JsonObject(), Csv: true, Table: new(
+                "sku,product_family,list_price,distributor_cost,currency,effective_from",
+                () => [$"HX-{Random.Shared.Next(100000, 999999)}", "hostile", "100.00", "60.00", "USD", "2026-01-01"], 1)),
+            ["POST /api/pricing/claims"] = new(Distributor, "/api/pricing/claims", () => new JsonObject(), Csv: true, Table: new(
+                "claim_number,pa_number,invoice_number,invoice_date,reseller_id,end_customer_name,vendor_sku,quantity,book_cost,authorized_cost,claimed_amount",
+                () => [$"HOSTILE-{Guid.NewGuid():N}", a.PaNumber, $"INV-H{Guid.NewGuid():N}"[..14], DateTime.UtcNow.ToString("yyyy-MM-dd"), a.PartnerId.ToString(),
+                       "Hostile Buyer", "SW-9300-48P", "1", "6200.00", "5200.00", "1000.00"], 5)),
+            ["POST /api/pricing/authorizations/{id}/revoke"] = new(Manager, $"/api/pricing/authorizations/{a.AuthorizationId}/revoke", Reason),
+            ["POST /api/pricing/claims/{id}/lines/{lineNo}/dispute"] = new(Distributor, $"/api/pricing/claims/{a.ClaimId}/lines/1/dispute",
+                () => new JsonObject { ["comment"] = "Hostile input run." }),
+            ["POST /api/pricing/claims/{id}/lines/{lineNo}/resolve"] = new(Manager, $"/api/pricing/claims/{a.ClaimId}/lines/1/resolve",
+                () => new JsonObject { ["decision"] = "accept", ["credit"] = 10m, ["comment"] = "Hostile input run." }),
+            ["POST /api/pricing/authorizations/{id}/approve"] = null,
+            ["POST /api/pricing/claims/{id}/approve"] = null,
+            ["POST /api/pricing/claims/{id}/settle"] = null,
             ["POST /api/identity/accounts"] = new(Admin, "/api/identity/accounts", () => new JsonObject
             {
                 ["email"] = $"hostile-{Guid.NewGuid():N}@vendor.example",
@@ -286,38 +304,43 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
     IEnumerable<Case> ReportCases(string key, string service, Target target)
     {
         var a = system.A;
-        string[] Line() =>
+        var table = target.Table ?? new Table(ReportHeader, () =>
         [
             $"HOSTILE-{Guid.NewGuid():N}", DateTime.UtcNow.ToString("yyyy-MM-01"), DateTime.UtcNow.ToString("yyyy-MM-dd"), "INV-H1",
             DateTime.UtcNow.ToString("yyyy-MM-dd"), "sale", a.PartnerId.ToString(), "Hostile Buyer", "US", "RT-8800", "1", "10.00", "10.00", "USD",
-        ];
-        var columns = ReportHeader.Split(',');
+        ], 7);
+        var header = table.Header;
+        string[] Line() => table.Line();
+        var text = table.TextColumn;
+        var columns = header.Split(',');
         static string Quote(string s) => "\"" + s.Replace("\"", "\"\"") + "\"";
-        HttpContent Csv(string[] line) => new StringContent(ReportHeader + "\n" + string.Join(",", line.Select(Quote)) + "\n", Encoding.UTF8, "text/csv");
+        HttpContent Csv(string[] line) => new StringContent(header + "\n" + string.Join(",", line.Select(Quote)) + "\n", Encoding.UTF8, "text/csv");
         HttpContent CsvBytes(byte[] bytes) => new ByteArrayContent(bytes) { Headers = { ContentType = new("text/csv") { CharSet = "utf-8" } } };
         HttpContent Json(string text) => new StringContent(text, Encoding.UTF8, "application/json");
         string JsonReport(string[] line) => new JsonArray(new JsonObject(columns.Zip(line).Select(p => KeyValuePair.Create(p.First, (JsonNode?)JsonValue.Create(p.Second))))).ToJsonString();
         Case Refuse(string what, Func<HttpContent> content) => new($"{key}: {what}", service, target, content, true);
         Case Try(string what, Func<HttpContent> content) => new($"{key}: {what}", service, target, content, false);
 
-        yield return Refuse("CSV with invalid UTF-8", () => CsvBytes([.. Encoding.UTF8.GetBytes(ReportHeader + "\nHOSTILE-X,"), 0xC3, 0x28, 0xFF, (byte)'\n']));
-        yield return Refuse("CSV with a 200,000-character quoted field", () => { var l = Line(); l[7] = new string('A', 200_000); return Csv(l); });
-        yield return Refuse("CSV with a 100,000-byte line of short fields", () => new StringContent(ReportHeader + "\n" + string.Join(",", Enumerable.Repeat("ab", 33_400)) + "\n", Encoding.UTF8, "text/csv"));
+        yield return Refuse("CSV with invalid UTF-8", () => CsvBytes([.. Encoding.UTF8.GetBytes(header + "\nHOSTILE-X,"), 0xC3, 0x28, 0xFF, (byte)'\n']));
+        yield return Refuse("CSV with a 200,000-character quoted field", () => { var l = Line(); l[text] = new string('A', 200_000); return Csv(l); });
+        yield return Refuse("CSV with a 100,000-byte line of short fields", () => new StringContent(header + "\n" + string.Join(",", Enumerable.Repeat("ab", 33_400)) + "\n", Encoding.UTF8, "text/csv"));
         yield return Refuse("CSV of random bytes", () => CsvBytes(Random.Shared.GetItems<byte>(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 20_000)));
-        yield return Refuse("a report as text/html", () => new StringContent(ReportHeader + "\n", Encoding.UTF8, "text/html"));
+        yield return Refuse("a report as text/html", () => new StringContent(header + "\n", Encoding.UTF8, "text/html"));
         yield return Refuse("JSON report truncated", () => { var s = JsonReport(Line()); return Json(s[..(s.Length / 2)]); });
         yield return Refuse("JSON report an object", () => Json("{\"lines\": 5}"));
         yield return Refuse("JSON report 100,000 nested arrays", () => Json(new string('[', 100_000) + new string(']', 100_000)));
         yield return Refuse("JSON report a line nested 5,000 deep", () => Json("[{\"report_number\":" + string.Concat(Enumerable.Repeat("{\"a\":", 5_000)) + "1" + new string('}', 5_000) + "}]"));
-        yield return Refuse("JSON report with a lone surrogate", () => Json(JsonReport(Line()).Replace("Hostile Buyer", "Hostile\\ud800Buyer", StringComparison.Ordinal)));
+        yield return Refuse("JSON report with a lone surrogate", () => { var l = Line(); l[text] = "Hostile_SURROGATE_Buyer"; return Json(JsonReport(l).Replace("_SURROGATE_", "\\ud800", StringComparison.Ordinal)); });
         yield return Refuse("JSON report with invalid UTF-8", () =>
         {
-            var bytes = Encoding.UTF8.GetBytes(JsonReport(Line()));
+            var l = Line();
+            l[text] = "Hostile Buyer";
+            var bytes = Encoding.UTF8.GetBytes(JsonReport(l));
             var at = IndexOf(bytes, "Hostile Buyer"u8.ToArray());
             bytes[at + 7] = 0xFF;
             return new ByteArrayContent(bytes) { Headers = { ContentType = new("application/json") } };
         });
-        yield return Refuse("JSON report with a 200,000-character field", () => { var l = Line(); l[7] = new string('A', 200_000); return Json(JsonReport(l)); });
+        yield return Refuse("JSON report with a 200,000-character field", () => { var l = Line(); l[text] = new string('A', 200_000); return Json(JsonReport(l)); });
         for (var column = 0; column < columns.Length; column++)
             foreach (var (payload, i) in Payloads.Select((p, i) => (p, i)))
             {
@@ -339,9 +362,11 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
                     "partners" => a.PartnerId.ToString(),
                     "distributors" => a.DistributorId.ToString(),
                     "notifications" => a.SubscriptionId.ToString(),
+                    "pricing" => (e.Template.Contains("/claims/") ? a.ClaimId : a.AuthorizationId).ToString(),
                     _ => a.DealId.ToString(),
                 })
                 .Replace("{partnerId}", a.PartnerId.ToString()).Replace("{reportId}", a.ReportId.ToString())
+                .Replace("{lineNo}", "1").Replace("{sku}", "SW-9300-48P")
                 .Replace("{deliveryId}", a.DeliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Replace("{queue}", "nothing").Replace("{view}", e.Template.Contains("sell-through") ? "partner" : "stage");
             // Reads as a manager; the writes that take a query (replay, requeue) as an admin, where refusing writes nothing.
@@ -381,6 +406,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
         "deals" => system.DealsDb,
         "notifications" => system.NotificationsDb,
         "identity" => system.IdentityDb,
+        "pricing" => system.PricingDb,
         _ => system.ReportingDb,
     };
 
@@ -402,7 +428,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
     /// <summary>Until no database changes for a second: the events of earlier requests have all landed.</summary>
     async Task Settle()
     {
-        var dbs = new[] { system.PartnersDb, system.DistributorsDb, system.DealsDb, system.ReportingDb, system.NotificationsDb, system.IdentityDb };
+        var dbs = new[] { system.PartnersDb, system.DistributorsDb, system.DealsDb, system.ReportingDb, system.NotificationsDb, system.IdentityDb, system.PricingDb };
         var last = "";
         var stillSince = DateTime.UtcNow;
         var deadline = DateTime.UtcNow.AddSeconds(60);

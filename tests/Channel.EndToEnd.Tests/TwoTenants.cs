@@ -21,6 +21,10 @@ public class TwoTenants : RunningSystem
     {
         await base.InitializeAsync();
         var manager = Client("channel-manager");
+        // The price book the tenants' approved deals are priced from.
+        await Expect(HttpStatusCode.Created, manager.PostAsync("/api/pricing/price-lists?name=e2e", new StringContent(
+            "sku,product_family,list_price,distributor_cost,currency,effective_from\nSW-9300-48P,switching,10000.00,6200.00,USD,2026-01-01\n",
+            Encoding.UTF8, "text/csv")));
         A = await Seed(manager, "Alpha", "WA", distributorRegisters: false);
         B = await Seed(manager, "Bravo", "OR", distributorRegisters: true);
         // Each service has heard of everything: Partners of the authorizations, Deals and Reporting of the deals and reports.
@@ -93,6 +97,37 @@ public class TwoTenants : RunningSystem
         })).StatusCode == HttpStatusCode.Created);
         var dealId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
+        // A second deal, approved: its price authorization, and a claim the distributor made against it (pending its sell-through).
+        var pricedCustomer = $"{name} Priced Clinic {tag}";
+        HttpResponseMessage priced = null!;
+        await Eventually($"{name}: priced deal", async () => (priced = await registrant.PostAsJsonAsync("/api/deals", new
+        {
+            partnerId,
+            customer = new { legalName = pricedCustomer, country = "US", region, sector = "healthcare" },
+            products = new[] { new { sku = "SW-9300-48P", quantity = 3, amount = 30_000m } },
+            totalValue = 30_000m,
+            currency = "USD",
+            expectedClose = DateTime.UtcNow.AddDays(40).ToString("yyyy-MM-dd"),
+        })).StatusCode == HttpStatusCode.Created);
+        var pricedDealId = (await priced.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Expect(HttpStatusCode.OK, manager.PostAsync($"/api/deals/{pricedDealId}/approve", null));
+        JsonElement pa = default;
+        await Eventually($"{name}: price authorization", async () =>
+        {
+            var found = await manager.GetFromJsonAsync<JsonElement>($"/api/pricing/authorizations?dealId={pricedDealId}");
+            if (found.GetProperty("total").GetInt32() == 0) return false;
+            pa = found.GetProperty("items")[0].Clone();
+            return true;
+        });
+        var paNumber = pa.GetProperty("number").GetString()!;
+        var claimNumber = $"CLM-{tag}";
+        var claimCsv = "claim_number,pa_number,invoice_number,invoice_date,reseller_id,end_customer_name,vendor_sku,quantity,book_cost,authorized_cost,claimed_amount\n" +
+                       $"{claimNumber},{paNumber},INV-PA-{tag},{DateTime.UtcNow:yyyy-MM-dd},{partnerId},{pricedCustomer},SW-9300-48P,1,6200.00,5200.00,1000.00\n";
+        HttpResponseMessage claimed = null!;
+        await Eventually($"{name}: claim", async () => (claimed = await Client("distributor", distributorId: distributorId)
+            .PostAsync("/api/pricing/claims", new StringContent(claimCsv, Encoding.UTF8, "text/csv"))).StatusCode == HttpStatusCode.Created);
+        var claimId = (await claimed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("claim").GetProperty("id").GetGuid();
+
         var reportNumber = $"RPT-{tag}";
         var month = DateTime.UtcNow.ToString("yyyy-MM-01");
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
@@ -112,10 +147,10 @@ public class TwoTenants : RunningSystem
 
         return new Tenant(name, partnerId, partnerName, domain, taxId, contactName, contactEmail, partnerUser, partnerUserId,
             distributorId, distributorName, distributorUser, distributorUserId, dealId, customer, report.GetProperty("id").GetGuid(), reportNumber,
-            distributorRegisters, subscriptionId, deliveryId);
+            distributorRegisters, subscriptionId, deliveryId, pricedDealId, pricedCustomer, pa.GetProperty("id").GetGuid(), paNumber, claimId, claimNumber);
     }
 
-    public static readonly string[] Services = ["partners", "distributors", "deals", "reports", "notifications", "identity"];
+    public static readonly string[] Services = ["partners", "distributors", "deals", "reports", "notifications", "identity", "pricing"];
 
     public string AddressOf(string service) => service switch
     {
@@ -125,6 +160,7 @@ public class TwoTenants : RunningSystem
         "reports" => Reporting.Address,
         "notifications" => Notifications.Address,
         "identity" => Identity.Address,
+        "pricing" => Pricing.Address,
         _ => throw new ArgumentOutOfRangeException(nameof(service)),
     };
 
@@ -172,20 +208,22 @@ public class TwoTenants : RunningSystem
 public sealed record Tenant(
     string Name, Guid PartnerId, string PartnerName, string Domain, string TaxId, string ContactName, string ContactEmail, string PartnerUserEmail,
     Guid PartnerUserId, Guid DistributorId, string DistributorName, string DistributorUserEmail, Guid DistributorUserId,
-    Guid DealId, string Customer, Guid ReportId, string ReportNumber, bool DistributorRegistered, Guid SubscriptionId, long DeliveryId)
+    Guid DealId, string Customer, Guid ReportId, string ReportNumber, bool DistributorRegistered, Guid SubscriptionId, long DeliveryId,
+    Guid PricedDealId, string PricedCustomer, Guid AuthorizationId, string PaNumber, Guid ClaimId, string ClaimNumber)
 {
     /// <summary>Everything that names this tenant: none of it may reach the other tenant.</summary>
     public IEnumerable<string> Everything =>
     [
         PartnerId.ToString(), PartnerName, Domain, TaxId, ContactName, ContactEmail, PartnerUserEmail, PartnerUserId.ToString(),
         DistributorId.ToString(), DistributorName, DistributorUserEmail, DistributorUserId.ToString(), DealId.ToString(), Customer, ReportId.ToString(), ReportNumber,
+        PricedDealId.ToString(), PricedCustomer, AuthorizationId.ToString(), PaNumber, ClaimId.ToString(), ClaimNumber,
     ];
 
     /// <summary>What the tenant's distributor may not see of the partner it serves: its tax id, contact and users.</summary>
     public IEnumerable<string> HiddenFromItsDistributor => [TaxId, ContactName, ContactEmail, PartnerUserEmail, PartnerUserId.ToString()];
 
     /// <summary>What the tenant's partner may not see of the distributor serving it: its users and its reports.</summary>
-    public IEnumerable<string> HiddenFromItsPartner => [DistributorUserEmail, DistributorUserId.ToString(), ReportId.ToString(), ReportNumber];
+    public IEnumerable<string> HiddenFromItsPartner => [DistributorUserEmail, DistributorUserId.ToString(), ReportId.ToString(), ReportNumber, ClaimId.ToString(), ClaimNumber];
 }
 
 /// <summary>An endpoint as a service's OpenAPI document publishes it.</summary>

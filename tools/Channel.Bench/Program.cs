@@ -16,6 +16,9 @@ switch (options.Command)
     case "ingestion":
         await Ingestion.Run(options);
         return 0;
+    case "claims":
+        await Claims.Run(options);
+        return 0;
     case "all":
         return await Everything.Run(options);
     case "chaos":
@@ -29,6 +32,7 @@ switch (options.Command)
             usage: channel bench all                  everything below, written as one Markdown section (against ./channel up)
                    channel bench registrations [--seconds N] [--concurrency N] [--partners N] [--warmup N]
                    channel bench ingestion [--lines N]
+                   channel bench claims [--lines N]
                    channel bench reports [--deals N] [--lines N] [--requests N] [--keep]
                    channel bench ceilings [--seconds N] [--concurrency N] [--messages N]
                    channel chaos [--rounds N] [--rate N] [--concurrency N] [--outage SECONDS]
@@ -37,7 +41,7 @@ switch (options.Command)
 }
 
 sealed record Options(string Command, int Deals, int Lines, int Requests, int Seconds, int Concurrency, int Partners, int Messages,
-    int IngestLines, int Rounds, int Rate, int Warmup, int Outage)
+    int IngestLines, int Rounds, int Rate, int Warmup, int Outage, int ClaimLines)
 {
     public static Options Parse(string[] args)
     {
@@ -49,6 +53,7 @@ sealed record Options(string Command, int Deals, int Lines, int Requests, int Se
         var command = args.FirstOrDefault() ?? "";
         return new Options(command, Value("--deals", 1_000_000), Value("--lines", 5_000_000), Value("--requests", 200),
             Value("--seconds", 20), Value("--concurrency", command == "chaos" ? 8 : 16), Value("--partners", 40),
-            Value("--messages", 100_000), Value("--lines", 1_000_000), Value("--rounds", 1), Value("--rate", 50), Value("--warmup", 10), Value("--outage", 60));
+            Value("--messages", 100_000), Value("--lines", 1_000_000), Value("--rounds", 1), Value("--rate", 50), Value("--warmup", 10), Value("--outage", 60),
+            Value("--lines", 10_000));
     }
 }

@@ -40,12 +40,20 @@ public sealed class PricingChannel : IAsyncLifetime
         var k1 = Guid.NewGuid();
         await Send(new ClaimLinesDecided
         {
-            ClaimId = k1, Version = 2, OccurredAt = Now, Actor = "m", Claim = Claim("K1", D1, ClaimStatus.Validated, Now.AddDays(-10), 1_700, 500, accepted: 2, rejected: 1),
+            ClaimId = k1,
+            Version = 2,
+            OccurredAt = Now,
+            Actor = "m",
+            Claim = Claim("K1", D1, ClaimStatus.Validated, Now.AddDays(-10), 1_700, 500, accepted: 2, rejected: 1),
             Lines = [Line(3, Pa1, ClaimLineStatus.Accepted, ClaimReason.ManualOverride, 500)],
         });
         await Send(new ClaimReceived
         {
-            ClaimId = k1, Version = 1, OccurredAt = Now, Actor = "d", Claim = Claim("K1", D1, ClaimStatus.Validated, Now.AddDays(-10), 1_200, 0, accepted: 1, rejected: 1, disputed: 1),
+            ClaimId = k1,
+            Version = 1,
+            OccurredAt = Now,
+            Actor = "d",
+            Claim = Claim("K1", D1, ClaimStatus.Validated, Now.AddDays(-10), 1_200, 0, accepted: 1, rejected: 1, disputed: 1),
             Lines = [Line(1, Pa1, ClaimLineStatus.Accepted, null, 1_200), Line(2, null, ClaimLineStatus.Rejected, ClaimReason.UnknownAuthorization, 0),
                      Line(3, Pa1, ClaimLineStatus.Rejected, ClaimReason.CostMismatch, 0)],
         });
@@ -53,7 +61,11 @@ public sealed class PricingChannel : IAsyncLifetime
         var k2 = Guid.NewGuid();
         await Send(new ClaimReceived
         {
-            ClaimId = k2, Version = 1, OccurredAt = Now, Actor = "d", Claim = Claim("K2", D2, ClaimStatus.Validated, Now.AddDays(-40), 300, 0, accepted: 1),
+            ClaimId = k2,
+            Version = 1,
+            OccurredAt = Now,
+            Actor = "d",
+            Claim = Claim("K2", D2, ClaimStatus.Validated, Now.AddDays(-40), 300, 0, accepted: 1),
             Lines = [Line(1, Pa3, ClaimLineStatus.Accepted, null, 300)],
         });
         await Send(new ClaimSettled { ClaimId = k2, Version = 3, OccurredAt = Now, Actor = "m", Claim = Claim("K2", D2, ClaimStatus.Settled, Now.AddDays(-40), 300, 0, accepted: 1, settledAt: Now.AddDays(-3)) });

@@ -137,18 +137,39 @@ public sealed record PriceAuthorization
             null, new { status, claimed = lines.Select(l => new { l.LineNo, l.ClaimedQuantity }) });
     }
 
+    /// <summary>The partner or a distributor serving it asks for deeper prices: only on an active PA (one open bid at a time is the caller's check).</summary>
+    public Outcome<PriceAuthorization> RequestBid(SpecialBid bid) => Status == PriceAuthorizationStatus.Active
+        ? new Moved<PriceAuthorization>(this, "special_bid_requested",
+            (a, v) => new SpecialBidRequested { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Authorization = a.State(), Bid = bid },
+            bid.Justification, new { specialBid = bid.BidId, bid.Competitor, lines = bid.Lines })
+        : Refuse("given a special bid", "Only an active price authorization takes a special bid.");
+
+    public Outcome<PriceAuthorization> RejectBid(Guid bid, string reason, Caller by) =>
+        new Moved<PriceAuthorization>(this, "special_bid_rejected",
+            (a, v) => new SpecialBidRejected { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Actor = by.Subject, SpecialBidId = bid, Reason = reason, Authorization = a.State() },
+            reason, new { specialBid = bid });
+
     /// <summary>An approved (or countered) special bid: these SKUs' net costs change, and the PA gets its next revision.</summary>
-    public Outcome<PriceAuthorization> Revise(IReadOnlyDictionary<(int Line, string Sku), decimal> netCosts, string bid, Caller by)
+    public Outcome<PriceAuthorization> Revise(IReadOnlyDictionary<(int Line, string Sku), decimal> netCosts, Guid bid, bool countered, Caller by)
     {
-        if (Status != PriceAuthorizationStatus.Active) return Refuse("revised");
+        if (Status != PriceAuthorizationStatus.Active) return Refuse("revised", "Only an active price authorization takes new prices.");
         var lines = Lines().Select(l => l with
         {
             Prices = [.. l.Prices.Select(p => netCosts.TryGetValue((l.LineNo, p.Sku), out var net) ? p with { NetCost = net } : p)],
             DiscountPercent = l.Sku is not null && netCosts.TryGetValue((l.LineNo, l.Sku), out var n) && l.ListPrice is > 0
                 ? Math.Round((1 - n / l.ListPrice.Value) * 100m, 3) : l.DiscountPercent,
         }).ToList();
-        return new Moved<PriceAuthorization>(this with { LinesJson = LinesOf(lines), Revision = Revision + 1 }, "revised",
-            (a, v) => new PriceAuthorizationRevised { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Actor = by.Subject, Authorization = a.State() },
+        return new Moved<PriceAuthorization>(this with { LinesJson = LinesOf(lines), Revision = Revision + 1 }, countered ? "special_bid_countered" : "special_bid_approved",
+            (a, v) => new PriceAuthorizationRevised
+            {
+                AuthorizationId = Id,
+                Version = v,
+                OccurredAt = a.UpdatedAt,
+                Actor = by.Subject,
+                Authorization = a.State(),
+                SpecialBidId = bid,
+                Countered = countered,
+            },
             null, new { revision = Revision + 1, specialBid = bid, netCosts = netCosts.Select(c => new { line = c.Key.Line, sku = c.Key.Sku, netCost = c.Value }) });
     }
 

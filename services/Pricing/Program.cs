@@ -22,6 +22,8 @@ ListAuthorizations.Map(api);
 GetAuthorization.Map(api);
 ApproveAuthorization.Map(api);
 RevokeAuthorization.Map(api);
+RequestSpecialBid.Map(api);
+DecideSpecialBid.Map(api);
 SubmitClaim.Map(api);
 ListClaims.Map(api);
 GetClaim.Map(api);

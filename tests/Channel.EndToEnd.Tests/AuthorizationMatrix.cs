@@ -203,6 +203,11 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ["GET /api/pricing/authorizations/{id}"] = new(seesPartner),
             ["POST /api/pricing/authorizations/{id}/approve"] = new(managers),
             ["POST /api/pricing/authorizations/{id}/revoke"] = new(managers, Body: reason),
+            ["POST /api/pricing/authorizations/{id}/special-bids"] = new((w, t) => w.IsPartner(t.Tenant) || w.IsDistributor(t.Tenant) ? null : w.Staff ? 403 : 404,
+                Body: _ => Json(new { justification = "Matrix.", lines = new[] { new { lineNo = 1, requestedDiscountPercent = 60m } } })),
+            ["POST /api/pricing/authorizations/{id}/special-bids/{bidId}/approve"] = new(managers),
+            ["POST /api/pricing/authorizations/{id}/special-bids/{bidId}/counter"] = new(managers, Body: _ => Json(new { lines = new[] { new { lineNo = 1, netCost = 1m } } })),
+            ["POST /api/pricing/authorizations/{id}/special-bids/{bidId}/reject"] = new(managers, Body: reason),
             ["POST /api/pricing/claims"] = new((w, _) => w.Role == Roles.Distributor && w.DistributorId is not null ? null : 403, Body: t => new StringContent(
                 "claim_number,pa_number,invoice_number,invoice_date,reseller_id,end_customer_name,vendor_sku,quantity,book_cost,authorized_cost,claimed_amount\n" +
                 $"MATRIX-{Guid.NewGuid():N},{t.PaNumber},INV-M,{DateTime.UtcNow:yyyy-MM-dd},{t.PartnerId},Matrix,SW-9300-48P,1,6200,5200,1000\n", Encoding.UTF8, "text/csv")),
@@ -286,6 +291,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
                     .Replace("{deliveryId}", tenant?.DeliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     .Replace("{queue}", "nothing")
                     .Replace("{lineNo}", "1")
+                    .Replace("{bidId}", "00000000-0000-7000-8000-000000000001")
                     .Replace("{sku}", "SW-9300-48P")
                     .Replace("{view}", view);
                 Func<HttpContent>? content = entry.Body is { } body ? () => body(tenant ?? system.A) : null;

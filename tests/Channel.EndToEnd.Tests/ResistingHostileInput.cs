@@ -208,6 +208,16 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
                 () => new JsonObject { ["comment"] = "Hostile input run." }),
             ["POST /api/pricing/claims/{id}/lines/{lineNo}/resolve"] = new(Manager, $"/api/pricing/claims/{a.ClaimId}/lines/1/resolve",
                 () => new JsonObject { ["decision"] = "accept", ["credit"] = 10m, ["comment"] = "Hostile input run." }),
+            ["POST /api/pricing/authorizations/{id}/special-bids"] = new(Partner, $"/api/pricing/authorizations/{a.AuthorizationId}/special-bids", () => new JsonObject
+            {
+                ["competitor"] = "Hostile Networks",
+                ["justification"] = "Hostile input run.",
+                ["lines"] = new JsonArray(new JsonObject { ["lineNo"] = 1, ["requestedDiscountPercent"] = 60m }),
+            }),
+            ["POST /api/pricing/authorizations/{id}/special-bids/{bidId}/counter"] = new(Manager, $"/api/pricing/authorizations/{a.AuthorizationId}/special-bids/{Guid.Empty}/counter",
+                () => new JsonObject { ["lines"] = new JsonArray(new JsonObject { ["lineNo"] = 1, ["sku"] = "SW-9300-48P", ["netCost"] = 4_000m }), ["reason"] = "Hostile input run." }),
+            ["POST /api/pricing/authorizations/{id}/special-bids/{bidId}/reject"] = new(Manager, $"/api/pricing/authorizations/{a.AuthorizationId}/special-bids/{Guid.Empty}/reject", Reason),
+            ["POST /api/pricing/authorizations/{id}/special-bids/{bidId}/approve"] = null,
             ["POST /api/pricing/authorizations/{id}/approve"] = null,
             ["POST /api/pricing/claims/{id}/approve"] = null,
             ["POST /api/pricing/claims/{id}/settle"] = null,

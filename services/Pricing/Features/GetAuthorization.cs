@@ -8,12 +8,12 @@ namespace Channel.Pricing.Features;
 
 /// <summary>
 /// One price authorization with what has been claimed against each line, the distributors eligible to sell against it
-/// (a distributor sees only itself), its special bids and its history. 404 when the caller may not see it.
+/// (a distributor sees only itself), its special bids (a partner sees their discounts, not net costs) and its history. 404 when the caller may not see it.
 /// </summary>
 public static class GetAuthorization
 {
     public sealed record Answer(AuthorizationView Authorization, IReadOnlyList<LineClaims> Claimed, IReadOnlyList<Eligible> EligibleDistributors,
-        IReadOnlyList<HistoryEntry> History);
+        IReadOnlyList<SpecialBids.Bid> SpecialBids, IReadOnlyList<HistoryEntry> History);
 
     public sealed class LineClaims
     {
@@ -79,6 +79,7 @@ public static class GetAuthorization
         var eligible = (await conn.QueryAsync<Eligible>(new CommandDefinition(EligibleSql,
             new { pa.PartnerId, Region = pa.CustomerRegion, pa.ValidFrom, Distributor = distributor }, cancellationToken: ct))).ToList();
         var history = (await conn.QueryAsync<HistoryEntry>(new CommandDefinition(HistorySql, new { pa.Id }, cancellationToken: ct))).ToList();
-        return TypedResults.Ok(new Answer(AuthorizationView.Of(pa, caller), claimed, eligible, history));
+        var bids = await SpecialBids.Of(conn, null, pa.Id, caller, ct);
+        return TypedResults.Ok(new Answer(AuthorizationView.Of(pa, caller), claimed, eligible, bids, history));
     }
 }

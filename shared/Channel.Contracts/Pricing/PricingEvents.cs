@@ -115,6 +115,50 @@ public sealed record PriceAuthorizationRevised : IPriceAuthorizationEvent
     public required DateTimeOffset OccurredAt { get; init; }
     public required string Actor { get; init; }
     public required PriceAuthorizationState Authorization { get; init; }
+    /// <summary>The special bid that made this revision (approved as asked, or countered with other prices).</summary>
+    public Guid? SpecialBidId { get; init; }
+    public bool Countered { get; init; }
+}
+
+/// <summary>One line of a special bid: the deeper net cost asked for one SKU of a PA line.</summary>
+public sealed record SpecialBidLine
+{
+    public required int LineNo { get; init; }
+    public required string Sku { get; init; }
+    public required decimal RequestedNetCost { get; init; }
+}
+
+/// <summary>A special bid: a deeper price asked for on an active PA, against a competitor, with a justification.</summary>
+public sealed record SpecialBid
+{
+    public required Guid BidId { get; init; }
+    public required string RequestedBy { get; init; }
+    public required string RequestedRole { get; init; }
+    public string? Competitor { get; init; }
+    public required string Justification { get; init; }
+    public required IReadOnlyList<SpecialBidLine> Lines { get; init; }
+}
+
+/// <summary>The partner (or a distributor serving it) asked for a deeper price on the PA; a channel manager decides.</summary>
+public sealed record SpecialBidRequested : IPriceAuthorizationEvent
+{
+    public required Guid AuthorizationId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required PriceAuthorizationState Authorization { get; init; }
+    public required SpecialBid Bid { get; init; }
+}
+
+/// <summary>A channel manager refused a special bid, with the reason; the PA keeps its prices.</summary>
+public sealed record SpecialBidRejected : IPriceAuthorizationEvent
+{
+    public required Guid AuthorizationId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required Guid SpecialBidId { get; init; }
+    public required string Reason { get; init; }
+    public required PriceAuthorizationState Authorization { get; init; }
 }
 
 /// <summary>The PA was withdrawn (deal lost or expired, partner suspended or terminated, or a manager's decision), with the reason.</summary>

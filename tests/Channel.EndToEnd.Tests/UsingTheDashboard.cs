@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,6 +18,9 @@ public sealed class DashboardChannel : IAsyncLifetime
     public Guid Small { get; private set; }    // 45,000, served by the distributor
     public Guid BigDeal { get; private set; }
     public Guid SmallDeal { get; private set; }
+    /// <summary>Bellwether Point Networks (gold), its approved deal's price authorization, and Southsound Supply serving it.</summary>
+    public Guid Priced { get; private set; }
+    public string PaNumber { get; private set; } = "";
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -39,11 +44,42 @@ public sealed class DashboardChannel : IAsyncLifetime
         (await manager.PostAsJsonAsync($"/api/partners/{Big}/users", new { name = "Pat Evergreen", email = pat, role = "sales" })).EnsureSuccessStatusCode();
         var added = await manager.PostAsJsonAsync($"/api/distributors/{distributor}/users", new { name = "Dana Northwest", email = dana, role = "sales" });
         Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+
+        // Special pricing: a price book, a partner whose approved deal earns a PA, a distributor that sold two units of it.
+        (await manager.PostAsync("/api/pricing/price-lists?name=e2e", new StringContent(
+            "sku,product_family,list_price,distributor_cost,currency,effective_from\nSW-9300-48P,switching,10000.00,6200.00,USD,2026-01-01\n",
+            Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
+        Priced = await Partner(manager, "Bellwether Point Networks");
+        var southsound = (await (await manager.PostAsJsonAsync("/api/distributors", new { name = "Southsound Supply", countries = new[] { "US" }, regions = new[] { "WA" } }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Until(async () => (await manager.PostAsJsonAsync($"/api/distributors/{southsound}/authorizations", new { partnerId = Priced, regions = new[] { "WA" } })).IsSuccessStatusCode);
+        var pricedDeal = await Register(Priced, "Puget Sound Ferries", 60_000m);
+        (await manager.PostAsync($"/api/deals/{pricedDeal}/approve", null)).EnsureSuccessStatusCode();
+        await Until(async () =>
+        {
+            var found = await manager.GetFromJsonAsync<JsonElement>($"/api/pricing/authorizations?dealId={pricedDeal}");
+            if (found.GetProperty("total").GetInt32() == 0) return false;
+            PaNumber = found.GetProperty("items")[0].GetProperty("number").GetString()!;
+            return true;
+        });
+        // Won at once (its PA stays valid): the pipeline's open figures, which the tests above read, stay the two deals'.
+        (await System.Client("partner", Priced).PostAsJsonAsync($"/api/deals/{pricedDeal}/won", new { actualAmount = 60_000m })).EnsureSuccessStatusCode();
+        await Until(async () => (await System.Client("leadership").GetFromJsonAsync<JsonElement>("/api/reports/pipeline")).GetProperty("totals").GetProperty("deals").GetInt64() == 3);
+        (await System.Client("distributor", distributorId: southsound).PostAsync($"/api/distributors/{southsound}/reports", new StringContent(
+            "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_country,vendor_sku,quantity,unit_price,extended_amount,currency\n" +
+            $"SS-1,{DateTime.UtcNow:yyyy-MM-01},{DateTime.UtcNow:yyyy-MM-dd},INV-PS-1,{DateTime.UtcNow:yyyy-MM-dd},sale,{Priced},Puget Sound Ferry Terminals,US,SW-9300-48P,2,5200.00,10400.00,USD\n",
+            Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
+        var quinn = $"quinn@{domains[Priced]}";
+        var robin = $"robin-{Guid.NewGuid():N}"[..14] + "@southsound.example";
+        (await manager.PostAsJsonAsync($"/api/partners/{Priced}/users", new { name = "Quinn Bellwether", email = quinn, role = "sales" })).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"/api/distributors/{southsound}/users", new { name = "Robin Southsound", email = robin, role = "sales" })).EnsureSuccessStatusCode();
         await System.MakeDemoAccounts(
             ($"morgan-{Guid.NewGuid():N}"[..15] + "@vendor.example", "Morgan Manager", "channel-manager", "Morgan (channel manager)"),
             ($"lee-{Guid.NewGuid():N}"[..12] + "@vendor.example", "Lee Leader", "leadership", "Lee (sales leadership)"),
             (pat, null, null, "Pat at Evergreen Networks"),
-            (dana, null, null, "Dana at Northwest Distribution"));
+            (dana, null, null, "Dana at Northwest Distribution"),
+            (quinn, null, null, "Quinn at Bellwether Point Networks"),
+            (robin, null, null, "Robin at Southsound Supply"));
 
         Directory.CreateDirectory(Screenshots);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
@@ -149,17 +185,17 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         var page = await channel.SignIn("Lee");
         await page.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
 
-        await Expect(page.GetByTestId("deals")).ToHaveTextAsync("2");
+        await Expect(page.GetByTestId("deals")).ToHaveTextAsync("3");
         await Expect(page.GetByTestId("open-value")).ToHaveTextAsync("$165,000");
         // The funnel shows each stage as the API has it now (another test in this class may have approved one of the two:
         // tests in a class run one at a time, in no set order).
         var stages = (await channel.System.Client("leadership").GetFromJsonAsync<JsonElement>("/api/reports/pipeline")).GetProperty("byStage").EnumerateArray()
-            .Select(r => $"{r.GetProperty("key").GetString() switch { "approved" => "Approved", "submitted" => "Submitted", var other => other }} "
+            .Select(r => $"{r.GetProperty("key").GetString() switch { "approved" => "Approved", "submitted" => "Submitted", "won" => "Won", var other => other }} "
                 + r.GetProperty("value").GetDecimal().ToString("$#,0", System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.NotEmpty(stages);
         await page.ReloadAsync();
         foreach (var stage in stages)
-            await Expect(page.Locator("#funnel svg")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(stage)));
+            await Expect(page.Locator("#funnel svg")).ToHaveAttributeAsync("aria-label", new Regex(System.Text.RegularExpressions.Regex.Escape(stage)));
         await Expect(page.Locator("#by-region svg text", new PageLocatorOptions { HasText = "WA" })).ToBeVisibleAsync();
         await channel.Screenshot(page, "pipeline-leadership");
     }
@@ -184,7 +220,7 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         {
             await page.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
             await page.ReloadAsync();
-            await Expect(page.GetByTestId("deals")).ToHaveTextAsync("2");
+            await Expect(page.GetByTestId("deals")).ToHaveTextAsync("3");
             return (await page.Locator("#funnel svg").GetAttributeAsync("aria-label"))!.Contains("Approved $120,000");
         });
         await channel.Screenshot(page, "pipeline-after-approval");
@@ -225,7 +261,7 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
     public async Task Signed_in_the_page_holds_no_token_and_signing_out_ends_the_session_for_a_copy_of_its_cookie_too()
     {
         var page = await channel.SignIn("Lee");
-        await Expect(page.GetByTestId("deals")).ToHaveTextAsync("2");
+        await Expect(page.GetByTestId("deals")).ToHaveTextAsync("3");
 
         // Nothing a script on the page could read or send elsewhere: no storage, and the session cookie is HttpOnly.
         Assert.Equal("{}|{}", await page.EvaluateAsync<string>("JSON.stringify({ ...sessionStorage }) + '|' + JSON.stringify({ ...localStorage })"));
@@ -241,7 +277,7 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         await thief.AddCookiesAsync(cookies.Select(c => new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, Secure = c.Secure, HttpOnly = c.HttpOnly }));
         var stolen = await thief.NewPageAsync();
         await stolen.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
-        await Expect(stolen.GetByTestId("deals")).ToHaveTextAsync("2");
+        await Expect(stolen.GetByTestId("deals")).ToHaveTextAsync("3");
 
         await page.Locator("#sign-out").ClickAsync();
         await Expect(page.Locator("main[data-page=sign-in]")).ToBeVisibleAsync();
@@ -323,5 +359,53 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("main[data-page=deals]")).ToBeVisibleAsync();
         await channel.Screenshot(page, "deals-narrow");
+    }
+
+    [Fact]
+    public async Task A_distributor_claims_in_the_browser_a_manager_works_the_dispute_and_settles_and_the_partner_sees_its_price_without_costs()
+    {
+        // The partner sees its PA: the discount off list, not the distributor's net cost.
+        var quinn = await channel.SignIn("Quinn");
+        await quinn.GotoAsync(channel.System.Gateway.Address + "/#/pricing");
+        var authorizations = quinn.GetByTestId("authorizations");
+        await Expect(authorizations).ToContainTextAsync(channel.PaNumber);
+        await Expect(authorizations).ToContainTextAsync("SW-9300-48P × 10 at 48%");
+        await Expect(authorizations).Not.ToContainTextAsync("$5,200");
+        await Expect(quinn.GetByTestId("claims")).ToHaveCountAsync(0);
+
+        // The distributor pastes its claim and reads the answer line by line, then disputes the rejected line.
+        var robin = await channel.SignIn("Robin");
+        await robin.GotoAsync(channel.System.Gateway.Address + "/#/pricing");
+        await Expect(robin.GetByTestId("authorizations")).ToContainTextAsync("($5,200)");
+        const string header = "claim_number,pa_number,invoice_number,invoice_date,reseller_id,end_customer_name,vendor_sku,quantity,book_cost,authorized_cost,claimed_amount";
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        await robin.Locator("#claim-text").FillAsync(string.Join("\n", header,
+            $"SS-CLAIM-1,{channel.PaNumber},INV-PS-1,{today},{channel.Priced},Puget Sound Ferries,SW-9300-48P,2,6200.00,5200.00,2000.00",
+            $"SS-CLAIM-1,{channel.PaNumber},INV-PS-2,{today},{channel.Priced},Puget Sound Ferries,SW-9300-48P,1,6000.00,5200.00,800.00"));
+        await robin.GetByRole(AriaRole.Button, new() { Name = "Submit claim" }).ClickAsync();
+        var answer = robin.GetByTestId("claim-answer");
+        await Expect(answer.Locator("tr[data-line='1']")).ToContainTextAsync("Accepted");
+        await Expect(answer.Locator("tr[data-line='2']")).ToContainTextAsync("cost mismatch");
+        await answer.GetByRole(AriaRole.Link, new() { Name = "open the claim" }).ClickAsync();
+        await robin.Locator("#comment").FillAsync("Book cost was the March promotion.");
+        await robin.Locator("[data-dispute='2']").ClickAsync();
+        await Expect(robin.Locator("#claim tr[data-line='2']")).ToContainTextAsync("Disputed");
+        await channel.Screenshot(robin, "pricing-distributor");
+        var claimUrl = robin.Url;
+
+        // The manager accepts the disputed line with a credit, approves and settles.
+        var morgan = await channel.SignIn("Morgan");
+        await morgan.GotoAsync(claimUrl);
+        await Expect(morgan.Locator("#claim tr[data-line='2']")).ToContainTextAsync("Disputed");
+        await Expect(morgan.GetByTestId("claims")).ToContainTextAsync("SS-CLAIM-1");
+        await morgan.Locator("#comment").FillAsync("Promotion confirmed.");
+        await morgan.Locator("#credit").FillAsync("600");
+        await morgan.Locator("[data-resolve='accept'][data-line-no='2']").ClickAsync();
+        await Expect(morgan.GetByTestId("claim-credit")).ToHaveTextAsync("$2,600");
+        await morgan.GetByRole(AriaRole.Button, new() { Name = "Approve for payment" }).ClickAsync();
+        await Expect(morgan.GetByTestId("claim-status")).ToHaveTextAsync("Approved");
+        await morgan.GetByRole(AriaRole.Button, new() { Name = "Settle" }).ClickAsync();
+        await Expect(morgan.GetByTestId("credit-memo")).ToHaveTextAsync(new Regex(@"^CM-\d{4}-\d{6}$"));
+        await channel.Screenshot(morgan, "pricing-manager");
     }
 }

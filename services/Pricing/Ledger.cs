@@ -287,6 +287,9 @@ public sealed class Ledger(Outbox outbox)
         }
     }
 
+    /// <summary>Sales of one sell-through batch at or below book cost that no PA covered (leakage), in the caller's transaction.</summary>
+    public Task BelowBookCost(NpgsqlTransaction tx, SellThroughBelowBookCost found, CancellationToken ct) => outbox.Add(tx, found, ct);
+
     /// <summary>Publishes the current state of each PA again (<see cref="PriceAuthorizationStateReplayed"/>), in the caller's transaction.</summary>
     public async Task Replay(NpgsqlTransaction tx, IEnumerable<PriceAuthorization> page, DateTimeOffset now, CancellationToken ct)
     {

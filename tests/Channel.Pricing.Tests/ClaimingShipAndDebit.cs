@@ -222,3 +222,28 @@ public sealed class ClaimingShipAndDebit(PricingApp app) : IClassFixture<Pricing
         Assert.Contains($",{ClaimLineStatus.Accepted},,1200.00,{memo}", csv[1]);
     }
 }
+
+/// <summary>Leakage Pricing can see: sales at or below book cost that no PA covered on their invoice date.</summary>
+public sealed class FindingSalesBelowBookCost(PricingApp app) : IClassFixture<PricingApp>
+{
+    [Fact]
+    public async Task Sales_at_or_below_book_cost_without_a_PA_that_day_are_announced_and_the_others_are_not()
+    {
+        var covered = await app.Partner();
+        var uncovered = await app.Partner();
+        var distributor = Guid.NewGuid();
+        await app.Authorize(distributor, covered);
+        await app.ApprovedDeal(covered, [Sku("SW-9300-48P", "switching", 10, 60_000)]);
+
+        var report = await app.SellThroughAt(distributor,
+            ("INV-1", Today, uncovered, "SW-9300-48P", 2, 6_000m),          // below the 6,200 book cost, no PA: leakage
+            ("INV-2", Today, covered, "SW-9300-48P", 2, 5_600m),            // below book, but the partner's PA covers it
+            ("INV-3", Today, uncovered, "SW-9300-48P", 1, 6_900m),          // above book
+            ("INV-4", Today.AddDays(-10), covered, "SW-9300-48P", 1, 6_200m), // at book, before the PA was valid: leakage
+            ("INV-5", Today, uncovered, "XX-UNPRICED", 1, 1m));             // not in the price book: nothing to compare with
+
+        var found = await app.Events.WaitFor<SellThroughBelowBookCost>(e => e.ReportId == report);
+        Assert.Equal([(1, 6_000m, 6_200m), (4, 6_200m, 6_200m)], found.Lines.Select(l => (l.LineNumber, l.UnitPrice, l.BookCost)));
+        Assert.Equal(distributor, found.DistributorId);
+    }
+}

@@ -43,7 +43,7 @@ public class PricingApp : WebApplicationFactory<Program>, IAsyncLifetime
         Db = await TestDatabase.Create("pricing");
         Broker = await TestVirtualHost.Create("pricing");
         Events = await EventCollector.Start(Broker.Uri, "test-pricing-events",
-            [.. EventCollector.Implementing<IPriceAuthorizationEvent>(), .. EventCollector.Implementing<IClaimEvent>()]);
+            [.. EventCollector.Implementing<IPriceAuthorizationEvent>(), .. EventCollector.Implementing<IClaimEvent>(), typeof(SellThroughBelowBookCost)]);
         _ = Server;
         (await Manager().PostAsync("/api/pricing/price-lists?name=test", Csv(PriceList))).EnsureSuccessStatusCode();
     }
@@ -167,7 +167,11 @@ public class PricingApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>Sell-through sale lines a distributor reported (accepted by Distributors), as one batch; waits until Pricing has them.</summary>
-    public async Task SellThrough(Guid distributorId, params (string Invoice, DateOnly Date, Guid Reseller, string Sku, decimal Quantity)[] lines)
+    public Task SellThrough(Guid distributorId, params (string Invoice, DateOnly Date, Guid Reseller, string Sku, decimal Quantity)[] lines) =>
+        SellThroughAt(distributorId, [.. lines.Select(l => (l.Invoice, l.Date, l.Reseller, l.Sku, l.Quantity, 100m))]);
+
+    /// <summary>Sale lines at a unit price of their own; returns the report's id.</summary>
+    public async Task<Guid> SellThroughAt(Guid distributorId, params (string Invoice, DateOnly Date, Guid Reseller, string Sku, decimal Quantity, decimal Price)[] lines)
     {
         var reportId = Guid.NewGuid();
         await Events.Publish(new SellThroughReported
@@ -191,12 +195,13 @@ public class PricingApp : WebApplicationFactory<Program>, IAsyncLifetime
                 EndCustomerCountry = "US",
                 VendorSku = l.Sku,
                 Quantity = l.Quantity,
-                UnitPrice = 100m,
-                ExtendedAmount = 100m * l.Quantity,
+                UnitPrice = l.Price,
+                ExtendedAmount = l.Price * l.Quantity,
                 Currency = "USD",
             })],
         });
         await Db.WaitFor("select count(*) from sell_through_batches where report_id = @reportId", args: new { reportId });
+        return reportId;
     }
 
     public const string ClaimHeader = "claim_number,pa_number,invoice_number,invoice_date,reseller_id,end_customer_name,vendor_sku,quantity,book_cost,authorized_cost,claimed_amount";

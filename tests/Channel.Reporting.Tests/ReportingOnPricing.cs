@@ -74,8 +74,34 @@ public sealed class PricingChannel : IAsyncLifetime
         await Send(new DealWon { DealId = WonLonely, Version = 3, OccurredAt = Now, Actor = "p", Source = "registrant", Deal = Deal(P1, 700, Now.AddDays(-45)) });
         await Send(new DealWon { DealId = Guid.NewGuid(), Version = 3, OccurredAt = Now, Actor = "p", Source = "registrant", Deal = Deal(P1, 900, Now.AddDays(-5)) });
 
+        // Sales below book cost with no PA: D1 sold one for P1 (1,000 against a book of 1,200; announced twice), D2 two for P2 (500 against 600).
+        var d1Report = Guid.NewGuid();
+        var belowD1 = new SellThroughBelowBookCost
+        {
+            ReportId = d1Report,
+            Batch = 1,
+            DistributorId = D1,
+            OccurredAt = Now,
+            Lines = [Below(3, P1, 1, 1_000, 1_200)],
+        };
+        await Send(belowD1);
+        await Send(belowD1); // a replay, under another message id: counted once
+        await Send(new SellThroughBelowBookCost { ReportId = Guid.NewGuid(), Batch = 1, DistributorId = D2, OccurredAt = Now, Lines = [Below(1, P2, 2, 500, 300)] });
+
         await App.WaitForInbox(messages);
     }
+
+    static BelowBookSale Below(int line, Guid reseller, decimal quantity, decimal amount, decimal bookCost) => new()
+    {
+        LineNumber = line,
+        ResellerId = reseller,
+        VendorSku = "SW-1",
+        InvoiceDate = DateOnly.FromDateTime(Now.UtcDateTime),
+        Quantity = quantity,
+        UnitPrice = amount / quantity,
+        BookCost = bookCost,
+        ExtendedAmount = amount,
+    };
 
     static PriceAuthorizationState Pa(string number, Guid partner, string status, decimal credit) => new()
     {
@@ -174,6 +200,7 @@ public sealed class ReportingOnPricing(PricingChannel channel) : IClassFixture<P
         Assert.Equal((500m, 1L, 1L, 700m),
             (D(leakage, "overrideCredit"), leakage.GetProperty("overrideLines").GetInt64(), leakage.GetProperty("wonWithoutSellThrough").GetInt64(),
              D(leakage, "wonWithoutSellThroughValue")));
+        Assert.Equal((2L, 1_500m, 1_800m), (leakage.GetProperty("belowBookLines").GetInt64(), D(leakage, "belowBookAmount"), D(leakage, "belowBookValue")));
     }
 
     [Fact]
@@ -186,11 +213,13 @@ public sealed class ReportingOnPricing(PricingChannel channel) : IClassFixture<P
         Assert.Equal(0, partner.GetProperty("byDistributor").GetArrayLength());
         Assert.Equal(1L, partner.GetProperty("leakage").GetProperty("wonWithoutSellThrough").GetInt64());
         Assert.Equal(0m, D(partner.GetProperty("leakage"), "overrideCredit"));
+        Assert.Equal((1L, 1_000m), (partner.GetProperty("leakage").GetProperty("belowBookLines").GetInt64(), D(partner.GetProperty("leakage"), "belowBookAmount")));
 
         var distributor = await channel.App.As("distributor", distributor: channel.D2).GetFromJsonAsync<JsonElement>("/api/reports/pricing");
         Assert.Equal([channel.D2.ToString()], distributor.GetProperty("byDistributor").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
         Assert.Equal(0L, distributor.GetProperty("exposure").GetProperty("authorizations").GetInt64());
         Assert.Equal(0L, distributor.GetProperty("leakage").GetProperty("wonWithoutSellThrough").GetInt64());
+        Assert.Equal((1L, 600m), (distributor.GetProperty("leakage").GetProperty("belowBookLines").GetInt64(), D(distributor.GetProperty("leakage"), "belowBookValue")));
         // Asking for another distributor's figures by filter finds nothing.
         var other = await channel.App.As("distributor", distributor: channel.D2).GetFromJsonAsync<JsonElement>($"/api/reports/pricing?distributorId={channel.D1}");
         Assert.Equal(0, other.GetProperty("byDistributor").GetArrayLength());

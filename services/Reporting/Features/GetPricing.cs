@@ -11,7 +11,8 @@ namespace Channel.Reporting.Features;
 /// <summary>
 /// The money side of the channel: exposure (credit authorized on live PAs and not yet claimed), claims by distributor and
 /// status, the ageing of claims not yet settled, credits settled by month, and leakage — credit granted by a manager's
-/// override (no sell-through or rule behind it) and won deals with no sell-through after some days. Staff see it all; a
+/// override (no sell-through or rule behind it), won deals with no sell-through after some days, and sales at or below
+/// book cost that no PA covered. Staff see it all; a
 /// partner the exposure of its own PAs; a distributor its own claims. Filters: <c>from</c>/<c>to</c> (claims received),
 /// <c>partnerId</c>, <c>distributorId</c>, <c>wonWithoutSellThroughDays</c> (default 30).
 /// </summary>
@@ -45,6 +46,10 @@ public static class GetPricing
         public long WonWithoutSellThrough { get; set; }
         public decimal WonWithoutSellThroughValue { get; set; }
         public int WonWithoutSellThroughDays { get; set; }
+        /// <summary>Sales at or below book cost that no PA covered on their invoice date: how many, their amount, and the book value given away under.</summary>
+        public long BelowBookLines { get; set; }
+        public decimal BelowBookAmount { get; set; }
+        public decimal BelowBookValue { get; set; }
     }
 
     public sealed record Report(Exposure Exposure, IEnumerable<ClaimRow> ByDistributor, IEnumerable<ClaimRow> ByStatus, IEnumerable<ClaimRow> Ageing,
@@ -99,7 +104,16 @@ public static class GetPricing
                coalesce((select sum(d.value) from deals d where d.status = '{DealStatus.Won}' and d.closed_at <= @Now - make_interval(days => @Days)
                   and (@All or d.partner_id = @ScopePartner) and (@PartnerId::uuid is null or d.partner_id = @PartnerId)
                   and not exists (select 1 from sell_through_links s where s.deal_id = d.id)), 0) as won_without_sell_through_value,
-               @Days as won_without_sell_through_days
+               @Days as won_without_sell_through_days,
+               (select count(*) from below_book_sales b {BelowBookFilter}) as below_book_lines,
+               coalesce((select sum(b.extended_amount) from below_book_sales b {BelowBookFilter}), 0) as below_book_amount,
+               coalesce((select sum(b.book_value) from below_book_sales b {BelowBookFilter}), 0) as below_book_value
+        """;
+
+    const string BelowBookFilter = """
+        where (@All or b.reseller_id = @ScopePartner or b.distributor_id = @ScopeDistributor)
+          and (@PartnerId::uuid is null or b.reseller_id = @PartnerId) and (@DistributorId::uuid is null or b.distributor_id = @DistributorId)
+          and (@From::date is null or b.invoice_date >= @From::date) and (@To::date is null or b.invoice_date <= @To::date)
         """;
 
     public static void Map(RouteGroupBuilder api) =>

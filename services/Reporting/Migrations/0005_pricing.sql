@@ -48,3 +48,16 @@ create table claim_lines (
     primary key (claim_id, line_no)
 );
 create index claim_lines_authorization on claim_lines (authorization_id) where authorization_id is not null;
+
+-- Sales at or below book cost that no PA covered (Pricing's SellThroughBelowBookCost), one row per report line.
+create table below_book_sales (
+    report_id       uuid          not null,
+    line_no         int           not null,
+    distributor_id  uuid          not null,
+    reseller_id     uuid          not null,
+    invoice_date    date          not null,
+    quantity        numeric(18,4) not null,
+    extended_amount numeric(18,2) not null,
+    book_value      numeric(18,2) not null,
+    primary key (report_id, line_no)
+);

@@ -336,3 +336,30 @@ public sealed record ClaimSettled : IClaimEvent
     public required string Actor { get; init; }
     public required ClaimState Claim { get; init; }
 }
+
+/// <summary>A sale line sold at or below the distributor's book cost with no price authorization behind it.</summary>
+public sealed record BelowBookSale
+{
+    public required int LineNumber { get; init; }
+    public required Guid ResellerId { get; init; }
+    public required string VendorSku { get; init; }
+    public required DateOnly InvoiceDate { get; init; }
+    public required decimal Quantity { get; init; }
+    public required decimal UnitPrice { get; init; }
+    public required decimal BookCost { get; init; }
+    public required decimal ExtendedAmount { get; init; }
+}
+
+/// <summary>
+/// Leakage found in one sell-through batch: sales at or below book cost that no PA covered on their invoice date (a
+/// distributor giving away margin it cannot claim, or selling at a special price nobody authorized). One event per
+/// report batch that has any, keyed by (report, batch).
+/// </summary>
+public sealed record SellThroughBelowBookCost
+{
+    public required Guid ReportId { get; init; }
+    public required int Batch { get; init; }
+    public required Guid DistributorId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required IReadOnlyList<BelowBookSale> Lines { get; init; }
+}

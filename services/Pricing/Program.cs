@@ -20,6 +20,7 @@ GetPrice.Map(api);
 ListPrices.Map(api);
 ListAuthorizations.Map(api);
 GetAuthorization.Map(api);
+GetDealPricing.Map(api);
 ApproveAuthorization.Map(api);
 RevokeAuthorization.Map(api);
 RequestSpecialBid.Map(api);

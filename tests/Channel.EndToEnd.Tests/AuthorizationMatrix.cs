@@ -201,6 +201,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ["GET /api/pricing/prices/{sku}"] = new(anyone),
             ["GET /api/pricing/authorizations"] = new(anyone),
             ["GET /api/pricing/authorizations/{id}"] = new(seesPartner),
+            ["GET /api/pricing/deals/{id}"] = new(seesDeal),
             ["POST /api/pricing/authorizations/{id}/approve"] = new(managers),
             ["POST /api/pricing/authorizations/{id}/revoke"] = new(managers, Body: reason),
             ["POST /api/pricing/authorizations/{id}/special-bids"] = new((w, t) => w.IsPartner(t.Tenant) || w.IsDistributor(t.Tenant) ? null : w.Staff ? 403 : 404,
@@ -280,7 +281,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
                     "partners" => tenant?.PartnerId.ToString(),
                     "distributors" => tenant?.DistributorId.ToString(),
                     "notifications" => tenant?.SubscriptionId.ToString(),
-                    "pricing" => (template.Contains("/claims/") ? tenant?.ClaimId : tenant?.AuthorizationId).ToString(),
+                    "pricing" => (template.Contains("/claims/") ? tenant?.ClaimId : template.Contains("/deals/") ? tenant?.PricedDealId : tenant?.AuthorizationId).ToString(),
                     _ => tenant?.DealId.ToString(),
                 };
                 var path = template

@@ -91,6 +91,16 @@ public sealed class IssuingPriceAuthorizations(PricingApp app) : IClassFixture<P
         var (unpriced, nothing) = await app.ApprovedDeal(partner, [Sku("XX-1", "optics", 100, 90_000)]);
         Assert.Null(nothing);
         Assert.Contains("no USD price", await app.Db.Scalar<string>("select not_eligible_reason from deals where id = @unpriced", new { unpriced }));
+
+        // The deal's pricing says why, to its partner; another partner's token finds no such deal.
+        var answer = await app.Partner(partner).GetFromJsonAsync<JsonElement>($"/api/pricing/deals/{small}");
+        Assert.Equal(JsonValueKind.Null, answer.GetProperty("authorization").ValueKind);
+        Assert.Contains("below the minimum", answer.GetProperty("notEligibleReason").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Partner(await app.Partner()).GetAsync($"/api/pricing/deals/{small}")).StatusCode);
+        var (priced, pa) = await app.ApprovedDeal(partner, [Sku("AP-6100", "wireless", 20, 24_000)]);
+        var withPa = await app.Partner(partner).GetFromJsonAsync<JsonElement>($"/api/pricing/deals/{priced}");
+        Assert.Equal(pa!.Value.GetProperty("number").GetString(), withPa.GetProperty("authorization").GetProperty("number").GetString());
+        Assert.Equal(JsonValueKind.Null, withPa.GetProperty("authorization").GetProperty("lines")[0].GetProperty("netCost").ValueKind);
     }
 
     [Fact]

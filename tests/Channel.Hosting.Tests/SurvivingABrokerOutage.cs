@@ -106,7 +106,7 @@ public sealed class SurvivingABrokerOutage : IAsyncLifetime
 
     static async Task Rabbitmqctl(string command)
     {
-        var start = new ProcessStartInfo("/usr/lib/rabbitmq/bin/rabbitmqctl", ["-n", TestEnvironment.FaultRabbitNode, command])
+        var start = new ProcessStartInfo(TestEnvironment.Rabbitmqctl, ["-n", TestEnvironment.FaultRabbitNode, command])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

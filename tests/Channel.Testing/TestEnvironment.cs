@@ -14,6 +14,13 @@ public static class TestEnvironment
     public static string FaultRabbit => Env("CHANNEL_TEST_FAULT_RABBIT", "amqp://guest:guest@127.0.0.1:5673/");
     public static string FaultRabbitApi => Env("CHANNEL_TEST_FAULT_RABBIT_API", "http://guest:guest@127.0.0.1:15673/api/");
     public static string FaultRabbitNode => Env("CHANNEL_TEST_FAULT_RABBIT_NODE", "channel-faults@localhost");
+    /// <summary>
+    /// The broker's control tool: CHANNEL_TEST_RABBITMQCTL, else Debian's (the one ./channel runs, which needs no sudo wrapper),
+    /// else whatever rabbitmqctl is on the PATH.
+    /// </summary>
+    public static string Rabbitmqctl => Env("CHANNEL_TEST_RABBITMQCTL",
+        new[] { "/usr/lib/rabbitmq/bin/rabbitmqctl" }.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, "rabbitmqctl"))).FirstOrDefault(File.Exists) ?? "rabbitmqctl");
     public static string FaultRabbitHome => Env("CHANNEL_TEST_FAULT_RABBIT_HOME", Path.Combine(Root, ".channel", "rabbitmq-faults"));
 
     /// <summary>smtp4dev, which catches every mail: its SMTP port and its web API.</summary>

@@ -121,20 +121,13 @@ public sealed class ClaimDecisions(Ledger ledger, PricingRules rules)
             var price = covering.Price;
             line = line with { PaLineNo = covering.Line.LineNo, AuthorizedCredit = Math.Round((price.BookCost - price.NetCost) * s.Quantity, 2) };
             if (today.DayNumber - s.InvoiceDate.DayNumber > rules.ClaimWindowDays) { decided.Add(line.Rejected(ClaimReason.LateClaim, now)); continue; }
-            if (!taken.Add((s.InvoiceNumber, s.VendorSku))) { decided.Add(line.Rejected(ClaimReason.DuplicateLine, now)); continue; }
+            if (taken.Contains((s.InvoiceNumber, s.VendorSku))) { decided.Add(line.Rejected(ClaimReason.DuplicateLine, now)); continue; }
             if (Math.Abs(s.BookCost - price.BookCost) > rules.CostTolerance || Math.Abs(s.AuthorizedCost - price.NetCost) > rules.CostTolerance)
-            {
-                taken.Remove((s.InvoiceNumber, s.VendorSku));
-                decided.Add(line.Rejected(ClaimReason.CostMismatch, now));
-                continue;
-            }
+            { decided.Add(line.Rejected(ClaimReason.CostMismatch, now)); continue; }
             var key = (pa.Id, covering.Line.LineNo);
-            if (claimed[key] + s.Quantity > covering.Line.MaxQuantity)
-            {
-                taken.Remove((s.InvoiceNumber, s.VendorSku));
-                decided.Add(line.Rejected(ClaimReason.QuantityExceeded, now));
-                continue;
-            }
+            if (claimed[key] + s.Quantity > covering.Line.MaxQuantity) { decided.Add(line.Rejected(ClaimReason.QuantityExceeded, now)); continue; }
+            // The line holds its quantity and its invoice's SKU from here on (pending, accepted or adjusted).
+            taken.Add((s.InvoiceNumber, s.VendorSku));
             claimed[key] += s.Quantity;
             changed.Add(pa.Id);
             decided.Add(sold.GetValueOrDefault((s.InvoiceNumber, s.VendorSku)) >= s.Quantity ? line.Granted(now) : line.Pending(now));

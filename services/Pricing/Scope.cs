@@ -46,6 +46,4 @@ public static class Scope
 
     public static IResult NoSuchClaim(object id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "No such claim.", detail: $"Claim {id} was not found.");
-
-    public static object Parameters(Caller caller) => new { ScopePartner = caller.PartnerId, ScopeDistributor = caller.DistributorId };
 }

@@ -75,7 +75,7 @@ static class Claims
         await Send(http, HttpMethod.Post, $"/api/distributors/{distributor}/reports", distributorToken, new StringContent(report.ToString(), Encoding.UTF8, "text/csv"));
         var reportSeconds = clock.Elapsed.TotalSeconds;
         // Pricing hears of the sales (every batch) before the claim, so each line can be accepted outright.
-        await Drained();
+        await Ingestion.Drained();
 
         clock.Restart();
         var answer = await Send(http, HttpMethod.Post, "/api/pricing/claims", distributorToken, new StringContent(claim.ToString(), Encoding.UTF8, "text/csv"));
@@ -109,21 +109,6 @@ static class Claims
         {
             try { return await call(); }
             catch (InvalidOperationException) when (attempt < 80) { await Task.Delay(250); }
-        }
-    }
-
-    /// <summary>Until no queue on the broker holds a message for six seconds in a row (its counts lag up to five).</summary>
-    static async Task Drained()
-    {
-        using var api = Channel.Testing.TestVirtualHost.Management(Channel.Testing.TestEnvironment.RabbitApi);
-        var quiet = 0;
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (quiet < 12 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(500);
-            var queues = await api.GetFromJsonAsync<JsonElement>("queues?columns=name,messages");
-            var waiting = queues.EnumerateArray().Sum(q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
-            quiet = waiting == 0 ? quiet + 1 : 0;
         }
     }
 }

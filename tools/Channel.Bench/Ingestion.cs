@@ -122,7 +122,7 @@ static class Ingestion
     }
 
     /// <summary>Until every queue on the broker is empty for six seconds in a row (its counts lag up to five), at most five minutes.</summary>
-    static async Task Drained()
+    internal static async Task Drained()
     {
         using var api = TestVirtualHost.Management(TestEnvironment.RabbitApi);
         var quiet = 0;

@@ -22,6 +22,9 @@ public sealed record AuthorizationView
     public string Currency { get; init; } = "";
     /// <summary>(book − net) × max quantity: not shown to a partner.</summary>
     public decimal? AuthorizedCredit { get; init; }
+    /// <summary>The registered amounts of the lines covered, and the same at the authorized price (the deal at net price).</summary>
+    public decimal RegisteredValue { get; init; }
+    public decimal NetValue { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
     public string? RevokedReason { get; init; }
     public DateTimeOffset IssuedAt { get; init; }
@@ -56,6 +59,8 @@ public sealed record AuthorizationView
             ValidUntil = pa.ValidUntil,
             Currency = pa.Currency,
             AuthorizedCredit = costs ? PriceAuthorization.CreditOf(lines) : null,
+            RegisteredValue = lines.Sum(l => l.RegisteredAmount),
+            NetValue = PriceAuthorization.NetValueOf(lines),
             RevokedAt = pa.RevokedAt,
             RevokedReason = pa.RevokedReason,
             IssuedAt = pa.IssuedAt,

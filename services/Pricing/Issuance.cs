@@ -182,6 +182,7 @@ public sealed class Issuance(Ledger ledger, PricingRules rules)
                 Sku = line.Sku,
                 ProductFamily = line.ProductFamily,
                 MaxQuantity = line.Quantity,
+                RegisteredAmount = line.Amount,
                 DiscountPercent = discount,
                 Currency = deal.Currency,
                 Prices = [.. covered.Select(p => new AuthorizedPrice

@@ -22,7 +22,7 @@ public sealed class Ledger(Outbox outbox)
     public const string WithLines = """
         a.*, (select coalesce(jsonb_agg(jsonb_build_object('lineNo', l.line_no, 'sku', l.sku, 'productFamily', l.product_family,
                   'maxQuantity', trim_scale(l.max_quantity), 'discountPercent', trim_scale(l.discount_percent), 'currency', l.currency,
-                  'claimedQuantity', trim_scale(l.claimed_quantity),
+                  'claimedQuantity', trim_scale(l.claimed_quantity), 'registeredAmount', l.registered_amount,
                   'prices', (select coalesce(jsonb_agg(jsonb_build_object('sku', p.sku, 'listPrice', p.list_price, 'bookCost', p.book_cost,
                                  'netCost', p.net_cost) order by p.sku), '[]'::jsonb)
                              from authorization_prices p where p.authorization_id = l.authorization_id and p.line_no = l.line_no))
@@ -38,10 +38,11 @@ public sealed class Ledger(Outbox outbox)
         """;
 
     const string InsertLines = """
-        insert into authorization_lines (authorization_id, line_no, sku, product_family, max_quantity, discount_percent, currency, claimed_quantity)
-        select @Id, l.line_no, l.sku, l.product_family, l.max_quantity, l.discount_percent, l.currency, l.claimed_quantity
+        insert into authorization_lines (authorization_id, line_no, sku, product_family, max_quantity, discount_percent, currency, claimed_quantity,
+            registered_amount)
+        select @Id, l.line_no, l.sku, l.product_family, l.max_quantity, l.discount_percent, l.currency, l.claimed_quantity, l.registered_amount
         from jsonb_to_recordset(@Lines::jsonb) as l(line_no int, sku text, product_family text, max_quantity numeric,
-            discount_percent numeric, currency text, claimed_quantity numeric)
+            discount_percent numeric, currency text, claimed_quantity numeric, registered_amount numeric)
         """;
 
     const string InsertPrices = """
@@ -306,6 +307,7 @@ public sealed class Ledger(Outbox outbox)
         l.DiscountPercent,
         l.Currency,
         l.ClaimedQuantity,
+        l.RegisteredAmount,
     }), rowsJson);
 
     static string LineRows(IEnumerable<ClaimLine> lines) => JsonSerializer.Serialize(lines.Select(l => new

@@ -61,6 +61,10 @@ public sealed record PriceAuthorization
     public static decimal CreditOf(IEnumerable<PriceAuthorizationLine> lines) =>
         lines.Sum(l => l.MaxQuantity * l.Prices.Select(p => p.BookCost - p.NetCost).DefaultIfEmpty(0m).Max());
 
+    /// <summary>The registered amounts at the authorized price: each line's amount × net ÷ list (a family line at its SKUs' average ratio).</summary>
+    public static decimal NetValueOf(IEnumerable<PriceAuthorizationLine> lines) =>
+        Math.Round(lines.Sum(l => l.RegisteredAmount * l.Prices.Where(p => p.ListPrice > 0).Select(p => p.NetCost / p.ListPrice).DefaultIfEmpty(1m).Average()), 2);
+
     public PriceAuthorizationState State()
     {
         var lines = Lines();
@@ -80,6 +84,8 @@ public sealed record PriceAuthorization
             ValidUntil = ValidUntil,
             Currency = Currency,
             AuthorizedCredit = CreditOf(lines),
+            RegisteredValue = lines.Sum(l => l.RegisteredAmount),
+            NetValue = NetValueOf(lines),
             Lines = lines,
             RevokedAt = RevokedAt,
             RevokedReason = RevokedReason,

@@ -18,6 +18,12 @@ public static class Scope
          or exists (select 1 from claim_lines c where c.authorization_id = a.id and c.distributor_id = @ScopeDistributor))
         """;
 
+    /// <summary>The distributor <c>@ScopeDistributor</c> is authorized for the reseller <c>@PartnerId</c> in <c>@Region</c>.</summary>
+    public const string DistributorServes = """
+        exists (select 1 from reseller_authorizations r where r.distributor_id = @ScopeDistributor and r.partner_id = @PartnerId
+                and r.active and @Region = any(r.regions))
+        """;
+
     /// <summary>The where-clause that scopes PAs aliased <c>a</c> to the caller (parameters <c>@ScopePartner</c>, <c>@ScopeDistributor</c>).</summary>
     public static string Authorizations(Caller caller) => caller.SeesEverything ? "true"
         : caller.Role == Roles.Partner && caller.PartnerId is not null ? "a.partner_id = @ScopePartner"

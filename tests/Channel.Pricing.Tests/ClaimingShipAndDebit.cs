@@ -221,6 +221,53 @@ public sealed class ClaimingShipAndDebit(PricingApp app) : IClassFixture<Pricing
         Assert.EndsWith($",{ClaimLineStatus.Accepted},{ClaimReason.ManualOverride},500.00,{memo}", csv[3]);
         Assert.Contains($",{ClaimLineStatus.Accepted},,1200.00,{memo}", csv[1]);
     }
+
+    [Fact]
+    public async Task A_deal_shows_its_chain_of_versions_claim_lines_and_credits_to_each_caller_its_share()
+    {
+        var partner = await app.Partner(PartnerTier.Silver);
+        var (d1, d2) = (Guid.NewGuid(), Guid.NewGuid());
+        await app.Authorize(d1, partner);
+        await app.Authorize(d2, partner);
+        var (dealId, pa) = await app.ApprovedDeal(partner, [Sku("SW-9300-48P", "switching", 10, 60_000), Sku("AP-6100", "wireless", 40, 30_000)]);
+        var number = pa!.Value.GetProperty("number").GetString()!;
+        await app.SellThrough(d1, ("INV-1", Today, partner, "SW-9300-48P", 2));
+        await app.SellThrough(d2, ("INV-2", Today, partner, "AP-6100", 5));
+        var (first, _) = await Read(await app.Claim(d1, ClaimRow(Unique("C"), number, "INV-1", Today, partner, "SW-9300-48P", 2, 6200, 5600)));
+        Assert.Equal(HttpStatusCode.Created, (await app.Claim(d2, ClaimRow(Unique("C"), number, "INV-2", Today, partner, "AP-6100", 5, 744, 672))).StatusCode);
+        var manager = app.Manager();
+        var claimId = first.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await manager.PostAsync($"/api/pricing/claims/{claimId}/approve", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await manager.PostAsync($"/api/pricing/claims/{claimId}/settle", null)).StatusCode);
+
+        // Staff: the PA with its versions (issued, then claimed), both distributors' lines, credits granted and settled.
+        var staff = await manager.GetFromJsonAsync<JsonElement>($"/api/pricing/deals/{dealId}");
+        Assert.Equal(number, staff.GetProperty("authorization").GetProperty("number").GetString());
+        Assert.Equal(["issued", "claimed", "claimed"], staff.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("action").GetString()));
+        var lines = staff.GetProperty("claimLines").EnumerateArray().ToList();
+        Assert.Equal([("INV-1", d1, ClaimLineStatus.Accepted, 1_200m), ("INV-2", d2, ClaimLineStatus.Accepted, 360m)],
+            lines.Select(l => (l.GetProperty("invoiceNumber").GetString(), l.GetProperty("distributorId").GetGuid(), l.GetProperty("status").GetString(),
+                l.GetProperty("credit").GetDecimal())).OrderBy(l => l.Item1));
+        Assert.Equal((1_560m, 1_200m), (staff.GetProperty("acceptedCredit").GetDecimal(), staff.GetProperty("settledCredit").GetDecimal()));
+        Assert.Matches(@"^CM-2026-\d{6}$", lines.Single(l => l.GetProperty("invoiceNumber").GetString() == "INV-1").GetProperty("creditMemo").GetString());
+
+        // A distributor: its own lines and credits only.
+        var mine = await app.Distributor(d2).GetFromJsonAsync<JsonElement>($"/api/pricing/deals/{dealId}");
+        Assert.Equal(["INV-2"], mine.GetProperty("claimLines").EnumerateArray().Select(l => l.GetProperty("invoiceNumber").GetString()));
+        Assert.Equal((360m, 0m), (mine.GetProperty("acceptedCredit").GetDecimal(), mine.GetProperty("settledCredit").GetDecimal()));
+
+        // The partner: its PA and versions, no claim lines, no credits or costs; what was claimed shows as quantities on the PA's lines.
+        var own = await app.Partner(partner).GetFromJsonAsync<JsonElement>($"/api/pricing/deals/{dealId}");
+        Assert.Equal(3, own.GetProperty("versions").GetArrayLength());
+        Assert.Equal(0, own.GetProperty("claimLines").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, own.GetProperty("acceptedCredit").ValueKind);
+        Assert.Equal([2m, 5m], own.GetProperty("authorization").GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("claimedQuantity").GetDecimal()));
+        Assert.DoesNotContain("6200", own.GetRawText());
+
+        // Anyone else: 404, as for a deal that does not exist.
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Partner(await app.Partner()).GetAsync($"/api/pricing/deals/{dealId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Distributor(Guid.NewGuid()).GetAsync($"/api/pricing/deals/{dealId}")).StatusCode);
+    }
 }
 
 /// <summary>Leakage Pricing can see: sales at or below book cost that no PA covered on their invoice date.</summary>

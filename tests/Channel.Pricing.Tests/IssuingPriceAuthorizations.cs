@@ -32,9 +32,11 @@ public sealed class IssuingPriceAuthorizations(PricingApp app) : IClassFixture<P
              Number(lines[0], "listPrice"), Number(lines[0], "bookCost"), Number(lines[0], "netCost")));
         Assert.Equal((1_200m, 744m, 672m), (Number(lines[1], "listPrice"), Number(lines[1], "bookCost"), Number(lines[1], "netCost")));
         Assert.Equal(10 * 600m + 40 * 72m, Number(a, "authorizedCredit"));
+        // The deal at net price: each line's registered amount × net ÷ list (0.56 for both).
+        Assert.Equal((90_000m, 33_600m + 16_800m), (Number(a, "registeredValue"), Number(a, "netValue")));
         var issued = await app.Events.WaitFor<PriceAuthorizationIssued>(e => e.Authorization.DealId == dealId);
         Assert.Equal(1, issued.Version);
-        Assert.Equal(10 * 600m + 40 * 72m, issued.Authorization.AuthorizedCredit);
+        Assert.Equal((10 * 600m + 40 * 72m, 90_000m, 50_400m), (issued.Authorization.AuthorizedCredit, issued.Authorization.RegisteredValue, issued.Authorization.NetValue));
     }
 
     [Fact]
@@ -48,6 +50,31 @@ public sealed class IssuingPriceAuthorizations(PricingApp app) : IClassFixture<P
         var prices = line.GetProperty("prices").EnumerateArray().ToDictionary(p => p.GetProperty("sku").GetString()!, p => Number(p, "netCost"));
         // Gold: 48 % off list.
         Assert.Equal(new Dictionary<string, decimal> { ["SW-9300-24P"] = 3_120m, ["SW-9300-48P"] = 5_200m }, prices);
+        Assert.Equal((150_000m, 78_000m), (Number(pa.Value, "registeredValue"), Number(pa.Value, "netValue")));
+    }
+
+    [Fact]
+    public async Task A_deal_approved_before_its_products_had_a_book_price_gets_its_authorization_when_the_price_list_arrives()
+    {
+        var partner = await app.Partner(PartnerTier.Silver);
+        var sku = $"RT-{Random.Shared.Next(100_000, 999_999)}";
+        var (dealId, none) = await app.ApprovedDeal(partner, [Sku(sku, "routing", 4, 40_000)]);
+        Assert.Null(none);
+        var before = await app.Partner(partner).GetFromJsonAsync<JsonElement>($"/api/pricing/deals/{dealId}");
+        Assert.Equal("the price book has no USD price for any of the deal's lines", before.GetProperty("notEligibleReason").GetString());
+        // A deal that lost meanwhile gets nothing from the same list.
+        var (lostId, _) = await app.ApprovedDeal(partner, [Sku(sku, "routing", 1, 10_000)]);
+        await app.Publish(lostId, new DealLost { DealId = lostId, Version = app.DealVersion(), OccurredAt = Start, Actor = "p", Reason = "budget", Deal = Deal(partner, DealStatus.Lost, [Sku(sku, "routing", 1, 10_000)]) });
+
+        var upload = await app.Manager().PostAsync("/api/pricing/price-lists?name=routing", Csv($"sku,product_family,list_price,distributor_cost,currency,effective_from\n{sku},routing,10000,6200,USD,2026-01-01"));
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+
+        var after = await app.Partner(partner).GetFromJsonAsync<JsonElement>($"/api/pricing/deals/{dealId}");
+        var a = after.GetProperty("authorization");
+        Assert.Equal((PriceAuthorizationStatus.Active, 44m), (a.GetProperty("status").GetString(), Number(a.GetProperty("lines")[0], "discountPercent")));
+        await app.Events.WaitFor<PriceAuthorizationIssued>(e => e.Authorization.DealId == dealId);
+        var lost = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/pricing/deals/{lostId}");
+        Assert.Equal(JsonValueKind.Null, lost.GetProperty("authorization").ValueKind);
     }
 
     [Fact]

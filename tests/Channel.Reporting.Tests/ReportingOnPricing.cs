@@ -20,7 +20,14 @@ public sealed class PricingChannel : IAsyncLifetime
     public Guid Pa2 { get; } = Guid.NewGuid();
     public Guid Pa3 { get; } = Guid.NewGuid();
     public Guid WonLonely { get; } = Guid.NewGuid();
+    // Open deals for the pipeline at net price: A (PA1) and C (PA2, revoked) are P1's, B (no PA) and D (PA3) P2's.
+    public Guid DealA { get; } = Guid.NewGuid();
+    public Guid DealB { get; } = Guid.NewGuid();
+    public Guid DealC { get; } = Guid.NewGuid();
+    public Guid DealD { get; } = Guid.NewGuid();
     public static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+    public static readonly DateOnly Month1 = new DateOnly(Now.Year, Now.Month, 1).AddMonths(1);
+    public static readonly DateOnly Month2 = Month1.AddMonths(1);
 
     public async Task InitializeAsync()
     {
@@ -28,12 +35,18 @@ public sealed class PricingChannel : IAsyncLifetime
         var messages = 0;
         async Task Send<T>(T message) where T : class { await App.Bus.Publish(message); messages++; }
 
-        // PA1: P1, active, 6,000 of credit (first issued at 5,000, then revised: the revision arrives first).
-        await Send(new PriceAuthorizationRevised { AuthorizationId = Pa1, Version = 2, OccurredAt = Now, Actor = "m", Authorization = Pa("PA-1", P1, PriceAuthorizationStatus.Active, 6_000) });
-        await Send(new PriceAuthorizationIssued { AuthorizationId = Pa1, Version = 1, OccurredAt = Now, Authorization = Pa("PA-1", P1, PriceAuthorizationStatus.Active, 5_000) });
-        // PA2: P1, revoked (1,000): no longer exposure. PA3: P2, waiting for its second approver (2,000): still exposure.
-        await Send(new PriceAuthorizationRevoked { AuthorizationId = Pa2, Version = 2, OccurredAt = Now, Actor = "m", Reason = "lost", Authorization = Pa("PA-2", P1, PriceAuthorizationStatus.Revoked, 1_000) });
-        await Send(new PriceAuthorizationIssued { AuthorizationId = Pa3, Version = 1, OccurredAt = Now, Authorization = Pa("PA-3", P2, PriceAuthorizationStatus.PendingApproval, 2_000) });
+        // PA1: P1, active, 6,000 of credit (first issued at 5,000, then revised: the revision arrives first); it covers 8,000 of
+        // deal A's 10,000, at 6,000 net (6,500 before the revision).
+        await Send(new PriceAuthorizationRevised { AuthorizationId = Pa1, Version = 2, OccurredAt = Now, Actor = "m", Authorization = Pa("PA-1", P1, PriceAuthorizationStatus.Active, 6_000, DealA, 8_000, 6_000) });
+        await Send(new PriceAuthorizationIssued { AuthorizationId = Pa1, Version = 1, OccurredAt = Now, Authorization = Pa("PA-1", P1, PriceAuthorizationStatus.Active, 5_000, DealA, 8_000, 6_500) });
+        // PA2: P1, revoked (1,000): no longer exposure, and deal C counts as registered. PA3: P2, waiting for its second
+        // approver (2,000): still exposure; deal D at 1,500 net.
+        await Send(new PriceAuthorizationRevoked { AuthorizationId = Pa2, Version = 2, OccurredAt = Now, Actor = "m", Reason = "lost", Authorization = Pa("PA-2", P1, PriceAuthorizationStatus.Revoked, 1_000, DealC, 5_000, 3_000) });
+        await Send(new PriceAuthorizationIssued { AuthorizationId = Pa3, Version = 1, OccurredAt = Now, Authorization = Pa("PA-3", P2, PriceAuthorizationStatus.PendingApproval, 2_000, DealD, 2_000, 1_500) });
+        await Send(new DealApproved { DealId = DealA, Version = 2, OccurredAt = Now, Actor = "m", Deal = Open(DealStatus.Approved, P1, 10_000, Month1) });
+        await Send(new DealRegistered { DealId = DealB, Version = 1, OccurredAt = Now, Actor = "p", Deal = Open(DealStatus.Submitted, P2, 4_000, Month1) });
+        await Send(new DealApproved { DealId = DealC, Version = 2, OccurredAt = Now, Actor = "m", Deal = Open(DealStatus.Approved, P1, 5_000, Month2) });
+        await Send(new DealApproved { DealId = DealD, Version = 2, OccurredAt = Now, Actor = "m", Deal = Open(DealStatus.Approved, P2, 2_000, Month2) });
 
         // K1: D1, 10 days old: 1,200 accepted on PA1, a rejected line, and 500 accepted on PA1 by a manager's override
         // (the override, version 2, arrives before the claim itself).
@@ -103,10 +116,12 @@ public sealed class PricingChannel : IAsyncLifetime
         ExtendedAmount = amount,
     };
 
-    static PriceAuthorizationState Pa(string number, Guid partner, string status, decimal credit) => new()
+    static PriceAuthorizationState Pa(string number, Guid partner, string status, decimal credit, Guid deal, decimal registered, decimal net) => new()
     {
         Number = number,
-        DealId = Guid.NewGuid(),
+        DealId = deal,
+        RegisteredValue = registered,
+        NetValue = net,
         PartnerId = partner,
         CustomerName = "Acme",
         CustomerCountry = "US",
@@ -172,6 +187,23 @@ public sealed class PricingChannel : IAsyncLifetime
         ClosedAt = closedAt,
     };
 
+    static DealState Open(string status, Guid partner, decimal value, DateOnly close) => new()
+    {
+        Status = status,
+        PartnerId = partner,
+        CustomerName = "Acme",
+        CustomerCountry = "US",
+        CustomerRegion = "CA",
+        CustomerSector = "commercial",
+        ProductFamilies = ["switching"],
+        TotalValue = value,
+        Currency = "USD",
+        ExpectedClose = close.AddDays(9),
+        SubmittedAt = Now.AddDays(-3),
+        ApprovedAt = status == DealStatus.Approved ? Now.AddDays(-1) : null,
+        ProtectionEndsAt = status == DealStatus.Approved ? Now.AddDays(80) : null,
+    };
+
     public Task DisposeAsync() => ((IAsyncLifetime)App).DisposeAsync();
 }
 
@@ -201,6 +233,17 @@ public sealed class ReportingOnPricing(PricingChannel channel) : IClassFixture<P
             (D(leakage, "overrideCredit"), leakage.GetProperty("overrideLines").GetInt64(), leakage.GetProperty("wonWithoutSellThrough").GetInt64(),
              D(leakage, "wonWithoutSellThroughValue")));
         Assert.Equal((2L, 1_500m, 1_800m), (leakage.GetProperty("belowBookLines").GetInt64(), D(leakage, "belowBookAmount"), D(leakage, "belowBookValue")));
+
+        // The open pipeline at net price: A 10,000 − 8,000 + 6,000 (the revision's net, not the issue's) = 8,000; B 4,000 (no PA);
+        // C 5,000 (its PA is revoked); D 1,500 (pending approval is live). The won deals are not pipeline.
+        var net = report.GetProperty("netPipeline");
+        Assert.Equal((4L, 2L, 21_000m, 18_500m),
+            (net.GetProperty("deals").GetInt64(), net.GetProperty("withAuthorization").GetInt64(), D(net, "registeredValue"), D(net, "netValue")));
+        var months = net.GetProperty("byMonth").EnumerateArray().Select(r => (r.GetProperty("key").GetString(), r.GetProperty("deals").GetInt64(), D(r, "registeredValue"), D(r, "netValue"))).ToList();
+        Assert.Equal([(PricingChannel.Month1.ToString("yyyy-MM"), 2L, 14_000m, 12_000m), (PricingChannel.Month2.ToString("yyyy-MM"), 2L, 7_000m, 6_500m)], months);
+        // Filtered to one month, as the pipeline report filters.
+        var second = await channel.App.As("leadership").GetFromJsonAsync<JsonElement>($"/api/reports/pricing?from={PricingChannel.Month2:yyyy-MM}");
+        Assert.Equal(6_500m, D(second.GetProperty("netPipeline"), "netValue"));
     }
 
     [Fact]
@@ -214,6 +257,9 @@ public sealed class ReportingOnPricing(PricingChannel channel) : IClassFixture<P
         Assert.Equal(1L, partner.GetProperty("leakage").GetProperty("wonWithoutSellThrough").GetInt64());
         Assert.Equal(0m, D(partner.GetProperty("leakage"), "overrideCredit"));
         Assert.Equal((1L, 1_000m), (partner.GetProperty("leakage").GetProperty("belowBookLines").GetInt64(), D(partner.GetProperty("leakage"), "belowBookAmount")));
+        // Its own open deals only: A at 8,000 and C at 5,000.
+        var net = partner.GetProperty("netPipeline");
+        Assert.Equal((2L, 15_000m, 13_000m), (net.GetProperty("deals").GetInt64(), D(net, "registeredValue"), D(net, "netValue")));
 
         var distributor = await channel.App.As("distributor", distributor: channel.D2).GetFromJsonAsync<JsonElement>("/api/reports/pricing");
         Assert.Equal([channel.D2.ToString()], distributor.GetProperty("byDistributor").EnumerateArray().Select(r => r.GetProperty("key").GetString()));

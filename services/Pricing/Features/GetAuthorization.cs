@@ -59,7 +59,7 @@ public static class GetAuthorization
         order by d.name, r.distributor_id
         """;
 
-    const string HistorySql = "select version, action, actor, reason, changes::text as changes, at from authorization_history where authorization_id = @Id order by version";
+    public const string HistorySql = "select version, action, actor, reason, changes::text as changes, at from authorization_history where authorization_id = @Id order by version";
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/authorizations/{id:guid}", Handle).RequireAuthorization(Policies.Authenticated)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
 using Dapper;
@@ -12,7 +13,8 @@ namespace Channel.Pricing.Features;
 /// A channel manager uploads a price list (CSV or JSON: <c>sku, product_family, list_price, distributor_cost, currency,
 /// effective_from</c>). Every row is checked and the list is taken whole or not at all (400 naming each bad row's field).
 /// A price for a SKU and date already in the book is replaced; PAs already issued keep the prices they were issued at.
-/// The same list sent again answers the same.
+/// The same list sent again answers the same. Approved deals still protected that have no PA (their lines had no book
+/// price) are looked at again in the same transaction: those the new prices cover get their PA now.
 /// </summary>
 public static partial class UploadPriceList
 {
@@ -27,6 +29,13 @@ public static partial class UploadPriceList
             distributor_cost = excluded.distributor_cost, currency = excluded.currency, price_list_id = excluded.price_list_id
         """;
 
+    const string Waiting = $"""
+        select d.id from deals d
+        where d.status = '{DealStatus.Approved}' and d.protection_ends_at > @now
+          and not exists (select 1 from authorizations a where a.deal_id = d.id)
+        order by d.id
+        """;
+
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/price-lists", Handle).RequireAuthorization(Policies.ChannelManager)
             .Accepts<object>("text/csv", "application/json").Produces<ListPriceLists.PriceListRow>(201).Produces<ListPriceLists.PriceListRow>(200).ProducesValidationProblem()
@@ -35,8 +44,8 @@ public static partial class UploadPriceList
 
     sealed record Price(string Sku, DateOnly EffectiveFrom, string Family, decimal List, decimal Cost, string Currency);
 
-    static async Task<IResult> Handle(HttpRequest http, ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct,
-        string? name = null)
+    static async Task<IResult> Handle(HttpRequest http, ClaimsPrincipal user, NpgsqlDataSource db, Issuance issuance,
+        TimeProvider clock, CancellationToken ct, string? name = null)
     {
         var check = new Check();
         var listName = check.Text("name", name, 200, required: false);
@@ -86,6 +95,8 @@ public static partial class UploadPriceList
             Costs = prices.Select(p => p.Cost).ToArray(),
             Currencies = prices.Select(p => p.Currency).ToArray(),
         }, tx, cancellationToken: ct));
+        foreach (var dealId in await conn.QueryAsync<Guid>(new CommandDefinition(Waiting, new { now }, tx, cancellationToken: ct)))
+            await issuance.DealChanged(tx, dealId, now, ct);
         var answer = await conn.QuerySingleAsync<ListPriceLists.PriceListRow>(new CommandDefinition(ListPriceLists.One, new { Id = id }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/pricing/price-lists/{id}", answer);

@@ -9,10 +9,12 @@ namespace Channel.Reporting.Consumers;
 public sealed class PriceAuthorizationStateConsumer(Inbox<PriceAuthorizationStateConsumer> inbox) : IConsumer<IPriceAuthorizationEvent>
 {
     const string Upsert = """
-        insert into price_authorizations (id, number, deal_id, partner_id, status, revision, currency, authorized_credit, valid_until, version)
-        values (@AuthorizationId, @Number, @DealId, @PartnerId, @Status, @Revision, @Currency, @AuthorizedCredit, @ValidUntil, @Version)
+        insert into price_authorizations (id, number, deal_id, partner_id, status, revision, currency, authorized_credit, registered_value, net_value,
+            valid_until, version)
+        values (@AuthorizationId, @Number, @DealId, @PartnerId, @Status, @Revision, @Currency, @AuthorizedCredit, @RegisteredValue, @NetValue,
+            @ValidUntil, @Version)
         on conflict (id) do update set status = excluded.status, revision = excluded.revision, authorized_credit = excluded.authorized_credit,
-            valid_until = excluded.valid_until, version = excluded.version
+            registered_value = excluded.registered_value, net_value = excluded.net_value, valid_until = excluded.valid_until, version = excluded.version
         where price_authorizations.version < excluded.version
         """;
 
@@ -30,6 +32,8 @@ public sealed class PriceAuthorizationStateConsumer(Inbox<PriceAuthorizationStat
                 a.Revision,
                 a.Currency,
                 a.AuthorizedCredit,
+                a.RegisteredValue,
+                a.NetValue,
                 a.ValidUntil,
                 m.Version,
             }, tx, cancellationToken: ct));

@@ -84,7 +84,8 @@ public static class GetPipeline
             """,
     };
 
-    const string DealFilter = """
+    /// <summary>The report filters and the caller's scope over the deals aliased <c>p</c> (<c>from</c>/<c>to</c> on the expected close).</summary>
+    public const string DealFilter = """
         where (@From::date is null or p.expected_close >= date_trunc('month', @From::date)::date)
           and (@To::date is null or p.expected_close <= (date_trunc('month', @To::date) + interval '1 month - 1 day')::date)
           and (@Region::text is null or p.region = @Region)

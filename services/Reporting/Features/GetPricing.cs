@@ -14,7 +14,9 @@ namespace Channel.Reporting.Features;
 /// override (no sell-through or rule behind it), won deals with no sell-through after some days, and sales at or below
 /// book cost that no PA covered. Staff see it all; a
 /// partner the exposure of its own PAs; a distributor its own claims. Filters: <c>from</c>/<c>to</c> (claims received),
-/// <c>partnerId</c>, <c>distributorId</c>, <c>wonWithoutSellThroughDays</c> (default 30).
+/// <c>partnerId</c>, <c>distributorId</c>, <c>wonWithoutSellThroughDays</c> (default 30). And the pipeline at net price: open
+/// deals by expected close month (<c>from</c>/<c>to</c> and <c>region</c> apply as in the pipeline report), each valued at its
+/// PA's net price where it has a live one.
 /// </summary>
 public static class GetPricing
 {
@@ -52,8 +54,20 @@ public static class GetPricing
         public decimal BelowBookValue { get; set; }
     }
 
+    /// <summary>Open deals by expected close month, as registered and at net price (a deal with a live PA at its net value, the rest as registered).</summary>
+    public sealed class NetPipelineRow
+    {
+        public string Key { get; set; } = "";
+        public long Deals { get; set; }
+        public long WithAuthorization { get; set; }
+        public decimal RegisteredValue { get; set; }
+        public decimal NetValue { get; set; }
+    }
+
+    public sealed record NetPipeline(long Deals, long WithAuthorization, decimal RegisteredValue, decimal NetValue, IEnumerable<NetPipelineRow> ByMonth);
+
     public sealed record Report(Exposure Exposure, IEnumerable<ClaimRow> ByDistributor, IEnumerable<ClaimRow> ByStatus, IEnumerable<ClaimRow> Ageing,
-        IEnumerable<ClaimRow> SettledByMonth, Leakage Leakage);
+        IEnumerable<ClaimRow> SettledByMonth, Leakage Leakage, NetPipeline NetPipeline);
 
     const string Live = $"('{PriceAuthorizationStatus.PendingApproval}', '{PriceAuthorizationStatus.Active}')";
     const string Granted = $"('{ClaimLineStatus.Accepted}', '{ClaimLineStatus.Adjusted}')";
@@ -93,6 +107,17 @@ public static class GetPricing
         """, where: $" and c.status <> '{ClaimStatus.Settled}'");
     static readonly string SettledByMonth = Grouped("to_char(c.settled_at, 'YYYY-MM')", where: $" and c.status = '{ClaimStatus.Settled}'");
 
+    // The part of a deal its PA does not cover (lines with no book price) stays at its registered value.
+    const string NetPipelineSql = $"""
+        select to_char(p.expected_close, 'YYYY-MM') as key, count(*) as deals, count(a.id) as with_authorization,
+               coalesce(sum(p.value), 0) as registered_value,
+               coalesce(sum(case when a.id is null then p.value else p.value - a.registered_value + a.net_value end), 0) as net_value
+        from deals p left join price_authorizations a on a.deal_id = p.id and a.status in {Live}
+        {GetPipeline.DealFilter}
+          and p.status in ('{DealStatus.Submitted}', '{DealStatus.ComplianceReview}', '{DealStatus.Approved}', '{DealStatus.Returned}')
+        group by 1 order by 1
+        """;
+
     const string LeakageSql = $"""
         select coalesce((select sum(l.credit) from claim_lines l join claims c on c.id = l.claim_id {ClaimFilter}
                            and l.reason = '{ClaimReason.ManualOverride}' and l.status in {Granted}), 0) as override_credit,
@@ -127,7 +152,7 @@ public static class GetPricing
         var days = check.Range("wonWithoutSellThroughDays", wonWithoutSellThroughDays ?? 30, 0, 3650) ?? 30;
         var q = ReportQuery.Read(check, user, request);
         if (q is null || check.Failed) return check.Problem();
-        var args = new { q.From, q.To, q.PartnerId, q.DistributorId, q.All, q.ScopePartner, q.ScopeDistributor, Now = clock.GetUtcNow(), Days = days };
+        var args = new { q.From, q.To, q.Region, q.PartnerId, q.DistributorId, q.All, q.ScopePartner, q.ScopeDistributor, Now = clock.GetUtcNow(), Days = days };
         await using var conn = await db.OpenConnectionAsync(ct);
         var exposure = await conn.QuerySingleAsync<Exposure>(new CommandDefinition(ExposureSql, args, cancellationToken: ct));
         var byDistributor = await conn.QueryAsync<ClaimRow>(new CommandDefinition(ByDistributor, args, cancellationToken: ct));
@@ -135,6 +160,9 @@ public static class GetPricing
         var ageing = await conn.QueryAsync<ClaimRow>(new CommandDefinition(Ageing, args, cancellationToken: ct));
         var settled = await conn.QueryAsync<ClaimRow>(new CommandDefinition(SettledByMonth, args, cancellationToken: ct));
         var leakage = await conn.QuerySingleAsync<Leakage>(new CommandDefinition(LeakageSql, args, cancellationToken: ct));
-        return TypedResults.Ok(new Report(exposure, byDistributor, byStatus, ageing, settled, leakage));
+        var months = (await conn.QueryAsync<NetPipelineRow>(new CommandDefinition(NetPipelineSql, args, cancellationToken: ct))).AsList();
+        var net = new NetPipeline(months.Sum(m => m.Deals), months.Sum(m => m.WithAuthorization), months.Sum(m => m.RegisteredValue),
+            months.Sum(m => m.NetValue), months);
+        return TypedResults.Ok(new Report(exposure, byDistributor, byStatus, ageing, settled, leakage, net));
     }
 }

@@ -33,6 +33,8 @@ public sealed record PriceAuthorizationLine
     public decimal? NetCost { get; init; }
     public required string Currency { get; init; }
     public decimal ClaimedQuantity { get; init; }
+    /// <summary>What the registration said the deal line is worth (its amount), which the PA prices at <see cref="NetCost"/>.</summary>
+    public decimal RegisteredAmount { get; init; }
     /// <summary>Every SKU the line covers, with its prices as authorized.</summary>
     public required IReadOnlyList<AuthorizedPrice> Prices { get; init; }
 }
@@ -65,6 +67,10 @@ public sealed record PriceAuthorizationState
     public required string Currency { get; init; }
     /// <summary>(book cost − net cost) × max quantity over every line: what the vendor may be claimed for at most.</summary>
     public required decimal AuthorizedCredit { get; init; }
+    /// <summary>The registered amounts of the lines the PA covers.</summary>
+    public decimal RegisteredValue { get; init; }
+    /// <summary>Those amounts at the authorized net price (each line's amount × net ÷ list, a family line at its SKUs' average).</summary>
+    public decimal NetValue { get; init; }
     public required IReadOnlyList<PriceAuthorizationLine> Lines { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
     public string? RevokedReason { get; init; }

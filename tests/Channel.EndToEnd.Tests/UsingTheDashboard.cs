@@ -362,7 +362,7 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_distributor_claims_in_the_browser_a_manager_works_the_dispute_and_settles_and_the_partner_sees_its_price_without_costs()
+    public async Task A_distributor_claims_in_the_browser_a_manager_settles_and_the_deal_page_shows_the_chain_and_takes_a_special_bid()
     {
         // The partner sees its PA: the discount off list, not the distributor's net cost.
         var quinn = await channel.SignIn("Quinn");
@@ -407,5 +407,41 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         await morgan.GetByRole(AriaRole.Button, new() { Name = "Settle" }).ClickAsync();
         await Expect(morgan.GetByTestId("credit-memo")).ToHaveTextAsync(new Regex(@"^CM-\d{4}-\d{6}$"));
         await channel.Screenshot(morgan, "pricing-manager");
+
+        // The deal's page, reached from its PA: registration → PA and its versions → claim lines → credit settled.
+        await morgan.GotoAsync(channel.System.Gateway.Address + "/#/pricing");
+        await morgan.GetByTestId("authorizations").GetByRole(AriaRole.Link, new() { Name = "Puget Sound Ferries" }).ClickAsync();
+        await Expect(morgan.GetByTestId("pa-number")).ToHaveTextAsync(channel.PaNumber);
+        await Expect(morgan.GetByTestId("pa-versions")).ToContainTextAsync("1. issued");
+        await Expect(morgan.GetByTestId("pa-versions")).ToContainTextAsync("claimed");
+        await Expect(morgan.GetByTestId("chain-claims")).ToContainTextAsync("INV-PS-2");
+        await Expect(morgan.GetByTestId("credit-settled")).ToHaveTextAsync("$2,600");
+
+        // The partner's view of the same page: its price at net (60,000 × 5,200 ÷ 10,000), no claims, and a special bid asked for.
+        await quinn.GotoAsync(channel.System.Gateway.Address + "/#/pricing");
+        await quinn.GetByTestId("authorizations").GetByRole(AriaRole.Link, new() { Name = "Puget Sound Ferries" }).ClickAsync();
+        await Expect(quinn.GetByTestId("pa-net")).ToHaveTextAsync("$31,200");
+        await Expect(quinn.GetByTestId("chain-claims")).ToHaveCountAsync(0);
+        await Expect(quinn.GetByTestId("chain-authorization")).Not.ToContainTextAsync("$6,200");
+        await quinn.Locator("[data-bid-line='1'][data-sku='SW-9300-48P']").FillAsync("50");
+        await quinn.Locator("#bid-form input[name='competitor']").FillAsync("Cisco");
+        await quinn.Locator("#bid-form input[name='justification']").FillAsync("Cisco quoted the ferries 50 % off list.");
+        await quinn.GetByRole(AriaRole.Button, new() { Name = "Ask for a special bid" }).ClickAsync();
+        await Expect(quinn.GetByTestId("chain-authorization")).ToContainTextAsync("requested");
+        await Expect(quinn.GetByTestId("bid-form")).ToHaveCountAsync(0);
+
+        // The manager counters at 5,100 (49 %); the PA's next revision carries it, and the partner sees it.
+        await morgan.ReloadAsync();
+        var counter = morgan.Locator("[data-counter-line='1'][data-sku='SW-9300-48P']");
+        await Expect(counter).ToHaveValueAsync("5000");
+        await counter.FillAsync("5100");
+        await morgan.Locator("#bid-reason").FillAsync("49 % is the floor for this account.");
+        await morgan.GetByRole(AriaRole.Button, new() { Name = "Counter with these prices" }).ClickAsync();
+        await Expect(morgan.GetByTestId("chain-authorization")).ToContainTextAsync("revision 2");
+        await quinn.ReloadAsync();
+        await Expect(quinn.GetByTestId("chain-authorization")).ToContainTextAsync("countered");
+        await Expect(quinn.GetByTestId("chain-authorization")).ToContainTextAsync("SW-9300-48P 50% (49%)");
+        await Expect(quinn.GetByTestId("pa-net")).ToHaveTextAsync("$30,600");
+        await channel.Screenshot(quinn, "deal-chain-partner");
     }
 }

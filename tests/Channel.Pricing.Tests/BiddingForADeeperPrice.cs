@@ -65,6 +65,39 @@ public sealed class BiddingForADeeperPrice(PricingApp app) : IClassFixture<Prici
     }
 
     [Fact]
+    public async Task A_price_deeper_than_the_threshold_is_never_given_by_the_deals_approver_alone()
+    {
+        var (partner, _, paId) = await Setup(); // the deal was approved by morgan
+        async Task<Guid> Ask(decimal percent)
+        {
+            var asked = await app.Partner(partner).PostAsJsonAsync($"/api/pricing/authorizations/{paId}/special-bids",
+                new { justification = "Cisco is in.", lines = new[] { new { lineNo = 1, requestedDiscountPercent = percent } } });
+            Assert.Equal(HttpStatusCode.Created, asked.StatusCode);
+            return (await asked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        }
+        var deep = await Ask(60m);
+        var morgan = app.Manager("morgan");
+        var refused = await morgan.PostAsync($"/api/pricing/authorizations/{paId}/special-bids/{deep}/approve", null);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("55", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await morgan.PostAsJsonAsync($"/api/pricing/authorizations/{paId}/special-bids/{deep}/counter",
+            new { lines = new[] { new { lineNo = 1, netCost = 4_400m } } })).StatusCode); // 56 %
+        // Nothing was written: the bid still waits, the PA is at its first revision.
+        var still = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/pricing/authorizations/{paId}");
+        Assert.Equal((1, SpecialBidStatus.Requested), (still.GetProperty("authorization").GetProperty("revision").GetInt32(),
+            still.GetProperty("specialBids")[0].GetProperty("status").GetString()));
+
+        // The deal's approver may counter within the threshold; another manager may give the deep price.
+        var countered = await morgan.PostAsJsonAsync($"/api/pricing/authorizations/{paId}/special-bids/{deep}/counter",
+            new { lines = new[] { new { lineNo = 1, netCost = 4_500m } } }); // 55 %
+        Assert.Equal(HttpStatusCode.OK, countered.StatusCode);
+        var again = await Ask(60m);
+        var riley = await app.Manager("riley").PostAsync($"/api/pricing/authorizations/{paId}/special-bids/{again}/approve", null);
+        Assert.Equal(HttpStatusCode.OK, riley.StatusCode);
+        Assert.Equal(4_000m, NetCost(await riley.Content.ReadFromJsonAsync<JsonElement>(), 1, "SW-9300-48P"));
+    }
+
+    [Fact]
     public async Task A_manager_counters_a_distributors_bid_or_rejects_it_with_a_reason()
     {
         var (_, distributor, paId) = await Setup();

@@ -22,16 +22,17 @@ public static class DecideSpecialBid
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/authorizations/{id:guid}/special-bids/{bidId:guid}/approve", Approve).RequireAuthorization(Policies.ChannelManager)
-            .Produces<AuthorizationView>().ProducesProblem(404).ProducesProblem(409).WithSummary("Approve a special bid at the prices asked");
+            .Produces<AuthorizationView>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).WithSummary("Approve a special bid at the prices asked");
         api.MapPost("/authorizations/{id:guid}/special-bids/{bidId:guid}/counter", CounterOffer).RequireAuthorization(Policies.ChannelManager)
-            .Produces<AuthorizationView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
+            .Produces<AuthorizationView>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
             .WithSummary("Counter a special bid with other prices");
         api.MapPost("/authorizations/{id:guid}/special-bids/{bidId:guid}/reject", Reject).RequireAuthorization(Policies.ChannelManager)
             .Produces<AuthorizationView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).WithSummary("Reject a special bid");
     }
 
-    static Task<IResult> Approve(Guid id, Guid bidId, ClaimsPrincipal user, NpgsqlDataSource db, Ledger ledger, TimeProvider clock, CancellationToken ct) =>
-        Decide(id, bidId, user, db, ledger, clock, ct, (pa, bid, caller) =>
+    static Task<IResult> Approve(Guid id, Guid bidId, ClaimsPrincipal user, NpgsqlDataSource db, Ledger ledger, PricingRules rules, TimeProvider clock,
+        CancellationToken ct) =>
+        Decide(id, bidId, user, db, ledger, rules, clock, ct, (pa, bid, caller) =>
         {
             var netCosts = bid.Lines.ToDictionary(l => (l.LineNo, l.Sku), l => l.RequestedNetCost!.Value);
             return (pa.Revise(netCosts, bid.Id, countered: false, caller), bid with
@@ -42,14 +43,14 @@ public static class DecideSpecialBid
         });
 
     static async Task<IResult> CounterOffer(Guid id, Guid bidId, Counter request, ClaimsPrincipal user, NpgsqlDataSource db, Ledger ledger,
-        TimeProvider clock, CancellationToken ct)
+        PricingRules rules, TimeProvider clock, CancellationToken ct)
     {
         var check = new Check();
         var reason = check.Note("reason", request.Reason, 2000, required: false);
         if (request.Lines is null || request.Lines.Count == 0) check.Add("lines", "at least one line is required");
         else if (request.Lines.Count > 500) check.Add("lines", "at most 500 lines");
         if (check.Failed) return check.Problem();
-        return await Decide(id, bidId, user, db, ledger, clock, ct, (pa, bid, caller) =>
+        return await Decide(id, bidId, user, db, ledger, rules, clock, ct, (pa, bid, caller) =>
         {
             var paLines = pa.Lines().ToDictionary(l => l.LineNo);
             var netCosts = new Dictionary<(int, string), decimal>();
@@ -84,17 +85,20 @@ public static class DecideSpecialBid
     }
 
     static async Task<IResult> Reject(Guid id, Guid bidId, Rejection request, ClaimsPrincipal user, NpgsqlDataSource db, Ledger ledger,
-        TimeProvider clock, CancellationToken ct)
+        PricingRules rules, TimeProvider clock, CancellationToken ct)
     {
         var check = new Check();
         var reason = check.Note("reason", request.Reason, 2000);
         if (check.Failed) return check.Problem();
-        return await Decide(id, bidId, user, db, ledger, clock, ct,
+        return await Decide(id, bidId, user, db, ledger, rules, clock, ct,
             (pa, bid, caller) => (pa.RejectBid(bid.Id, reason!, caller), bid with { Status = SpecialBidStatus.Rejected, DecisionReason = reason }));
     }
 
-    /// <summary>Locks the PA and the bid, decides, and saves the PA's next version with the bid's decision.</summary>
-    static async Task<IResult> Decide(Guid id, Guid bidId, ClaimsPrincipal user, NpgsqlDataSource db, Ledger ledger, TimeProvider clock,
+    /// <summary>
+    /// Locks the PA and the bid, decides, and saves the PA's next version with the bid's decision. A price deeper than the
+    /// second-approval threshold is never given by the deal's approver alone (403), as for the PA itself.
+    /// </summary>
+    static async Task<IResult> Decide(Guid id, Guid bidId, ClaimsPrincipal user, NpgsqlDataSource db, Ledger ledger, PricingRules rules, TimeProvider clock,
         CancellationToken ct, Func<PriceAuthorization, SpecialBids.Bid, Caller, (Outcome<PriceAuthorization>? Outcome, SpecialBids.Bid Bid)> decide,
         Check? check = null)
     {
@@ -112,6 +116,10 @@ public static class DecideSpecialBid
                 extensions: new Dictionary<string, object?> { ["currentStatus"] = bid.Status });
         var (outcome, decided) = decide(pa, bid, caller);
         if (check is { Failed: true }) return check.Problem();
+        if (decided.Status != SpecialBidStatus.Rejected && pa.DealApprover is not null && pa.DealApprover == caller.Subject
+            && decided.Lines.Max(l => l.DecidedDiscountPercent ?? 0m) > rules.SecondApprovalAbove)
+            return TypedResults.Problem(statusCode: 403, title: "A second approver is needed.",
+                detail: $"A discount above {rules.SecondApprovalAbove} % is decided by a channel manager other than the one who approved the deal.");
         switch (outcome)
         {
             case Refused<PriceAuthorization> refused: return refused.Problem();

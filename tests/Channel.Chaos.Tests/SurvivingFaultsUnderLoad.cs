@@ -29,6 +29,9 @@ public sealed class SurvivingFaultsUnderLoad(ITestOutputHelper output)
         });
         Assert.True(report.FinallySettled, $"not settled at the end: {report.Final.Detail}");
         Assert.Equal((0, 0, 0), (report.Final.Lost, report.Final.Duplicated, report.Final.Wrong));
+        // A deal stored without its 201 is one whose answer was lost in a fault: never more than the attempts left unanswered.
+        Assert.True(report.Final.StoredWithout201 <= report.Unanswered,
+            $"{report.Final.StoredWithout201} deals stored without a 201, but only {report.Unanswered} attempts went unanswered");
         Assert.DoesNotContain(report.ErrorQueues, q => q.Value > 0);
         Assert.DoesNotContain(report.DeadLetters, d => d.Value > 0);
         // The faults really happened: relays died holding unconfirmed events and after delivering some; the broker was away

@@ -30,7 +30,7 @@ public sealed class OperatingTheService(DealsApp app) : IClassFixture<DealsApp>
                 """);
 
         JsonElement dead = default;
-        await Until(async () => (dead = await Admin().GetFromJsonAsync<JsonElement>("/api/deals/admin/outbox/dead-letters")).GetArrayLength() == 1);
+        await Eventually.True(async () => (dead = await Admin().GetFromJsonAsync<JsonElement>("/api/deals/admin/outbox/dead-letters")).GetArrayLength() == 1);
         var letter = dead[0];
         Assert.Contains("does not read as DealRegistered", letter.GetProperty("lastError").GetString());
         var ready = await app.CreateClient().GetFromJsonAsync<JsonElement>("/health/ready");
@@ -48,7 +48,7 @@ public sealed class OperatingTheService(DealsApp app) : IClassFixture<DealsApp>
         Assert.Equal(deal, resent.DealId);
         Assert.Equal(letter.GetProperty("messageId").GetGuid(), app.Events.All.Single(r => r.Message is DealRegistered { Actor: "fixed-by-operator" }).MessageId);
         Assert.Equal(0, (await Admin().GetFromJsonAsync<JsonElement>("/api/deals/admin/outbox/dead-letters")).GetArrayLength());
-        await Until(async () => (await app.CreateClient().GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString() == "Healthy");
+        await Eventually.True(async () => (await app.CreateClient().GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString() == "Healthy");
     }
 
     [Fact]
@@ -123,13 +123,4 @@ public sealed class OperatingTheService(DealsApp app) : IClassFixture<DealsApp>
               """);
     }
 
-    static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the condition did not hold in time");
-            await Task.Delay(100);
-        }
-    }
 }

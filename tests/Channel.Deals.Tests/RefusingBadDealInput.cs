@@ -114,12 +114,16 @@ public sealed class RefusingBadDealInput(DealsApp app) : IClassFixture<DealsApp>
     public async Task Sql_in_free_text_is_stored_as_given()
     {
         var partner = await app.ActivePartner();
+        var earlier = (await app.Register(app.Partner(partner), app.Registration("Earlier Customer Inc"))).GetProperty("id").GetGuid();
         const string name = "'; DELETE FROM deals WHERE ''='";
 
         var deal = await app.Register(app.Partner(partner), app.Registration(name));
 
         Assert.Equal(name, deal.GetProperty("customerName").GetString());
-        Assert.True(await app.Db.Scalar<long>("select count(*) from deals") > 0);
+        // The deal registered before it is still there, and so is this one, with the text as given.
+        var ids = new[] { earlier, deal.GetProperty("id").GetGuid() };
+        Assert.Equal(2L, await app.Db.Scalar<long>("select count(*) from deals where id = any(@ids)", new { ids }));
+        Assert.Equal(name, await app.Db.Scalar<string>("select customer_name from deals where id = @id", new { id = ids[1] }));
     }
 
     static string Set(JsonObject body, string path, JsonNode? value)

@@ -30,7 +30,7 @@ public sealed class ReplayingFailedMessages(DealsApp app) : IClassFixture<DealsA
             Authorization = States.Authorization(distributor, partner, true, "CA"),
         });
         var admin = app.CreateClient().As("admin");
-        await Until(async () => Count(await admin.GetFromJsonAsync<JsonElement>("/api/deals/admin/errors")) == 1);
+        await Eventually.True(async () => Count(await admin.GetFromJsonAsync<JsonElement>("/api/deals/admin/errors")) == 1);
 
         await using (var conn = await app.Db.Open())
             await Dapper.SqlMapper.ExecuteAsync(conn, "drop trigger refuse on reseller_authorizations");
@@ -55,13 +55,4 @@ public sealed class ReplayingFailedMessages(DealsApp app) : IClassFixture<DealsA
     static long Count(JsonElement queues) =>
         queues.EnumerateArray().Single(q => q.GetProperty("queue").GetString() == Queue).GetProperty("messages").GetInt64();
 
-    static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the message did not reach the error queue");
-            await Task.Delay(200);
-        }
-    }
 }

@@ -59,10 +59,10 @@ public sealed class KeepingTheReadModelTrue(SmallBatchSystem system) : IClassFix
             var id = (await onboarded.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
             distributors[id] = [partners[i * 2], partners[i * 2 + 1], partners[(i * 2 + 2) % 4]];
             foreach (var partner in distributors[id])
-                await Eventually(async () => (await manager.PostAsJsonAsync($"/api/distributors/{id}/authorizations", new { partnerId = partner, regions = new[] { "CA", "OR" } }))
+                await Eventually.True(async () => (await manager.PostAsJsonAsync($"/api/distributors/{id}/authorizations", new { partnerId = partner, regions = new[] { "CA", "OR" } }))
                     .StatusCode is HttpStatusCode.Created or HttpStatusCode.OK);
         }
-        await Eventually(async () => await Scalar<long>(system.DealsDb, "select count(*) from reseller_authorizations where active and partner_id = any(@partners)",
+        await Eventually.True(async () => await Scalar<long>(system.DealsDb, "select count(*) from reseller_authorizations where active and partner_id = any(@partners)",
             new { partners = partners.ToArray() }) == 6);
 
         var deals = new Dictionary<Guid, Known>();
@@ -148,7 +148,7 @@ public sealed class KeepingTheReadModelTrue(SmallBatchSystem system) : IClassFix
                 if (response.IsSuccessStatusCode && !suspended.Add(partner)) suspended.Remove(partner);
                 // The next registration's answer must not depend on how fast Deals hears of it, or the sequence a seed names changes from run to run.
                 if (response.IsSuccessStatusCode)
-                    await Eventually(async () => await Scalar<string>(system.DealsDb, "select status from partners where id = @partner", new { partner })
+                    await Eventually.True(async () => await Scalar<string>(system.DealsDb, "select status from partners where id = @partner", new { partner })
                         == (suspended.Contains(partner) ? "suspended" : "active"));
             }
         }
@@ -235,16 +235,6 @@ public sealed class KeepingTheReadModelTrue(SmallBatchSystem system) : IClassFix
         return [.. await conn.QueryAsync<T>(sql)];
     }
 
-    static async Task Eventually(Func<Task<bool>> condition, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the condition did not hold in time");
-            await Task.Delay(250);
-        }
-    }
-
     /// <summary>Every outbox empty, and every reader at its source's versions and sums.</summary>
     async Task Settled(string context)
     {
@@ -252,7 +242,7 @@ public sealed class KeepingTheReadModelTrue(SmallBatchSystem system) : IClassFix
         {
             // In this order: Deals has handled every sell-through batch (which may win a deal: a new event in its outbox), then
             // every outbox is empty, then the read models hold what the sources hold.
-            await Eventually(async () =>
+            await Eventually.True(async () =>
                 await Scalar<long>(system.DealsDb, "select count(*) from inbox where consumer like '%.SellThroughReportedConsumer'")
                     == await Scalar<long>(system.DistributorsDb, "select coalesce(sum(batches), 0) from reports")
                 && await Scalar<long>(system.PartnersDb, "select count(*) from outbox") == 0
@@ -264,7 +254,7 @@ public sealed class KeepingTheReadModelTrue(SmallBatchSystem system) : IClassFix
                     == await Scalar<long>(system.ReportingDb, "select count(*) from sell_through_batches")
                 && await Scalar<decimal>(system.DealsDb, "select coalesce(sum(amount), 0) from deal_sell_through")
                     == await Scalar<decimal>(system.ReportingDb, "select coalesce(sum(revenue), 0) from sell_through_registered"),
-                120);
+                "every outbox empty and Reporting at Deals' versions and sums", TimeSpan.FromSeconds(120));
         }
         catch (TimeoutException) { } // compared row by row below, which says what differs
     }

@@ -30,13 +30,13 @@ public class TwoTenants : RunningSystem
         // Each service has heard of everything: Partners of the authorizations, Deals and Reporting of the deals and reports.
         foreach (var t in new[] { A, B })
         {
-            await Eventually($"{t.Name}: D sees P", async () =>
+            await Eventually.True(what: $"{t.Name}: D sees P", condition: async () =>
                 (await Client("distributor", distributorId: t.DistributorId).GetAsync($"/api/partners/{t.PartnerId}")).IsSuccessStatusCode);
-            await Eventually($"{t.Name}: P sees D", async () =>
+            await Eventually.True(what: $"{t.Name}: P sees D", condition: async () =>
                 (await Client("partner", t.PartnerId).GetAsync($"/api/distributors/{t.DistributorId}")).IsSuccessStatusCode);
-            await Eventually($"{t.Name}: pipeline", async () =>
+            await Eventually.True(what: $"{t.Name}: pipeline", condition: async () =>
                 (await manager.GetStringAsync("/api/reports/pipeline/partner")).Contains(t.PartnerId.ToString()));
-            await Eventually($"{t.Name}: sell-through", async () =>
+            await Eventually.True(what: $"{t.Name}: sell-through", condition: async () =>
                 (await manager.GetStringAsync("/api/reports/sell-through/partner")).Contains(t.PartnerId.ToString()));
         }
     }
@@ -79,13 +79,13 @@ public class TwoTenants : RunningSystem
         var distributorUser = $"ops-{tag}@{name.ToLowerInvariant()}-dist.example";
         var distributorUserId = (await Expect(HttpStatusCode.Created, manager.PostAsJsonAsync($"/api/distributors/{distributorId}/users",
             new { name = $"{name} Operator {tag}", email = distributorUser, role = "operations" }))).GetProperty("id").GetGuid();
-        await Eventually($"{name}: authorization", async () => (await manager.PostAsJsonAsync($"/api/distributors/{distributorId}/authorizations",
+        await Eventually.True(what: $"{name}: authorization", condition: async () => (await manager.PostAsJsonAsync($"/api/distributors/{distributorId}/authorizations",
             new { partnerId, regions = new[] { region } })).IsSuccessStatusCode);
 
         var customer = $"{name} Regional Hospital {tag}";
         var registrant = distributorRegisters ? Client("distributor", distributorId: distributorId) : Client("partner", partnerId);
         HttpResponseMessage registered = null!;
-        await Eventually($"{name}: deal", async () => (registered = await registrant.PostAsJsonAsync("/api/deals", new
+        await Eventually.True(what: $"{name}: deal", condition: async () => (registered = await registrant.PostAsJsonAsync("/api/deals", new
         {
             partnerId,
             customer = new { legalName = customer, country = "US", region, sector = "healthcare" },
@@ -100,7 +100,7 @@ public class TwoTenants : RunningSystem
         // A second deal, approved: its price authorization, and a claim the distributor made against it (pending its sell-through).
         var pricedCustomer = $"{name} Priced Clinic {tag}";
         HttpResponseMessage priced = null!;
-        await Eventually($"{name}: priced deal", async () => (priced = await registrant.PostAsJsonAsync("/api/deals", new
+        await Eventually.True(what: $"{name}: priced deal", condition: async () => (priced = await registrant.PostAsJsonAsync("/api/deals", new
         {
             partnerId,
             customer = new { legalName = pricedCustomer, country = "US", region, sector = "healthcare" },
@@ -112,7 +112,7 @@ public class TwoTenants : RunningSystem
         var pricedDealId = (await priced.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         await Expect(HttpStatusCode.OK, manager.PostAsync($"/api/deals/{pricedDealId}/approve", null));
         JsonElement pa = default;
-        await Eventually($"{name}: price authorization", async () =>
+        await Eventually.True(what: $"{name}: price authorization", condition: async () =>
         {
             var found = await manager.GetFromJsonAsync<JsonElement>($"/api/pricing/authorizations?dealId={pricedDealId}");
             if (found.GetProperty("total").GetInt32() == 0) return false;
@@ -124,7 +124,7 @@ public class TwoTenants : RunningSystem
         var claimCsv = "claim_number,pa_number,invoice_number,invoice_date,reseller_id,end_customer_name,vendor_sku,quantity,book_cost,authorized_cost,claimed_amount\n" +
                        $"{claimNumber},{paNumber},INV-PA-{tag},{DateTime.UtcNow:yyyy-MM-dd},{partnerId},{pricedCustomer},SW-9300-48P,1,6200.00,5200.00,1000.00\n";
         HttpResponseMessage claimed = null!;
-        await Eventually($"{name}: claim", async () => (claimed = await Client("distributor", distributorId: distributorId)
+        await Eventually.True(what: $"{name}: claim", condition: async () => (claimed = await Client("distributor", distributorId: distributorId)
             .PostAsync("/api/pricing/claims", new StringContent(claimCsv, Encoding.UTF8, "text/csv"))).StatusCode == HttpStatusCode.Created);
         var claimId = (await claimed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("claim").GetProperty("id").GetGuid();
 
@@ -193,15 +193,6 @@ public class TwoTenants : RunningSystem
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    public static async Task Eventually(string what, Func<Task<bool>> condition, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: the services did not learn of it in time");
-            await Task.Delay(200);
-        }
-    }
 }
 
 /// <summary>One tenant's things, and the strings that name them.</summary>

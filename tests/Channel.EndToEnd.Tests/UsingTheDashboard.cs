@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Channel.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -33,10 +34,10 @@ public sealed class DashboardChannel : IAsyncLifetime
         Small = await Partner(manager, "Cascade Voice & Data");
         var distributor = (await (await manager.PostAsJsonAsync("/api/distributors", new { name = "Northwest Distribution", countries = new[] { "US" }, regions = new[] { "WA", "OR" } }))
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await Until(async () => (await manager.PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = Small, regions = new[] { "WA" } })).IsSuccessStatusCode);
+        await Eventually.True(async () => (await manager.PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = Small, regions = new[] { "WA" } })).IsSuccessStatusCode);
         BigDeal = await Register(Big, "Rainier Health System", 120_000m);
         SmallDeal = await Register(Small, "Rainier Health System Inc.", 45_000m); // conflicts with the other
-        await Until(async () => (await System.Client("leadership").GetFromJsonAsync<JsonElement>("/api/reports/pipeline")).GetProperty("totals").GetProperty("deals").GetInt64() == 2);
+        await Eventually.True(async () => (await System.Client("leadership").GetFromJsonAsync<JsonElement>("/api/reports/pipeline")).GetProperty("totals").GetProperty("deals").GetInt64() == 2);
 
         // The people who sign in: demo accounts, as ./channel up --demo makes them (a partner's and a distributor's user come from their services).
         var pat = $"pat@{domains[Big]}";
@@ -52,10 +53,10 @@ public sealed class DashboardChannel : IAsyncLifetime
         Priced = await Partner(manager, "Bellwether Point Networks");
         var southsound = (await (await manager.PostAsJsonAsync("/api/distributors", new { name = "Southsound Supply", countries = new[] { "US" }, regions = new[] { "WA" } }))
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await Until(async () => (await manager.PostAsJsonAsync($"/api/distributors/{southsound}/authorizations", new { partnerId = Priced, regions = new[] { "WA" } })).IsSuccessStatusCode);
+        await Eventually.True(async () => (await manager.PostAsJsonAsync($"/api/distributors/{southsound}/authorizations", new { partnerId = Priced, regions = new[] { "WA" } })).IsSuccessStatusCode);
         var pricedDeal = await Register(Priced, "Puget Sound Ferries", 60_000m);
         (await manager.PostAsync($"/api/deals/{pricedDeal}/approve", null)).EnsureSuccessStatusCode();
-        await Until(async () =>
+        await Eventually.True(async () =>
         {
             var found = await manager.GetFromJsonAsync<JsonElement>($"/api/pricing/authorizations?dealId={pricedDeal}");
             if (found.GetProperty("total").GetInt32() == 0) return false;
@@ -64,7 +65,7 @@ public sealed class DashboardChannel : IAsyncLifetime
         });
         // Won at once (its PA stays valid): the pipeline's open figures, which the tests above read, stay the two deals'.
         (await System.Client("partner", Priced).PostAsJsonAsync($"/api/deals/{pricedDeal}/won", new { actualAmount = 60_000m })).EnsureSuccessStatusCode();
-        await Until(async () => (await System.Client("leadership").GetFromJsonAsync<JsonElement>("/api/reports/pipeline")).GetProperty("totals").GetProperty("deals").GetInt64() == 3);
+        await Eventually.True(async () => (await System.Client("leadership").GetFromJsonAsync<JsonElement>("/api/reports/pipeline")).GetProperty("totals").GetProperty("deals").GetInt64() == 3);
         (await System.Client("distributor", distributorId: southsound).PostAsync($"/api/distributors/{southsound}/reports", new StringContent(
             "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_country,vendor_sku,quantity,unit_price,extended_amount,currency\n" +
             $"SS-1,{DateTime.UtcNow:yyyy-MM-01},{DateTime.UtcNow:yyyy-MM-dd},INV-PS-1,{DateTime.UtcNow:yyyy-MM-dd},sale,{Priced},Puget Sound Ferry Terminals,US,SW-9300-48P,2,5200.00,10400.00,USD\n",
@@ -128,7 +129,7 @@ public sealed class DashboardChannel : IAsyncLifetime
     async Task<Guid> Register(Guid partner, string customer, decimal value)
     {
         HttpResponseMessage response = null!;
-        await Until(async () => (response = await System.Client("partner", partner).PostAsJsonAsync("/api/deals", new
+        await Eventually.True(async () => (response = await System.Client("partner", partner).PostAsJsonAsync("/api/deals", new
         {
             customer = new { legalName = customer, country = "US", region = "WA", sector = "healthcare" },
             products = new[] { new { sku = "SW-9300-48P", quantity = 10, amount = value } },
@@ -137,16 +138,6 @@ public sealed class DashboardChannel : IAsyncLifetime
             expectedClose = DateTime.UtcNow.AddDays(50).ToString("yyyy-MM-dd"),
         })).IsSuccessStatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
-
-    public static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the system did not get there in time");
-            await Task.Delay(200);
-        }
     }
 
     /// <summary>
@@ -216,7 +207,7 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         await Expect(page.Locator($"tr[data-deal='{channel.BigDeal}']")).ToHaveCountAsync(0);
 
         // The approval travels to the Reporting service as an event; the pipeline page shows it.
-        await DashboardChannel.Until(async () =>
+        await Eventually.True(async () =>
         {
             await page.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
             await page.ReloadAsync();

@@ -97,17 +97,3 @@ public sealed class MessagingHost : IAsyncDisposable
     }
 }
 
-public static class Wait
-{
-    /// <summary>Polls until the condition holds; fails with the message after the timeout.</summary>
-    public static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var watch = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            if (watch.Elapsed > limit) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
-    }
-}

@@ -49,8 +49,8 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
 
         var id = (await Write(db, outbox, 1)).Single();
 
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects where event_id = @id", new { id }) == 1, "the effect");
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from outbox") == 0, "an empty outbox");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects where event_id = @id", new { id }) == 1, "the effect");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from outbox") == 0, "an empty outbox");
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         var rolledBack = (await Write(db, outbox, 1, commit: false)).Single();
         var marker = (await Write(db, outbox, 1)).Single();
 
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects where event_id = @marker", new { marker }) == 1, "the marker");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects where event_id = @marker", new { marker }) == 1, "the marker");
         Assert.Equal(0L, await db.Scalar<long>("select count(*) from deliveries where event_id = @rolledBack", new { rolledBack }));
         Assert.Equal(0L, await db.Scalar<long>("select count(*) from outbox"));
     }
@@ -78,13 +78,13 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         var ids = await Write(db, host.Services.GetRequiredService<Outbox>(), 20);
 
         var relay = host.Services.GetRequiredService<OutboxRelay>();
-        await Wait.Until(() => Task.FromResult(relay.Holding), "the relay to hold its events");
+        await Eventually.True(() => Task.FromResult(relay.Holding), "the relay to hold its events");
         Assert.Equal(20L, await db.Scalar<long>("select count(*) from outbox"));
         Assert.Equal(0L, await db.Scalar<long>("select count(*) from effects"));
 
         await broker.DeleteQueue(auditorQueue);
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from audits") == ids.Count, "every event at the auditor", TimeSpan.FromSeconds(120));
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == ids.Count, "every effect");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from audits") == ids.Count, "every event at the auditor", TimeSpan.FromSeconds(120));
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects") == ids.Count, "every effect");
         Assert.Equal(0L, await db.Scalar<long>("select count(*) from outbox"));
     }
 
@@ -98,7 +98,7 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         // Written in many small transactions, so both relays wake and claim while the other is busy.
         var ids = await Write(db, outbox, 600, perTransaction: 3);
 
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == ids.Count, "every effect");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects") == ids.Count, "every effect");
         Assert.Equal(0L, await db.Scalar<long>("select count(*) from (select message_id from deliveries group by message_id having count(*) > 1) d"));
         Assert.Equal((long)ids.Count, await db.Scalar<long>("select count(distinct event_id) from deliveries"));
         Assert.Equal((long)ids.Count, await db.Scalar<long>("select count(*) from deliveries"));
@@ -135,7 +135,7 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
             await tx.CommitAsync();
         }
 
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == ids.Count, "every effect");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects") == ids.Count, "every effect");
         Assert.Equal((long)ids.Count, await db.Scalar<long>("select count(distinct event_id) from deliveries"));
         Assert.Equal((long)ids.Count, await db.Scalar<long>("select count(*) from deliveries"));
         // About 6 kB each under a 20 kB cap: a batch takes rows while what it holds is under the cap, so at most 4; 40 rows, 10 batches or more.
@@ -156,7 +156,7 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         for (var i = 0; i < 2; i++)
             await bus.Publish(message, c => c.MessageId = messageId);
 
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from deliveries where message_id = @messageId", new { messageId }) == 2,
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from deliveries where message_id = @messageId", new { messageId }) == 2,
             "both deliveries");
         Assert.Equal(1L, await db.Scalar<long>("select count(*) from effects where message_id = @messageId", new { messageId }));
         Assert.Equal(1L, await db.Scalar<long>("select count(*) from inbox where message_id = @messageId and consumer = @consumer",
@@ -191,7 +191,7 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
             bus.Publish(new SomethingHappened { Id = id, Sequence = 0 }, c => c.MessageId = id))));
 
         // Every delivery handled to its end (a delivery is recorded before its inbox transaction, so counting those raced the last commit).
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from handled") == 100, "all 100 deliveries handled");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from handled") == 100, "all 100 deliveries handled");
         Assert.Equal(20L, await db.Scalar<long>("select count(*) from effects"));
         Assert.Equal(20L, await db.Scalar<long>("select count(distinct message_id) from effects"));
     }

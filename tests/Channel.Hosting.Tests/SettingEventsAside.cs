@@ -69,8 +69,8 @@ public sealed class SettingEventsAside : IAsyncLifetime
         await Poison(type, body);
         var after = await Write(outbox, 30);
 
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from outbox_dead_letters") == 1, "the bad row set aside");
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == 60, "every good event's effect");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from outbox_dead_letters") == 1, "the bad row set aside");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects") == 60, "every good event's effect");
 
         Assert.Equal(60L, await db.Scalar<long>("select count(*) from deliveries"));
         Assert.Equal(60L, await db.Scalar<long>("select count(distinct event_id) from deliveries where event_id = any(@ids)", new { ids = before.Concat(after).ToArray() }));
@@ -96,7 +96,7 @@ public sealed class SettingEventsAside : IAsyncLifetime
         }
         var marker = (await Write(outbox, 1)).Single();
 
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from outbox_dead_letters") == 1, "the returned event set aside");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from outbox_dead_letters") == 1, "the returned event set aside");
         var dead = (await OutboxAdmin.DeadLetters(data, default)).Single();
         Assert.Contains("returned by the broker", dead.LastError);
         Assert.Equal(1L, await db.Scalar<long>("select count(*) from effects where event_id = @marker", new { marker }));
@@ -122,7 +122,7 @@ public sealed class SettingEventsAside : IAsyncLifetime
 
         Assert.Equal(HealthStatus.Healthy, (await Outbox()).Status);
         await Write(host.Services.GetRequiredService<Outbox>(), 1);
-        await Wait.Until(async () => (await Outbox()).Status == HealthStatus.Degraded, "the outbox to report its waiting event");
+        await Eventually.True(async () => (await Outbox()).Status == HealthStatus.Degraded, "the outbox to report its waiting event");
         var waiting = await Outbox();
         Assert.Equal(HealthStatus.Degraded, waiting.Status);
         Assert.Contains("the oldest event has waited", waiting.Description);
@@ -143,7 +143,7 @@ public sealed class SettingEventsAside : IAsyncLifetime
         await using var host = await MessagingHost.Start(db, broker.Uri);
         var ids = await Write(host.Services.GetRequiredService<Outbox>(), 20);
 
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == 20
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects") == 20
                                      && await db.Scalar<long>("select count(*) from audits") == 20, "both readers' effects");
         Assert.Equal(20L, await db.Scalar<long>("select count(distinct event_id) from audits where event_id = any(@ids)", new { ids = ids.ToArray() }));
         Assert.Equal(40L, await db.Scalar<long>("select count(*) from inbox"));

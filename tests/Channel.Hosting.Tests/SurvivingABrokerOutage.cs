@@ -34,20 +34,20 @@ public sealed class SurvivingABrokerOutage : IAsyncLifetime
         await using var host = await MessagingHost.Start(db, broker.Uri);
         var outbox = host.Services.GetRequiredService<Outbox>();
         var before = await Write(outbox, 50);
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == 50, "the first 50 effects");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects") == 50, "the first 50 effects");
 
         await Rabbitmqctl("stop_app");
         var during = await Write(outbox, 200);
         // The relay holds (its endpoints lost the broker) or tries and fails: either way the events wait.
         var relay = host.Services.GetRequiredService<OutboxRelay>();
-        await Wait.Until(async () => relay.Holding || await db.Scalar<long>("select count(*) from outbox where last_error is not null") > 0,
+        await Eventually.True(async () => relay.Holding || await db.Scalar<long>("select count(*) from outbox where last_error is not null") > 0,
             "the relay to find the broker gone");
         Assert.True(await db.Scalar<long>("select count(*) from outbox") > 0, "the events wait in the outbox while the broker is down");
         await Rabbitmqctl("start_app");
         var after = await Write(outbox, 50);
 
         var all = before.Concat(during).Concat(after).ToList();
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") >= all.Count, "every effect", TimeSpan.FromSeconds(120));
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects") >= all.Count, "every effect", TimeSpan.FromSeconds(120));
         Assert.Equal((long)all.Count, await db.Scalar<long>("select count(*) from effects"));
         Assert.Equal((long)all.Count, await db.Scalar<long>("select count(distinct event_id) from effects"));
         Assert.Equal(0L, await db.Scalar<long>("select count(*) from outbox"));
@@ -64,13 +64,13 @@ public sealed class SurvivingABrokerOutage : IAsyncLifetime
 
         var ids = await Write(host.Services.GetRequiredService<Outbox>(), 30);
         var relay = host.Services.GetRequiredService<OutboxRelay>();
-        await Wait.Until(() => Task.FromResult(relay.Holding), "the relay to hold its events");
+        await Eventually.True(() => Task.FromResult(relay.Holding), "the relay to hold its events");
         Assert.Equal(30L, await db.Scalar<long>("select count(*) from outbox"));
         await Rabbitmqctl("start_app");
 
         try
         {
-            await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == 30, "every effect once the broker is back",
+            await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects") == 30, "every effect once the broker is back",
                 TimeSpan.FromSeconds(120));
         }
         catch (TimeoutException e)
@@ -84,9 +84,9 @@ public sealed class SurvivingABrokerOutage : IAsyncLifetime
         }
         Assert.Equal(30L, await db.Scalar<long>("select count(distinct event_id) from effects where event_id = any(@ids)", new { ids = ids.ToArray() }));
         // The service's other reader, whose queue was bound at another moment, gets every event too.
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from audits") == 30, "every event at the auditor");
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from outbox") == 0, "an empty outbox");
-        await Wait.Until(async () => (await health.CheckHealthAsync(c => c.Name == "bus")).Status == HealthStatus.Healthy, "a healthy bus");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from audits") == 30, "every event at the auditor");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from outbox") == 0, "an empty outbox");
+        await Eventually.True(async () => (await health.CheckHealthAsync(c => c.Name == "bus")).Status == HealthStatus.Healthy, "a healthy bus");
     }
 
     async Task<List<Guid>> Write(Outbox outbox, int count)

@@ -38,18 +38,18 @@ public sealed class WaitingOutADatabaseOutage : IAsyncLifetime
         await using var host = await MessagingHost.Start(db, broker.Uri, new Dictionary<string, string?> { ["RabbitMq:RetryLimit"] = "1" }, throughProxy);
         var bus = host.Services.GetRequiredService<IBus>();
         await bus.Publish(new SomethingHappened { Id = Guid.NewGuid(), Sequence = 0 });
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == 1, "the first effect");
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects") == 1, "the first effect");
 
         proxy.Cut();
         var ids = Enumerable.Range(1, 20).Select(_ => Guid.NewGuid()).ToList();
         foreach (var id in ids) await bus.Publish(new SomethingHappened { Id = id, Sequence = 1 });
         // A whole minute without the database, through which the service keeps knocking (connections refused at the proxy).
-        await Wait.Until(() => Task.FromResult(proxy.CutFor >= TimeSpan.FromSeconds(60) && proxy.Refused > 0),
+        await Eventually.True(() => Task.FromResult(proxy.CutFor >= TimeSpan.FromSeconds(60) && proxy.Refused > 0),
             "a minute's outage that the service tried to get through", TimeSpan.FromSeconds(120));
         Assert.Equal(1L, await db.Scalar<long>("select count(*) from effects")); // nothing could be applied meanwhile
         proxy.Restore();
 
-        await Wait.Until(async () => await db.Scalar<long>("select count(*) from effects") == 21
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from effects") == 21
                                      && await db.Scalar<long>("select count(*) from audits") == 21, "both readers' effects once the database is back",
             TimeSpan.FromSeconds(90));
         Assert.Equal(20L, await db.Scalar<long>("select count(distinct event_id) from effects where event_id = any(@ids)", new { ids = ids.ToArray() }));

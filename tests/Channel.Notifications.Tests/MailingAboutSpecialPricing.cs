@@ -29,17 +29,9 @@ public sealed class MailingAboutSpecialPricing(NotificationsApp app) : IClassFix
         Lines = [new PriceAuthorizationLine { LineNo = 1, Sku = "SW-9300-48P", ProductFamily = "switching", MaxQuantity = 6, DiscountPercent = 57m, Currency = "USD", Prices = [] }],
     };
 
-    async Task<List<CaughtMail>> About(string text, int count, params string[] to)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var got = (await app.Mailbox.To(to)).Where(m => m.Subject.Contains(text, StringComparison.Ordinal)).ToList();
-            if (got.Count >= count) return got;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"{got.Count} of {count} mails about {text}: {string.Join(" / ", got.Select(m => m.Subject))}");
-            await Task.Delay(200);
-        }
-    }
+    Task<List<CaughtMail>> About(string text, int count, params string[] to) =>
+        Eventually.Value(async () => (await app.Mailbox.To(to)).Where(m => m.Subject.Contains(text, StringComparison.Ordinal)).ToList(),
+            got => got.Count >= count, $"{count} mails about {text}");
 
     [Fact]
     public async Task A_PA_its_bid_and_its_revocation_reach_the_partner_and_what_waits_reaches_the_managers()

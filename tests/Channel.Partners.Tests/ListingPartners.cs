@@ -15,12 +15,21 @@ public sealed class ListingPartners(PartnersApp app) : IClassFixture<PartnersApp
     {
         var tag = Guid.NewGuid().ToString("N")[..6];
         var gold = await app.ActivePartner("gold");
+        var silver = await app.ActivePartner("silver");
         var texan = await app.Apply(PartnersApp.Application(name: $"Lone Star {tag} Systems", country: "US", region: "TX", type: "msp"));
         var canadian = await app.Apply(PartnersApp.Application(name: $"Maple {tag} Networks", country: "CA", region: "ON", type: "si"));
         var manager = app.Manager();
 
-        Assert.Contains(gold, Ids(await manager.GetFromJsonAsync<JsonElement>("/api/partners?status=active&tier=gold&pageSize=500")));
-        Assert.DoesNotContain(texan, Ids(await manager.GetFromJsonAsync<JsonElement>("/api/partners?status=active&pageSize=500")));
+        // Each filter shown to keep what it should and to leave out a decoy that differs only in what it filters on.
+        var golds = Ids(await manager.GetFromJsonAsync<JsonElement>("/api/partners?status=active&tier=gold&pageSize=500"));
+        Assert.Contains(gold, golds);
+        Assert.DoesNotContain(silver, golds);
+        var active = Ids(await manager.GetFromJsonAsync<JsonElement>("/api/partners?status=active&pageSize=500"));
+        Assert.Contains(silver, active);
+        Assert.DoesNotContain(texan, active);
+        var applied = Ids(await manager.GetFromJsonAsync<JsonElement>("/api/partners?status=applied&pageSize=500"));
+        Assert.Contains(texan, applied);
+        Assert.DoesNotContain(gold, applied);
         Assert.Equal([texan], Ids(await manager.GetFromJsonAsync<JsonElement>($"/api/partners?q={tag}&region=TX")));
         Assert.Equal([canadian], Ids(await manager.GetFromJsonAsync<JsonElement>($"/api/partners?q={tag}&country=ca")));
         Assert.Equal([canadian], Ids(await manager.GetFromJsonAsync<JsonElement>($"/api/partners?q={tag}&type=si")));
@@ -47,11 +56,25 @@ public sealed class ListingPartners(PartnersApp app) : IClassFixture<PartnersApp
     [Fact]
     public async Task Text_search_treats_wildcards_as_text()
     {
-        await app.Apply(PartnersApp.Application(name: "Percent Networks"));
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var percent = await app.Apply(PartnersApp.Application(name: $"100% Uptime {tag} Networks"));
+        var plain = await app.Apply(PartnersApp.Application(name: $"Percent {tag} Networks"));
+        var underscore = await app.Apply(PartnersApp.Application(name: $"Under_score {tag} Systems"));
 
-        var page = await app.Manager().GetFromJsonAsync<JsonElement>("/api/partners?q=%25");
+        // '%' and '_' match themselves, not any text: an unescaped pattern would find all three.
+        Assert.Equal([percent], Ids(await app.Manager().GetFromJsonAsync<JsonElement>($"/api/partners?q=%25 Uptime {tag}")));
+        Assert.Equal([underscore], Ids(await app.Manager().GetFromJsonAsync<JsonElement>($"/api/partners?q=r_s")));
+        Assert.Equal([underscore, plain, percent], Ids(await app.Manager().GetFromJsonAsync<JsonElement>($"/api/partners?q={tag}")));
+    }
 
-        Assert.DoesNotContain(page.GetProperty("items").EnumerateArray(), p => !p.GetProperty("legalName").GetString()!.Contains('%'));
+    [Fact]
+    public async Task Text_search_finds_a_partner_by_its_web_domain()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var byDomain = await app.Apply(PartnersApp.Application(name: "Contoso Integration", domain: $"ctso-{tag}.example"));
+        await app.Apply(PartnersApp.Application(name: $"Fabrikam {tag[..4]} Integration"));
+
+        Assert.Equal([byDomain], Ids(await app.Manager().GetFromJsonAsync<JsonElement>($"/api/partners?q=ctso-{tag}")));
     }
 
     [Theory]

@@ -32,15 +32,8 @@ public sealed class ReportingApp : WebApplicationFactory<Program>, IAsyncLifetim
     public HttpClient As(string role, Guid? partner = null, Guid? distributor = null) => CreateClient().As(role, partner, distributor);
 
     /// <summary>Waits until the service has handled this many distinct messages.</summary>
-    public async Task WaitForInbox(long count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Db.Scalar<long>("select count(*) from inbox") < count)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the projections did not handle {count} messages in time");
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitForInbox(long count) =>
+        Eventually.True(async () => await Db.Scalar<long>("select count(*) from inbox") >= count, $"the projections to handle {count} messages");
 
     async Task IAsyncLifetime.DisposeAsync()
     {

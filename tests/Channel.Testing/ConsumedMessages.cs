@@ -21,15 +21,8 @@ public sealed class ConsumedMessages : IConsumeObserver
 
     public int Count(Guid messageId) => finished.GetValueOrDefault(messageId);
 
-    public async Task WaitFor(Guid messageId, int times, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (Count(messageId) < times)
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"message {messageId} was consumed {Count(messageId)} of {times} times");
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitFor(Guid messageId, int times, TimeSpan? timeout = null) =>
+        Eventually.True(() => Task.FromResult(Count(messageId) >= times), $"message {messageId} to be consumed {times} times", timeout);
 
     Task IConsumeObserver.PreConsume<T>(ConsumeContext<T> context) => Task.CompletedTask;
 

@@ -39,17 +39,8 @@ public sealed class Smtp4dev : IDisposable
     }
 
     /// <summary>Waits until at least this many mails reached these recipients; returns them all.</summary>
-    public async Task<List<CaughtMail>> WaitFor(int count, params string[] recipients)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var mails = await To(recipients);
-            if (mails.Count >= count) return mails;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{mails.Count} of {count} mails reached {string.Join(", ", recipients)}");
-            await Task.Delay(200);
-        }
-    }
+    public Task<List<CaughtMail>> WaitFor(int count, params string[] recipients) =>
+        Eventually.Value(() => To(recipients), mails => mails.Count >= count, $"{count} mails to reach {string.Join(", ", recipients)}");
 
     public void Dispose() => api.Dispose();
 }

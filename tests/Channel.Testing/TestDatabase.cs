@@ -43,15 +43,8 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>Waits until a count query answers <paramref name="expected"/> (what a consumer did, seen in its tables).</summary>
-    public async Task WaitFor(string countSql, long expected = 1, TimeSpan? timeout = null, object? args = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (await Scalar<long>(countSql, args) != expected)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for: {countSql}");
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitFor(string countSql, long expected = 1, TimeSpan? timeout = null, object? args = null) =>
+        Eventually.True(async () => await Scalar<long>(countSql, args) == expected, $"{countSql} to answer {expected}", timeout);
 
     public async ValueTask DisposeAsync()
     {

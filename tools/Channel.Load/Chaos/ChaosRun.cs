@@ -14,7 +14,7 @@ public sealed record FaultResult(
 
 /// <summary>The whole run: every fault, and what was left in _error and _skipped queues and dead letters at the end.</summary>
 public sealed record ChaosReport(List<FaultResult> Faults, int Registered, int Approved, int Reports, int Suspensions,
-    Dictionary<string, long> ErrorQueues, Dictionary<string, long> DeadLetters, bool FinallySettled, Ledger.State Final);
+    Dictionary<string, long> ErrorQueues, Dictionary<string, long> DeadLetters, bool FinallySettled, Ledger.State Final, int Unanswered);
 
 /// <summary>
 /// Fault injection under a steady registration load, with sell-through uploads and partner
@@ -109,7 +109,11 @@ public static class ChaosRun
             $"received (201); {side.Suspensions} suspensions and reinstatements. At the end: {(finallySettled ? "settled" : $"NOT settled ({last.Detail})")}, " +
             $"{last.Lost} lost, {last.Duplicated} duplicated, {last.Wrong} wrong; " +
             $"{errors.Values.Sum()} messages in _error or _skipped queues{List(errors)}; {dead.Values.Sum()} dead letters{List(dead)}");
-        return new ChaosReport(results, load.Registered.Count, load.Approved.Count, side.Received.Count, side.Suspensions, errors, dead, finallySettled, last);
+        // A registration the client never saw answered 201 may still have been stored (committed as the service died): at
+        // most one for each such attempt.
+        var unanswered = load.Attempts.Count(a => a.Status is not (200 or 201));
+        return new ChaosReport(results, load.Registered.Count, load.Approved.Count, side.Received.Count, side.Suspensions, errors, dead, finallySettled, last,
+            unanswered);
     }
 
     static string List(Dictionary<string, long> counts) =>

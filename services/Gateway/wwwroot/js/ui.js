@@ -1,0 +1,81 @@
+// What every page draws with: formatting, badges, tables, toasts and the charts (SVG with labelled axes and values, each
+// with its data as a table beneath it for screen readers).
+import { session } from "./api.js";
+
+export const main = document.getElementById("main");
+
+export const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+export const money = (v) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 }).format(Number(v || 0));
+export const short = (v) => new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(Number(v || 0));
+export const pct = (v) => (v === null || v === undefined ? "—" : `${(Number(v) * 100).toFixed(1)}%`);
+export const day = (v) => (v ? new Date(v).toISOString().slice(0, 10) : "—");
+export const stageName = (s) => ({ submitted: "Submitted", compliance_review: "Compliance review", approved: "Approved", won: "Won", lost: "Lost",
+  rejected: "Rejected", returned: "Returned", expired: "Expired", applied: "Applied", on_hold: "On hold", active: "Active" }[s] || s);
+export const isStaff = () => ["channel-manager", "admin", "leadership"].includes(session.user?.role);
+export const isManager = () => ["channel-manager", "admin"].includes(session.user?.role);
+
+export function toast(text) {
+  const t = document.getElementById("toast");
+  t.textContent = text;
+  t.classList.add("show");
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => t.classList.remove("show"), 3500);
+}
+
+export function dataTable(rows, columns) {
+  return `<details><summary>Data</summary><div class="table-wrap"><table><thead><tr>${columns.map((c) => `<th${c.num ? ' class="num"' : ""}>${esc(c.title)}</th>`).join("")}</tr></thead>
+    <tbody>${rows.map((r) => `<tr>${columns.map((c) => `<td${c.num ? ' class="num"' : ""}>${esc(c.show(r))}</td>`).join("")}</tr>`).join("")}</tbody></table></div></details>`;
+}
+
+/** Horizontal bars, one a row, value written at the end of each. */
+export function barChart(id, title, rows, { format = money, color = "#0b5cad", funnel = false } = {}) {
+  if (!rows.length) return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
+  const width = 600, bar = 22, gap = 8, height = rows.length * (bar + gap) + 24;
+  const label = Math.min(210, Math.max(60, Math.max(...rows.map((r) => String(r.label).length)) * 6.8 + 12));
+  const note = Math.max(...rows.map((r) => `${format(r.value)}${r.note ? ` · ${r.note}` : ""}`.length)) * 6.8 + 12;
+  const max = Math.max(...rows.map((r) => Math.abs(r.value)), 1);
+  const span = Math.max(80, width - label - note);
+  const bars = rows.map((r, i) => {
+    const w = Math.max(2, (Math.abs(r.value) / max) * span);
+    const x = funnel ? label + (span - w) / 2 : label;
+    const y = 8 + i * (bar + gap);
+    return `<text x="${label - 8}" y="${y + bar / 2 + 4}" text-anchor="end">${esc(r.label)}</text>
+      <rect x="${x}" y="${y}" width="${w}" height="${bar}" rx="3" fill="${r.color || color}"><title>${esc(r.label)}: ${esc(format(r.value))}</title></rect>
+      <text x="${funnel ? label + span + 6 : x + w + 6}" y="${y + bar / 2 + 4}">${esc(format(r.value))}${r.note ? ` · ${esc(r.note)}` : ""}</text>`;
+  }).join("");
+  const summary = rows.map((r) => `${r.label} ${format(r.value)}`).join(", ");
+  return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption>
+    <svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(`${title}: ${summary}`)}">
+      <line class="axis" x1="${label}" y1="4" x2="${label}" y2="${height - 16}"/>${bars}</svg>
+    ${dataTable(rows, [{ title: "", show: (r) => r.label }, { title: "Value", num: true, show: (r) => format(r.value) }, ...(rows[0].note !== undefined ? [{ title: "", show: (r) => r.note }] : [])])}</figure>`;
+}
+
+/** Lines over months with a labelled y axis; series = [{ name, color, values: [..] }], labels = x labels. */
+export function lineChart(id, title, labels, series, { format = short } = {}) {
+  if (!labels.length) return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
+  const width = 560, height = 240, left = 56, bottom = 36, top = 12, right = 34;
+  const all = series.flatMap((s) => s.values);
+  const max = Math.max(...all, 1), min = Math.min(0, ...all);
+  const x = (i) => left + (labels.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (labels.length - 1));
+  const y = (v) => top + (height - top - bottom) * (1 - (v - min) / (max - min || 1));
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => min + f * (max - min));
+  const grid = ticks.map((t) => `<line class="grid-line" x1="${left}" x2="${width - right}" y1="${y(t)}" y2="${y(t)}"/><text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${esc(format(t))}</text>`).join("");
+  const xs = labels.map((l, i) => `<text x="${x(i)}" y="${height - bottom + 16}" text-anchor="middle">${esc(l)}</text>`).join("");
+  const lines = series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")}"/>` +
+    s.values.map((v, i) => `<circle cx="${x(i)}" cy="${y(v)}" r="3.5" fill="${s.color}"><title>${esc(s.name)} ${esc(labels[i])}: ${esc(format(v))}</title></circle>`).join("")).join("");
+  const legend = series.map((s, i) => `<rect x="${left + i * 150}" y="${height - 12}" width="12" height="4" fill="${s.color}"/><text x="${left + i * 150 + 16}" y="${height - 8}">${esc(s.name)}</text>`).join("");
+  return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption>
+    <svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(title)}">${grid}
+      <line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"/>${xs}${lines}${legend}</svg>
+    ${dataTable(labels.map((l, i) => ({ l, i })), [{ title: "Month", show: (r) => r.l }, ...series.map((s) => ({ title: s.name, num: true, show: (r) => format(s.values[r.i]) }))])}</figure>`;
+}
+
+export const claimStatus = (s) => ({ accepted: "Accepted", adjusted: "Adjusted", rejected: "Rejected", pending: "Pending", disputed: "Disputed",
+  validated: "Validated", approved: "Approved", settled: "Settled", pending_approval: "Awaiting 2nd approval", active: "Active",
+  consumed: "Consumed", expired: "Expired", revoked: "Revoked" }[s] || s);
+export const reasonName = (r) => (r ? r.replaceAll("_", " ") : "");
+
+export const rows = (items, empty, head, row) => (items.length
+  ? `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${items.map(row).join("")}</tbody></table></div>`
+  : `<p class="muted">${empty}</p>`);
+

@@ -22,9 +22,7 @@ public sealed class DashboardChannel : IAsyncLifetime
     /// <summary>Bellwether Point Networks (gold), its approved deal's price authorization, and Southsound Supply serving it.</summary>
     public Guid Priced { get; private set; }
     public string PaNumber { get; private set; } = "";
-    public IPlaywright Playwright { get; private set; } = null!;
-    public IBrowser Browser { get; private set; } = null!;
-    public string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+    public Dashboard Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -82,19 +80,8 @@ public sealed class DashboardChannel : IAsyncLifetime
             (quinn, null, null, "Quinn at Bellwether Point Networks"),
             (robin, null, null, "Robin at Southsound Supply"));
 
-        Directory.CreateDirectory(Screenshots);
-        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium(),
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        Browser = await Dashboard.Open(System);
     }
-
-    static string Chromium() =>
-        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Debian's chromium is not installed (./channel test installs it)");
 
     async Task<Guid> Partner(HttpClient manager, string name)
     {
@@ -140,30 +127,13 @@ public sealed class DashboardChannel : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    /// <summary>
-    /// A fresh browser (its own cookies) signed in as the demo account whose label starts so: the dashboard's
-    /// sign-in, the Identity service's sign-in page (its demo accounts sign in with their password), and back.
-    /// </summary>
-    public async Task<IPage> SignIn(string who, int width = 1280)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(System.Gateway.Address + "/");
-        await Expect(page.Locator("main[data-page=sign-in]")).ToBeVisibleAsync();
-        await page.Locator("#sign-in").ClickAsync();
-        await page.Locator("form button", new PageLocatorOptions { HasText = who }).ClickAsync();
-        // Signed in once a page other than the sign-in page has finished rendering (the sign-in page itself also matches otherwise).
-        await Expect(page.Locator("main[data-page]:not([data-page=sign-in]):not([aria-busy])")).ToBeVisibleAsync();
-        return page;
-    }
+    public Task<Microsoft.Playwright.IPage> SignIn(string who, int width = 1280) => Browser.SignIn(who, width);
 
-    public Task Screenshot(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+    public Task Screenshot(Microsoft.Playwright.IPage page, string name) => Browser.Screenshot(page, name);
 
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
-        Playwright?.Dispose();
         await System.DisposeAsync();
     }
 }

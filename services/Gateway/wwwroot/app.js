@@ -8,8 +8,9 @@ import { applications } from "./js/pages/applications.js";
 import { deals } from "./js/pages/deals.js";
 import { deal } from "./js/pages/deal.js";
 import { pricing } from "./js/pages/pricing.js";
+import { register } from "./js/pages/register.js";
 
-Object.assign(pages, { "sign-in": signIn, pipeline, queue, applications, deals, deal, pricing });
+Object.assign(pages, { "sign-in": signIn, pipeline, queue, applications, deals, deal, pricing, register });
 
 window.addEventListener("hashchange", render);
 render();

@@ -11,6 +11,7 @@ function navigation(current) {
     ["pipeline", "Pipeline"],
     ...(isManager() ? [["queue", "Deal queue"], ["applications", "Applications"]] : []),
     ["deals", user.role === "partner" ? "My deals" : "Deals"],
+    ...(["partner", "distributor"].includes(user.role) ? [["register", "Register a deal"]] : []),
     ["pricing", "Pricing"],
   ];
   document.getElementById("nav").innerHTML = links.map(([k, t]) => `<a href="#/${k}"${k === current ? ' aria-current="page"' : ""}>${t}</a>`).join("");

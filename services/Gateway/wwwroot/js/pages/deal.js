@@ -40,7 +40,12 @@ export async function deal(params) {
             <label>Won for <input id="actual" inputmode="decimal" size="10" placeholder="${esc(deal.totalValue)}"></label><button type="button" data-deal-act="won">Close as won</button>` : ""}
           ${registrant && ["approved", "submitted", "returned"].includes(deal.status) ? '<button type="button" class="danger" data-deal-act="lost">Close as lost</button>' : ""}
           ${isManager() && deal.status === "approved" ? '<button type="button" class="secondary" data-deal-act="extension">Grant an extension</button>' : ""}
-          ${(registrant && deal.status === "approved") || (isManager() && deal.status === "approved") ? '<textarea id="deal-reason" aria-label="Reason" placeholder="Reason (extension or loss)"></textarea>' : ""}
+          ${registrant && deal.status === "returned" ? `<a class="button" href="#/register?edit=${esc(deal.id)}">Edit and resubmit</a>` : ""}
+          ${isManager() && ["submitted", "compliance_review"].includes(deal.status) ? `<button type="button" data-deal-act="approve">Approve</button>
+            <button type="button" class="secondary" data-deal-act="return">Return for information</button>
+            <button type="button" class="danger" data-deal-act="reject">Reject</button>` : ""}
+          ${(registrant && deal.status === "approved") || (isManager() && ["approved", "submitted", "compliance_review"].includes(deal.status))
+            ? '<textarea id="deal-reason" aria-label="Reason" placeholder="Reason (to return, reject, extend or close as lost)"></textarea>' : ""}
         </div></li>
       <li class="card" data-testid="chain-authorization"><h2>Price authorization</h2>
         ${!pricing ? '<p class="muted">Pricing has not heard of this deal yet.</p>' : !pa ? `<p class="muted">None: ${esc(pricing.notEligibleReason)}.</p>` : `
@@ -88,7 +93,7 @@ export async function deal(params) {
   main.querySelectorAll("[data-deal-act]").forEach((b) => b.addEventListener("click", () => {
     const what = b.dataset.dealAct;
     const actual = document.getElementById("actual")?.value;
-    const body = what === "won" ? (actual ? { actualAmount: Number(actual) } : {}) : what === "extension" ? {} : { reason: reason() };
+    const body = what === "won" ? (actual ? { actualAmount: Number(actual) } : {}) : ["extension", "approve"].includes(what) ? {} : { reason: reason() };
     act(`/api/deals/${deal.id}/${what}`, body, `${b.textContent}: ${deal.customerName}`);
   }));
   main.querySelector("[data-pa-approve]")?.addEventListener("click", () => act(`/api/pricing/authorizations/${pa.id}/approve`, {}, "Price authorization approved"));

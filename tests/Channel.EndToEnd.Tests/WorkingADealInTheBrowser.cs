@@ -12,6 +12,7 @@ public sealed class DealDeskChannel : IAsyncLifetime
     public RunningSystem System { get; } = new();
     public Dashboard Browser { get; private set; } = null!;
     public Guid Partner { get; private set; }
+    public Guid Distributor { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -32,11 +33,18 @@ public sealed class DealDeskChannel : IAsyncLifetime
         (await manager.PostAsJsonAsync($"/api/partners/{Partner}/approve", new { tier = "gold" })).EnsureSuccessStatusCode();
         var avery = $"avery@{domain}";
         (await manager.PostAsJsonAsync($"/api/partners/{Partner}/users", new { name = "Avery Harborview", email = avery, role = "sales" })).EnsureSuccessStatusCode();
-        // Deals learns of the partner from its events: registering waits for that.
+        Distributor = (await (await manager.PostAsJsonAsync("/api/distributors", new { name = "Puget Sound Distribution", countries = new[] { "US" }, regions = new[] { "WA", "OR" } }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Eventually.True(async () => (await manager.PostAsJsonAsync($"/api/distributors/{Distributor}/authorizations", new { partnerId = Partner, regions = new[] { "WA" } })).IsSuccessStatusCode);
+        var jordan = $"jordan-{Guid.NewGuid():N}"[..15] + "@pugetsound-dist.example";
+        (await manager.PostAsJsonAsync($"/api/distributors/{Distributor}/users", new { name = "Jordan Puget", email = jordan, role = "sales" })).EnsureSuccessStatusCode();
+        // Deals learns of the partner and the authorization from their events: registering waits for that.
+        await System.DealsDb.WaitFor("select count(*) from reseller_authorizations where distributor_id = @Distributor and active", args: new { Distributor });
         await System.DealsDb.WaitFor("select count(*) from partners where id = @id and status = 'active'", args: new { id = Partner });
         await System.MakeDemoAccounts(
             ($"morgan-{Guid.NewGuid():N}"[..15] + "@vendor.example", "Morgan Manager", "channel-manager", "Morgan (channel manager)"),
-            (avery, null, null, "Avery at Harborview Systems"));
+            (avery, null, null, "Avery at Harborview Systems"),
+            (jordan, null, null, "Jordan at Puget Sound Distribution"));
         Browser = await Dashboard.Open(System);
     }
 
@@ -75,7 +83,7 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel) : IClassFi
         await Expect(form.Locator("[data-error='expectedClose']")).ToHaveTextAsync("must not be in the past");
         await Expect(form.Locator("[name='expectedClose']")).ToHaveAttributeAsync("aria-invalid", "true");
         await channel.Browser.Screenshot(avery, "register-field-error");
-        Assert.Equal(0, (await channel.System.Client("partner", channel.Partner).GetFromJsonAsync<JsonElement>("/api/deals")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await channel.System.Client("partner", channel.Partner).GetFromJsonAsync<JsonElement>("/api/deals?customer=olympic")).GetProperty("total").GetInt32());
         await form.Locator("[name='expectedClose']").FillAsync(DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd"));
         await form.GetByRole(AriaRole.Button, new() { Name = "Register the deal" }).ClickAsync();
         await Expect(avery.GetByTestId("deal-title")).ToContainTextAsync("Submitted");
@@ -119,9 +127,56 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel) : IClassFi
         await avery.GetByRole(AriaRole.Button, new() { Name = "Close as won" }).ClickAsync();
         await Expect(avery.GetByTestId("deal-title")).ToContainTextAsync("Won");
         await channel.Browser.Screenshot(avery, "deal-won");
-        var deals = await channel.System.Client("partner", channel.Partner).GetFromJsonAsync<JsonElement>("/api/deals");
+        var deals = await channel.System.Client("partner", channel.Partner).GetFromJsonAsync<JsonElement>("/api/deals?customer=olympic");
         var only = deals.GetProperty("items").EnumerateArray().Single();
         Assert.Equal(("won", 50_000m, "olympicclinics.example"),
             (only.GetProperty("status").GetString(), only.GetProperty("actualAmount").GetDecimal(), only.GetProperty("customerDomain").GetString()));
+    }
+
+    [Fact]
+    public async Task A_distributor_uploads_a_report_reads_and_downloads_its_refused_lines_and_registers_for_a_reseller_it_serves()
+    {
+        var jordan = await channel.Browser.SignIn("Jordan");
+        await jordan.GetByRole(AriaRole.Link, new() { Name = "Sell-through" }).ClickAsync();
+        await Expect(jordan.Locator("main")).ToContainTextAsync("Harborview Systems");
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var number = $"PSD-{Guid.NewGuid():N}"[..12];
+        var csv = string.Join("\n",
+            "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_country,vendor_sku,quantity,unit_price,extended_amount,currency",
+            $"{number},{today},{today},INV-1,{today},sale,{channel.Partner},Tacoma Dental Group,US,SW-9300-48P,2,5200.00,10400.00,USD",
+            $"{number},{today},{today},INV-2,{today},sale,{channel.Partner},Tacoma Dental Group,US,AP-6100,10,700.00,7000.00,USD",
+            $"{number},{today},{today},INV-3,{today},sale,{channel.Partner},Tacoma Dental Group,US,AP-6100,many,700.00,7000.00,USD") + "\n";
+        await jordan.Locator("#report-file").SetInputFilesAsync(new FilePayload { Name = "october.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        var outcome = jordan.GetByTestId("report-result");
+        await Expect(outcome.GetByTestId("report-counts")).ToHaveTextAsync("3 lines: 2 accepted, 1 refused");
+        await Expect(outcome.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(outcome.Locator("tbody tr")).ToContainTextAsync("quantity");
+        await Expect(jordan.Locator("#progress progress")).ToHaveAttributeAsync("value", "1");
+        await channel.Browser.Screenshot(jordan, "sell-through-upload");
+        var download = await jordan.RunAndWaitForDownloadAsync(() => outcome.GetByRole(AriaRole.Button, new() { Name = "Download the refused lines (CSV)" }).ClickAsync());
+        var saved = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.StartsWith("line,field,reason\r\n4,quantity,", saved);
+        Assert.Equal($"{number}-refused.csv", download.SuggestedFilename);
+        // The report joins the list at once, and opens again with the same answer.
+        await jordan.Locator("#report-list").GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
+        await Expect(jordan.GetByTestId("report-counts")).ToHaveTextAsync("3 lines: 2 accepted, 1 refused");
+
+        // Registering for a reseller: only those it serves are offered.
+        await jordan.GetByRole(AriaRole.Link, new() { Name = "Register a deal" }).ClickAsync();
+        var form = jordan.Locator("#register");
+        await Expect(form.Locator("[name='partnerId'] option")).ToHaveCountAsync(2); // "Choose…" and Harborview
+        await form.Locator("[name='partnerId']").SelectOptionAsync(channel.Partner.ToString());
+        await form.Locator("[name='customer.legalName']").FillAsync("Bremerton Shipyard Clinic");
+        await form.Locator("[name='customer.region']").FillAsync("WA");
+        await form.Locator("[data-line='0'] [name='sku']").FillAsync("FW-500");
+        await Expect(form.Locator("[data-line='0'] [name='productFamily']")).ToHaveValueAsync("security");
+        await form.Locator("[data-line='0'] [name='quantity']").FillAsync("2");
+        await form.Locator("[data-line='0'] [name='amount']").FillAsync("16000");
+        await form.Locator("[name='expectedClose']").FillAsync(DateTime.UtcNow.AddDays(45).ToString("yyyy-MM-dd"));
+        await form.GetByRole(AriaRole.Button, new() { Name = "Register the deal" }).ClickAsync();
+        await Expect(jordan.GetByTestId("deal-title")).ToContainTextAsync("Submitted");
+        var registered = (await channel.System.Client("partner", channel.Partner).GetFromJsonAsync<JsonElement>("/api/deals?customer=bremerton"))
+            .GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(channel.Distributor, registered.GetProperty("distributorId").GetGuid());
     }
 }

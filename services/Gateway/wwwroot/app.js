@@ -9,8 +9,9 @@ import { deals } from "./js/pages/deals.js";
 import { deal } from "./js/pages/deal.js";
 import { pricing } from "./js/pages/pricing.js";
 import { register } from "./js/pages/register.js";
+import { reports } from "./js/pages/reports.js";
 
-Object.assign(pages, { "sign-in": signIn, pipeline, queue, applications, deals, deal, pricing, register });
+Object.assign(pages, { "sign-in": signIn, pipeline, queue, applications, deals, deal, pricing, register, reports });
 
 window.addEventListener("hashchange", render);
 render();

@@ -39,3 +39,27 @@ export async function api(path, options = {}) {
 
 /** Sends a JSON body with POST (or the method given). */
 export const send = (path, body, method = "POST") => api(path, { method, body: JSON.stringify(body ?? {}) });
+
+/**
+ * Uploads a file as the body of a POST, reporting the bytes sent (fetch cannot tell upload progress; XMLHttpRequest
+ * can). Resolves with the JSON answer; rejects with an ApiError as api() does.
+ */
+export function upload(path, file, contentType, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.setRequestHeader("Content-Type", contentType);
+    xhr.setRequestHeader("X-CSRF", "1");
+    xhr.upload.addEventListener("progress", (e) => onProgress?.(e.lengthComputable ? e.loaded / e.total : null, "uploading"));
+    xhr.upload.addEventListener("load", () => onProgress?.(1, "processing"));
+    xhr.addEventListener("load", () => {
+      const json = xhr.getResponseHeader("content-type")?.includes("json");
+      const body = json ? JSON.parse(xhr.responseText || "null") : xhr.responseText;
+      if (xhr.status === 401) { session.user = null; location.hash = "#/sign-in"; reject(new Error("signed out")); return; }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+      else reject(new ApiError(xhr.status, json ? body : null, xhr.statusText));
+    });
+    xhr.addEventListener("error", () => reject(new Error("The upload did not reach the server.")));
+    xhr.send(file);
+  });
+}

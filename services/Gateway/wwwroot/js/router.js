@@ -1,6 +1,6 @@
 // The shell: the navigation for who is signed in, and the page the location's hash names.
 import { api, session } from "./api.js";
-import { main, esc, isManager } from "./ui.js";
+import { main, esc, isManager, isStaff } from "./ui.js";
 
 /** Every page by its hash name: filled by app.js. */
 export const pages = {};
@@ -12,6 +12,7 @@ function navigation(current) {
     ...(isManager() ? [["queue", "Deal queue"], ["applications", "Applications"]] : []),
     ["deals", user.role === "partner" ? "My deals" : "Deals"],
     ...(["partner", "distributor"].includes(user.role) ? [["register", "Register a deal"]] : []),
+    ...(user.role === "distributor" || isStaff() ? [["reports", "Sell-through"]] : []),
     ["pricing", "Pricing"],
   ];
   document.getElementById("nav").innerHTML = links.map(([k, t]) => `<a href="#/${k}"${k === current ? ' aria-current="page"' : ""}>${t}</a>`).join("");

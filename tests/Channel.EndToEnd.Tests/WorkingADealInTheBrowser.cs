@@ -179,4 +179,58 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel) : IClassFi
             .GetProperty("items").EnumerateArray().Single();
         Assert.Equal(channel.Distributor, registered.GetProperty("distributorId").GetGuid());
     }
+
+    [Fact]
+    public async Task A_manager_onboards_a_distributor_authorizes_a_reseller_revokes_it_and_changes_the_partners_tier()
+    {
+        var morgan = await channel.Browser.SignIn("Morgan");
+        await morgan.GetByRole(AriaRole.Link, new() { Name = "Distributors" }).ClickAsync();
+        var onboard = morgan.Locator("#onboard");
+        var name = $"Cascadia Supply {Guid.NewGuid():N}"[..22];
+        await onboard.Locator("[name='name']").FillAsync(name);
+        await onboard.Locator("[name='countries']").FillAsync("US");
+        await onboard.Locator("[name='regions']").FillAsync("wa, or");
+        await onboard.GetByRole(AriaRole.Button, new() { Name = "Onboard" }).ClickAsync();
+        await Expect(morgan.GetByTestId("distributor-title")).ToContainTextAsync(name);
+        await Expect(morgan.Locator("main")).ToContainTextAsync("regions WA, OR");
+
+        // Authorizing without choosing the reseller: the API's message stands beside the field.
+        var authorize = morgan.Locator("#authorize");
+        await authorize.Locator("[name='regions']").FillAsync("WA");
+        await authorize.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
+        await Expect(authorize.Locator("[data-error='partnerId']")).Not.ToBeEmptyAsync();
+        await authorize.Locator("[name='partnerId']").SelectOptionAsync(channel.Partner.ToString());
+        await authorize.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
+        var resellers = morgan.GetByTestId("resellers");
+        await Expect(resellers.Locator("tbody tr", new() { HasText = "Harborview Systems" })).ToContainTextAsync("Authorized");
+        await channel.Browser.Screenshot(morgan, "distributor-manager");
+        var distributorUrl = morgan.Url;
+
+        // The partner's page lists the new distributor among those serving it; the manager moves the partner up a tier.
+        await morgan.GetByRole(AriaRole.Link, new() { Name = "Partners" }).ClickAsync();
+        await morgan.Locator("#filters [name='q']").FillAsync("Harborview");
+        await morgan.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await morgan.GetByRole(AriaRole.Link, new() { Name = "Harborview Systems" }).ClickAsync();
+        await Expect(morgan.Locator("main")).ToContainTextAsync(name);
+        await morgan.Locator("#partner-tier").SelectOptionAsync("platinum");
+        await morgan.GetByRole(AriaRole.Button, new() { Name = "Change tier" }).ClickAsync();
+        await Expect(morgan.Locator("#toast")).ToContainTextAsync("reason"); // a tier change says why
+        await morgan.Locator("#partner-reason").FillAsync("Passed the platinum revenue bar this year.");
+        await morgan.Locator("#partner-tier").SelectOptionAsync("platinum");
+        await morgan.GetByRole(AriaRole.Button, new() { Name = "Change tier" }).ClickAsync();
+        await Expect(morgan.GetByTestId("partner-tier")).ToHaveTextAsync("platinum");
+        await channel.Browser.Screenshot(morgan, "partner-manager");
+
+        // Back at the distributor, the authorization is revoked with a reason.
+        await morgan.GotoAsync(distributorUrl);
+        await morgan.Locator("#dist-reason").FillAsync("Harborview moved its Washington buying to Puget Sound.");
+        await morgan.GetByTestId("resellers").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        var revoked = morgan.GetByTestId("resellers").Locator("tbody tr", new() { HasText = "Harborview Systems" });
+        await Expect(revoked).ToContainTextAsync("Revoked");
+        await Expect(revoked).ToContainTextAsync("Harborview moved its Washington buying to Puget Sound.");
+        // The partner is served by Puget Sound Distribution only again.
+        var serving = await channel.System.Client("channel-manager").GetFromJsonAsync<JsonElement>($"/api/distributors/partners/{channel.Partner}");
+        Assert.Equal(["Puget Sound Distribution"], serving.EnumerateArray().Select(a => a.GetProperty("distributorName").GetString()));
+        Assert.Equal("platinum", (await channel.System.Client("channel-manager").GetFromJsonAsync<JsonElement>($"/api/partners/{channel.Partner}")).GetProperty("tier").GetString());
+    }
 }

@@ -10,8 +10,10 @@ import { deal } from "./js/pages/deal.js";
 import { pricing } from "./js/pages/pricing.js";
 import { register } from "./js/pages/register.js";
 import { reports } from "./js/pages/reports.js";
+import { partners, partner } from "./js/pages/partners.js";
+import { distributors, distributor } from "./js/pages/distributors.js";
 
-Object.assign(pages, { "sign-in": signIn, pipeline, queue, applications, deals, deal, pricing, register, reports });
+Object.assign(pages, { "sign-in": signIn, pipeline, queue, applications, deals, deal, pricing, register, reports, partners, partner, distributors, distributor });
 
 window.addEventListener("hashchange", render);
 render();

@@ -10,12 +10,15 @@ function navigation(current) {
   const links = !user ? [] : [
     ["pipeline", "Pipeline"],
     ...(isManager() ? [["queue", "Deal queue"], ["applications", "Applications"]] : []),
+    ...(isStaff() ? [["partners", "Partners"], ["distributors", "Distributors"]] : []),
     ["deals", user.role === "partner" ? "My deals" : "Deals"],
     ...(["partner", "distributor"].includes(user.role) ? [["register", "Register a deal"]] : []),
     ...(user.role === "distributor" || isStaff() ? [["reports", "Sell-through"]] : []),
     ["pricing", "Pricing"],
+    ...(user.role === "partner" && user.partnerId ? [[`partner?id=${user.partnerId}`, "Our company"]] : []),
+    ...(user.role === "distributor" && user.distributorId ? [[`distributor?id=${user.distributorId}`, "Our company"]] : []),
   ];
-  document.getElementById("nav").innerHTML = links.map(([k, t]) => `<a href="#/${k}"${k === current ? ' aria-current="page"' : ""}>${t}</a>`).join("");
+  document.getElementById("nav").innerHTML = links.map(([k, t]) => `<a href="#/${k}"${k.split("?")[0] === current ? ' aria-current="page"' : ""}>${t}</a>`).join("");
   document.getElementById("who").innerHTML = user ? `<span>${esc(user.name)}</span><button type="button" id="sign-out">Sign out</button>` : "";
   document.getElementById("sign-out")?.addEventListener("click", async () => {
     // The gateway ends the session and revokes its refresh token; the provider's end-session page ends the person's sign-in everywhere.

@@ -10,7 +10,8 @@ export const short = (v) => new Intl.NumberFormat("en-US", { notation: "compact"
 export const pct = (v) => (v === null || v === undefined ? "—" : `${(Number(v) * 100).toFixed(1)}%`);
 export const day = (v) => (v ? new Date(v).toISOString().slice(0, 10) : "—");
 export const stageName = (s) => ({ submitted: "Submitted", compliance_review: "Compliance review", approved: "Approved", won: "Won", lost: "Lost",
-  rejected: "Rejected", returned: "Returned", expired: "Expired", applied: "Applied", on_hold: "On hold", active: "Active" }[s] || s);
+  rejected: "Rejected", returned: "Returned", expired: "Expired", applied: "Applied", on_hold: "On hold", active: "Active",
+  suspended: "Suspended", terminated: "Terminated", revoked: "Revoked" }[s] || s);
 export const isStaff = () => ["channel-manager", "admin", "leadership"].includes(session.user?.role);
 export const isManager = () => ["channel-manager", "admin"].includes(session.user?.role);
 

@@ -6,7 +6,7 @@ const pageSize = 25;
 
 export async function deals(params) {
   const pageNo = Math.max(1, Number(params.page) || 1);
-  const filters = Object.fromEntries(["status", "customer", "region"].filter((k) => params[k]).map((k) => [k, params[k]]));
+  const filters = Object.fromEntries(["status", "customer", "region", "partnerId"].filter((k) => params[k]).map((k) => [k, params[k]]));
   const page = await api(`/api/deals?${new URLSearchParams({ ...filters, page: String(pageNo), pageSize: String(pageSize) })}`);
   const pages = Math.max(1, Math.ceil(page.total / pageSize));
   const link = (n) => `#/deals?${new URLSearchParams({ ...filters, page: String(n) })}`;

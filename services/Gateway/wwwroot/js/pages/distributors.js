@@ -1,0 +1,96 @@
+// Distributors: staff see every distributor and a channel manager onboards one; a distributor's page shows its
+// resellers (authorized by region, revoked with a reason), its users and its status, with the manager's actions.
+import { api, send, ApiError, session } from "../api.js";
+import { main, esc, day, stageName, isManager, isStaff, toast, rows } from "../ui.js";
+import { render } from "../router.js";
+
+const list = (text) => String(text ?? "").split(/[\s,]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
+
+function showErrors(form, err) {
+  form.querySelectorAll("[data-error]").forEach((e) => { e.textContent = err?.fields?.[e.dataset.error]?.join(", ") ?? ""; });
+  if (err && !Object.keys(err.fields ?? {}).length) toast(err.message);
+}
+
+export async function distributors() {
+  if (!isStaff()) { location.hash = session.user.distributorId ? `#/distributor?id=${session.user.distributorId}` : "#/pipeline"; return; }
+  const all = await api("/api/distributors");
+  main.innerHTML = `<h1>Distributors</h1>
+    ${isManager() ? `<form class="card register" id="onboard" novalidate><h2>Onboard a distributor</h2><fieldset>
+      <label>Name <input name="name" required></label><span class="field-error" data-error="name"></span>
+      <label>Countries <input name="countries" placeholder="US, CA" size="10"></label><span class="field-error" data-error="countries"></span>
+      <label>Regions <input name="regions" placeholder="WA, OR, CA" size="14"></label><span class="field-error" data-error="regions"></span>
+      <button type="submit">Onboard</button></fieldset></form>` : ""}
+    <div class="card table-wrap spaced">${rows(all, "No distributor yet.", "<th>Distributor</th><th>Countries</th><th>Regions</th><th>Status</th>",
+      (d) => `<tr><td><a href="#/distributor?id=${esc(d.id)}">${esc(d.name)}</a></td><td>${esc(d.countries.join(", "))}</td><td>${esc(d.regions.join(", "))}</td>
+        <td><span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></td></tr>`)}</div>`;
+  document.getElementById("onboard")?.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    try {
+      const made = await send("/api/distributors", { name: f.get("name") || null, countries: list(f.get("countries")), regions: list(f.get("regions")) });
+      toast(`Onboarded ${made.name}`);
+      location.hash = `#/distributor?id=${made.id}`;
+    } catch (err) { showErrors(e.target, err); }
+  });
+}
+
+export async function distributor(params) {
+  const id = params.id;
+  const [d, resellers, users] = await Promise.all([
+    api(`/api/distributors/${encodeURIComponent(id)}`),
+    api(`/api/distributors/${encodeURIComponent(id)}/resellers?includeRevoked=true`),
+    api(`/api/distributors/${encodeURIComponent(id)}/users`).catch(() => null),
+  ]);
+  const manager = isManager();
+  const own = session.user.role === "distributor" && session.user.distributorId === d.id;
+  const candidates = manager ? (await api("/api/partners?status=active&pageSize=200")).items : [];
+  main.innerHTML = `<h1 data-testid="distributor-title">${esc(d.name)} <span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></h1>
+    <p class="muted">Countries ${esc(d.countries.join(", "))} · regions ${esc(d.regions.join(", "))} · since ${day(d.createdAt)}${d.statusReason ? ` · ${esc(d.statusReason)}` : ""}</p>
+    ${manager ? `<div class="card actions">
+      ${d.status === "active" ? '<button type="button" class="secondary" data-dist-act="suspend">Suspend</button>' : ""}
+      ${d.status === "suspended" ? '<button type="button" data-dist-act="reinstate">Reinstate</button>' : ""}
+      ${d.status !== "terminated" ? '<button type="button" class="danger" data-dist-act="terminate">Terminate</button>' : ""}
+      <textarea id="dist-reason" aria-label="Reason" placeholder="Reason (to suspend, terminate or revoke a reseller)"></textarea></div>` : ""}
+    <section class="card spaced" data-testid="resellers"><h2>Resellers it serves</h2>
+      ${rows(resellers, "None yet.", "<th>Reseller</th><th>Regions</th><th>Since</th><th>Status</th><th></th>",
+        (a) => `<tr><td>${isStaff() ? `<a href="#/partner?id=${esc(a.partnerId)}">${esc(a.partnerName ?? a.partnerId)}</a>` : esc(a.partnerName ?? a.partnerId)}</td>
+          <td>${esc(a.regions.join(", "))}</td><td>${day(a.authorizedAt)}</td>
+          <td>${a.active ? '<span class="badge active">Authorized</span>' : `<span class="badge revoked">Revoked</span> <span class="muted">${esc(a.revokeReason ?? "")}</span>`}</td>
+          <td>${manager && a.active ? `<button type="button" class="secondary" data-revoke="${esc(a.partnerId)}">Revoke</button>` : ""}</td></tr>`)}
+      ${manager ? `<form class="register spaced" id="authorize" novalidate><fieldset><legend>Authorize a reseller</legend>
+        <label>Reseller <select name="partnerId"><option value="">Choose…</option>${candidates.map((p) => `<option value="${esc(p.id)}">${esc(p.legalName)} (${esc(p.region)}, ${esc(p.country)})</option>`).join("")}</select></label>
+        <span class="field-error" data-error="partnerId"></span>
+        <label>Regions <input name="regions" placeholder="${esc(d.regions.join(", "))}" size="14"></label><span class="field-error" data-error="regions"></span>
+        <button type="submit">Authorize</button></fieldset></form>` : ""}</section>
+    ${users ? `<section class="card spaced"><h2>Users</h2>${rows(users, "No users yet.", "<th>Name</th><th>E-mail</th><th>Role</th>",
+      (u) => `<tr><td>${esc(u.name)}</td><td>${esc(u.email)}</td><td>${esc(u.role)}</td></tr>`)}
+      ${manager || own ? `<form class="filters spaced" id="add-user"><label>Name <input name="name" required></label><label>E-mail <input name="email" type="email" required></label>
+        <label>Role <select name="role"><option>sales</option><option>operations</option><option>admin</option></select></label><button type="submit">Invite</button></form>` : ""}</section>` : ""}`;
+
+  const act = async (path, body, done) => {
+    try {
+      await send(path, body);
+      toast(done);
+      await render();
+    } catch (e) { toast(e.message); }
+  };
+  const reason = () => document.getElementById("dist-reason")?.value || null;
+  main.querySelectorAll("[data-dist-act]").forEach((b) => b.addEventListener("click", () =>
+    act(`/api/distributors/${d.id}/${b.dataset.distAct}`, { reason: reason() }, `${b.textContent}: ${d.name}`)));
+  main.querySelectorAll("[data-revoke]").forEach((b) => b.addEventListener("click", () =>
+    act(`/api/distributors/${d.id}/authorizations/${b.dataset.revoke}/revoke`, { reason: reason() }, "Authorization revoked")));
+  document.getElementById("authorize")?.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    try {
+      await send(`/api/distributors/${d.id}/authorizations`, { partnerId: f.get("partnerId") || null, regions: list(f.get("regions")) });
+      toast("Reseller authorized");
+      await render();
+    } catch (err) { if (err instanceof ApiError) showErrors(e.target, err); else toast(String(err)); }
+  });
+  document.getElementById("add-user")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    act(`/api/distributors/${d.id}/users`, { name: f.get("name"), email: f.get("email"), role: f.get("role") }, `Invited ${f.get("email")}`);
+  });
+}

@@ -162,6 +162,36 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
     }
 
     [Fact]
+    public async Task Leadership_drills_from_a_chart_to_the_deals_behind_it_and_reads_the_partner_leaderboard()
+    {
+        var page = await channel.SignIn("Lee");
+        // The won bar of the funnel leads to the won deals (Bellwether's, won at setup), filtered as the chart was.
+        await page.Locator("#funnel a.bar-link", new PageLocatorOptions { HasText = "Won" }).ClickAsync();
+        await Expect(page.Locator("main[data-page=deals]")).ToBeVisibleAsync();
+        await Expect(page.Locator("#filters [name='status']")).ToHaveValueAsync("won");
+        var rows = page.GetByTestId("deal-list").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows).ToContainTextAsync("Puget Sound Ferries");
+
+        // The leaderboard ranks partners by what they won, with their registered value leading to their deals.
+        await page.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
+        var board = page.Locator("section", new PageLocatorOptions { HasText = "Partner leaderboard" });
+        await Expect(board.Locator("tbody tr").First).ToContainTextAsync("Bellwether Point Networks");
+        await Expect(board.Locator("tbody tr").First).ToContainTextAsync("$60,000");
+        await board.Locator("tbody tr", new LocatorLocatorOptions { HasText = "Evergreen Networks" }).GetByRole(AriaRole.Link, new() { Name = "$120,000" }).ClickAsync();
+        await Expect(page.GetByTestId("deal-filter")).ToContainTextAsync("one partner");
+        await Expect(page.GetByTestId("deal-list").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("deal-list")).ToContainTextAsync("Rainier Health System");
+
+        // A period compares itself with the one before it: every deal closes in the month 50 days out, none in the month after.
+        var after = DateTime.UtcNow.AddDays(50).AddMonths(1).ToString("yyyy-MM");
+        await page.GotoAsync(channel.System.Gateway.Address + $"/#/pipeline?from={after}&to={after}");
+        await Expect(page.GetByTestId("deals")).ToHaveTextAsync("0");
+        await Expect(page.Locator(".kpi .delta").First).ToHaveTextAsync("-100% on the period before");
+        await channel.Screenshot(page, "pipeline-drill-down");
+    }
+
+    [Fact]
     public async Task A_manager_approves_from_the_queue_with_the_conflict_in_view_and_the_pipeline_follows()
     {
         var page = await channel.SignIn("Morgan");

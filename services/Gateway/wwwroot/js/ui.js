@@ -28,10 +28,20 @@ export function dataTable(rows, columns) {
     <tbody>${rows.map((r) => `<tr>${columns.map((c) => `<td${c.num ? ' class="num"' : ""}>${esc(c.show(r))}</td>`).join("")}</tr>`).join("")}</tbody></table></div></details>`;
 }
 
-/** Horizontal bars, one a row, value written at the end of each. */
+/**
+ * The width a chart is drawn at: the width of its card in the page's grid (two columns from 1,080 px, one below), so
+ * the SVG is shown at its own size and its 12 px text stays 12 px on screen at every width.
+ */
+export function chartWidth() {
+  const page = (main.clientWidth || 1198) - 38; // main's padding
+  const columns = page >= 1000 ? 2 : 1;
+  return Math.max(280, Math.floor((page - (columns - 1) * 16) / columns - 34));
+}
+
+/** Horizontal bars, one a row, value written at the end of each; a row with an href is a link to what is behind it. */
 export function barChart(id, title, rows, { format = money, color = "#0b5cad", funnel = false } = {}) {
   if (!rows.length) return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
-  const width = 600, bar = 22, gap = 8, height = rows.length * (bar + gap) + 24;
+  const width = chartWidth(), bar = 22, gap = 8, height = rows.length * (bar + gap) + 24;
   const label = Math.min(210, Math.max(60, Math.max(...rows.map((r) => String(r.label).length)) * 6.8 + 12));
   const note = Math.max(...rows.map((r) => `${format(r.value)}${r.note ? ` · ${r.note}` : ""}`.length)) * 6.8 + 12;
   const max = Math.max(...rows.map((r) => Math.abs(r.value)), 1);
@@ -40,13 +50,15 @@ export function barChart(id, title, rows, { format = money, color = "#0b5cad", f
     const w = Math.max(2, (Math.abs(r.value) / max) * span);
     const x = funnel ? label + (span - w) / 2 : label;
     const y = 8 + i * (bar + gap);
-    return `<text x="${label - 8}" y="${y + bar / 2 + 4}" text-anchor="end">${esc(r.label)}</text>
+    const shapes = `<text x="${label - 8}" y="${y + bar / 2 + 4}" text-anchor="end">${esc(r.label)}</text>
       <rect x="${x}" y="${y}" width="${w}" height="${bar}" rx="3" fill="${r.color || color}"><title>${esc(r.label)}: ${esc(format(r.value))}</title></rect>
       <text x="${funnel ? label + span + 6 : x + w + 6}" y="${y + bar / 2 + 4}">${esc(format(r.value))}${r.note ? ` · ${esc(r.note)}` : ""}</text>`;
+    return r.href ? `<a href="${esc(r.href)}" class="bar-link" aria-label="${esc(`${r.label}: ${format(r.value)} — show the deals`)}">${shapes}</a>` : shapes;
   }).join("");
+  const linked = rows.some((r) => r.href);
   const summary = rows.map((r) => `${r.label} ${format(r.value)}`).join(", ");
   return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption>
-    <svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(`${title}: ${summary}`)}">
+    <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="${linked ? "group" : "img"}" aria-label="${esc(`${title}: ${summary}`)}">
       <line class="axis" x1="${label}" y1="4" x2="${label}" y2="${height - 16}"/>${bars}</svg>
     ${dataTable(rows, [{ title: "", show: (r) => r.label }, { title: "Value", num: true, show: (r) => format(r.value) }, ...(rows[0].note !== undefined ? [{ title: "", show: (r) => r.note }] : [])])}</figure>`;
 }
@@ -54,7 +66,7 @@ export function barChart(id, title, rows, { format = money, color = "#0b5cad", f
 /** Lines over months with a labelled y axis; series = [{ name, color, values: [..] }], labels = x labels. */
 export function lineChart(id, title, labels, series, { format = short } = {}) {
   if (!labels.length) return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
-  const width = 560, height = 240, left = 56, bottom = 36, top = 12, right = 34;
+  const width = chartWidth(), height = 240, left = 56, bottom = 36, top = 12, right = 34;
   const all = series.flatMap((s) => s.values);
   const max = Math.max(...all, 1), min = Math.min(0, ...all);
   const x = (i) => left + (labels.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (labels.length - 1));
@@ -66,7 +78,7 @@ export function lineChart(id, title, labels, series, { format = short } = {}) {
     s.values.map((v, i) => `<circle cx="${x(i)}" cy="${y(v)}" r="3.5" fill="${s.color}"><title>${esc(s.name)} ${esc(labels[i])}: ${esc(format(v))}</title></circle>`).join("")).join("");
   const legend = series.map((s, i) => `<rect x="${left + i * 150}" y="${height - 12}" width="12" height="4" fill="${s.color}"/><text x="${left + i * 150 + 16}" y="${height - 8}">${esc(s.name)}</text>`).join("");
   return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption>
-    <svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(title)}">${grid}
+    <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">${grid}
       <line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"/>${xs}${lines}${legend}</svg>
     ${dataTable(labels.map((l, i) => ({ l, i })), [{ title: "Month", show: (r) => r.l }, ...series.map((s) => ({ title: s.name, num: true, show: (r) => format(s.values[r.i]) }))])}</figure>`;
 }

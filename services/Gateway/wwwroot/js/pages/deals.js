@@ -6,7 +6,7 @@ const pageSize = 25;
 
 export async function deals(params) {
   const pageNo = Math.max(1, Number(params.page) || 1);
-  const filters = Object.fromEntries(["status", "customer", "region", "partnerId"].filter((k) => params[k]).map((k) => [k, params[k]]));
+  const filters = Object.fromEntries(["status", "customer", "region", "partnerId", "distributorId"].filter((k) => params[k]).map((k) => [k, params[k]]));
   const page = await api(`/api/deals?${new URLSearchParams({ ...filters, page: String(pageNo), pageSize: String(pageSize) })}`);
   const pages = Math.max(1, Math.ceil(page.total / pageSize));
   const link = (n) => `#/deals?${new URLSearchParams({ ...filters, page: String(n) })}`;
@@ -17,6 +17,8 @@ export async function deals(params) {
       <label>Status <select name="status"><option value="">All</option>
       ${["submitted", "compliance_review", "approved", "returned", "won", "lost", "rejected", "expired"].map((s) => `<option value="${s}"${params.status === s ? " selected" : ""}>${stageName(s)}</option>`).join("")}
       </select></label><button type="submit">Show</button></form>
+    ${filters.partnerId || filters.distributorId ? `<p class="notice" data-testid="deal-filter">Only the deals of ${filters.partnerId ? "one partner" : "one distributor"}
+      (from the chart or list you came from). <a href="#/deals?${new URLSearchParams(Object.entries(filters).filter(([k]) => !["partnerId", "distributorId"].includes(k)))}">Show all</a></p>` : ""}
     <div class="card table-wrap"><table data-testid="deal-list"><thead><tr><th>Customer</th><th>Status</th><th class="num">Value</th><th>Expected close</th><th>Protected until</th></tr></thead><tbody>
     ${page.items.map((d) => `<tr><td><a href="#/deal?id=${esc(d.id)}">${esc(d.customerName)}</a><div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)}</div></td>
       <td><span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></td><td class="num">${money(d.actualAmount ?? d.totalValue)}</td>
@@ -25,7 +27,8 @@ export async function deals(params) {
       ${pageNo > 1 ? `<a href="${link(pageNo - 1)}" rel="prev">Previous</a>` : ""}${pageNo < pages ? `<a href="${link(pageNo + 1)}" rel="next">Next</a>` : ""}</nav></div>`;
   document.getElementById("filters").addEventListener("submit", (e) => {
     e.preventDefault();
-    const chosen = [...new FormData(e.target).entries()].filter(([, v]) => String(v).trim());
+    const chosen = [...new FormData(e.target).entries(), ...["partnerId", "distributorId"].filter((k) => filters[k]).map((k) => [k, filters[k]])]
+      .filter(([, v]) => String(v).trim());
     location.hash = `#/deals?${new URLSearchParams(chosen)}`;
   });
 }

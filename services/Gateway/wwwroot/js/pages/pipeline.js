@@ -1,16 +1,47 @@
 // The pipeline: leadership's and everyone's view of the registered deals, with filters and charts.
-import { api, send, ApiError, session } from "../api.js";
-import { main, esc, money, short, pct, day, stageName, isStaff, isManager, toast, dataTable, barChart, lineChart, claimStatus, reasonName, rows } from "../ui.js";
-import { render } from "../router.js";
+import { api, session } from "../api.js";
+import { main, esc, money, short, pct, day, stageName, isStaff, barChart, lineChart, rows } from "../ui.js";
+
+/** The months before from..to, as many as it spans: the period a figure is compared with. */
+function previousPeriod(from, to) {
+  if (!from || !to) return null;
+  const [fy, fm] = from.split("-").map(Number);
+  const [ty, tm] = to.split("-").map(Number);
+  const span = (ty - fy) * 12 + (tm - fm) + 1;
+  if (span < 1) return null;
+  const month = (y, m) => { const d = new Date(Date.UTC(y, m - 1, 1)); return d.toISOString().slice(0, 7); };
+  return { from: month(fy, fm - span), to: month(fy, fm - 1) };
+}
+
+const change = (now, before) => {
+  if (before === undefined || before === null) return "";
+  const delta = Number(before) === 0 ? null : (Number(now) - Number(before)) / Math.abs(Number(before));
+  return `<div class="muted delta">${delta === null ? "none before" : `${delta >= 0 ? "+" : ""}${(delta * 100).toFixed(0)}% on the period before`}</div>`;
+};
+
+/** Where a chart's bar leads: the deals behind it, under the same filters. */
+const dealsOf = (params, extra) => `#/deals?${new URLSearchParams({ ...(params.region ? { region: params.region } : {}), ...extra })}`;
 
 export async function pipeline(params) {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v));
-  const [p, s] = await Promise.all([api(`/api/reports/pipeline?${query}`), api(`/api/reports/sell-through?${query}`)]);
+  const previous = previousPeriod(params.from, params.to);
+  const [p, s, before] = await Promise.all([
+    api(`/api/reports/pipeline?${query}`),
+    api(`/api/reports/sell-through?${query}`),
+    previous ? api(`/api/reports/pipeline?${new URLSearchParams({ ...Object.fromEntries(query), ...previous })}`) : Promise.resolve(null),
+  ]);
   const t = p.totals;
-  const order = ["submitted", "compliance_review", "approved", "won", "lost", "returned", "rejected", "expired"];
-  const colors = { won: "#1f8a4c", lost: "#b3402e", rejected: "#b3402e", expired: "#8a6d3b", compliance_review: "#b26b00" };
-  const stages = order.map((k) => p.byStage.find((r) => r.key === k)).filter(Boolean)
-    .map((r) => ({ label: stageName(r.key), value: r.value, note: `${r.deals} deals`, color: colors[r.key] }));
+  const b = before?.totals;
+  // The funnel is the way in: open stages in order, then won; what closed without a win is shown apart.
+  const open = ["submitted", "compliance_review", "approved", "won"];
+  const apart = ["returned", "lost", "rejected", "expired"];
+  const colors = { won: "#1f8a4c", lost: "#b3402e", rejected: "#b3402e", expired: "#8a6d3b", compliance_review: "#b26b00", returned: "#8a6d3b" };
+  const stageRows = (keys) => keys.map((k) => p.byStage.find((r) => r.key === k)).filter(Boolean)
+    .map((r) => ({ label: stageName(r.key), value: r.value, note: `${r.deals} deals`, color: colors[r.key], href: dealsOf(params, { status: r.key }) }));
+  const stages = stageRows(open);
+  const closed = stageRows(apart);
+  const sold = Object.fromEntries(s.byPartner.map((r) => [r.key, r.revenue]));
+  const board = [...p.byPartner].sort((x, y) => Number(y.wonValue) - Number(x.wonValue) || Number(y.value) - Number(x.value));
   const months = p.byMonth.map((r) => r.key);
   const st = s.byMonth;
   main.innerHTML = `<h1>Pipeline${isStaff() ? "" : ` · ${esc(session.user.name)}`}</h1>
@@ -21,17 +52,20 @@ export async function pipeline(params) {
       <button type="submit">Apply</button> <button type="button" class="secondary" id="export">Export CSV</button>
     </form>
     <section class="kpis" aria-label="Key figures">
-      <div class="kpi"><div class="label">Deals</div><div class="value" data-testid="deals">${t.deals}</div></div>
-      <div class="kpi"><div class="label">Open pipeline</div><div class="value" data-testid="open-value">${money(t.openValue)}</div></div>
-      <div class="kpi"><div class="label">Won</div><div class="value" data-testid="won-value">${money(t.wonValue)}</div></div>
+      <div class="kpi"><div class="label">Deals</div><div class="value" data-testid="deals">${t.deals}</div>${change(t.deals, b?.deals)}</div>
+      <div class="kpi"><div class="label">Open pipeline</div><div class="value" data-testid="open-value">${money(t.openValue)}</div>${change(t.openValue, b?.openValue)}</div>
+      <div class="kpi"><div class="label">Won</div><div class="value" data-testid="won-value">${money(t.wonValue)}</div>${change(t.wonValue, b?.wonValue)}</div>
       <div class="kpi"><div class="label">Win rate</div><div class="value" data-testid="win-rate">${pct(t.winRate)}</div></div>
-      <div class="kpi"><div class="label">Days to approve</div><div class="value" data-testid="days-to-approve">${t.averageDaysToApprove ?? "—"}</div></div>
+      <div class="kpi"><div class="label">Time to approve</div><div class="value" data-testid="days-to-approve">${t.averageDaysToApprove === null || t.averageDaysToApprove === undefined ? "—" : `${t.averageDaysToApprove} days`}</div></div>
       <div class="kpi"><div class="label">Sell-through</div><div class="value" data-testid="sell-through">${money(s.totals.revenue)}</div></div>
     </section>
     <div class="grid">
-      ${barChart("funnel", "Deals by stage (value)", stages, { funnel: true })}
-      ${barChart("by-region", "Value by region", p.byRegion.map((r) => ({ label: r.key, value: r.value, note: `${r.deals} deals` })))}
-      ${barChart("by-distributor", "Value by distributor", p.byDistributor.map((r) => ({ label: r.label || r.key, value: r.value, note: `${r.deals} deals` })))}
+      ${barChart("funnel", "The funnel: open stages and won (value)", stages, { funnel: true })}
+      ${barChart("closed", "Returned, lost, rejected and expired (value)", closed)}
+      ${barChart("by-region", "Value by region", p.byRegion.map((r) => ({ label: r.key, value: r.value, note: `${r.deals} deals`, href: dealsOf({}, { region: r.key }) })))}
+      ${barChart("by-distributor", "Value by distributor", p.byDistributor.map((r) => ({ label: r.label || r.key, value: r.value, note: `${r.deals} deals`,
+        href: r.key && r.key !== "00000000-0000-0000-0000-000000000000" ? dealsOf(params, { distributorId: r.key }) : undefined })))}
+      ${isStaff() ? barChart("by-tier", "Value by partner tier", p.byTier.map((r) => ({ label: r.label || r.key, value: r.value, note: `${r.deals} deals, ${money(r.wonValue)} won` }))) : ""}
       ${lineChart("trend", "Value and wins by month of expected close", months, [
         { name: "All deals", color: "#0b5cad", values: p.byMonth.map((r) => r.value) },
         { name: "Won", color: "#1f8a4c", values: p.byMonth.map((r) => r.wonValue) }], { format: short })}
@@ -40,6 +74,11 @@ export async function pipeline(params) {
         { name: "Registered", color: "#1f8a4c", values: st.map((r) => r.registered ?? 0) }], { format: short })}
       ${barChart("ageing", "Open deals by age", p.ageing.map((r) => ({ label: r.key, value: r.deals, note: money(r.value) })), { format: (v) => `${v} deals`, color: "#8a6d3b" })}
     </div>
+    ${isStaff() ? `<section class="card spaced table-wrap"><h2>Partner leaderboard</h2>
+      ${rows(board, "No partner has registered yet.", '<th>#</th><th>Partner</th><th class="num">Registered</th><th class="num">Deals</th><th class="num">Won</th><th class="num">Win rate</th><th class="num">Sell-through</th>',
+        (r, i) => `<tr><td class="num">${i + 1}</td><td><a href="#/partner?id=${esc(r.key)}">${esc(r.label || r.key)}</a></td>
+          <td class="num"><a href="${dealsOf(params, { partnerId: r.key })}">${money(r.value)}</a></td><td class="num">${r.deals}</td><td class="num">${money(r.wonValue)}</td>
+          <td class="num">${r.won + r.lost ? pct(r.won / (r.won + r.lost)) : "—"}</td><td class="num">${money(sold[r.key] ?? 0)}</td></tr>`)}</section>` : ""}
     <section class="card spaced"><h2>Protection ending in the next 14 days</h2>
       ${p.expiringSoon.length ? `<div class="table-wrap"><table><thead><tr><th>Customer</th><th>Partner</th><th>Region</th><th class="num">Value</th><th>Ends</th></tr></thead><tbody>
         ${p.expiringSoon.map((d) => `<tr><td>${esc(d.customerName)}</td><td>${esc(d.partnerName || d.partnerId)}</td><td>${esc(d.region)}</td><td class="num">${money(d.value)}</td><td>${day(d.protectionEndsAt)}</td></tr>`).join("")}

@@ -55,6 +55,23 @@ public sealed class Dashboard : IAsyncDisposable
     /// <summary>A browser context of its own (no session), for what a test does by hand.</summary>
     public Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null) => browser.NewContextAsync(options);
 
+    /// <summary>
+    /// Runs axe-core (WCAG 2 A and AA rules) on the page as it stands and returns each violation as "rule: target, target…"
+    /// (empty when there is none).
+    /// </summary>
+    static readonly Lazy<string> axeSource = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "axe", "axe.min.js")));
+
+    public static async Task<List<string>> Accessibility(IPage page)
+    {
+        // Evaluated through the browser's debugging protocol, which the page's Content-Security-Policy (script-src 'self') does not govern.
+        await page.EvaluateAsync(axeSource.Value + "\n;undefined");
+        var found = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async () => (await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }))
+                .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 4).map(n => n.target.join(" ")).join(", ")} — ${v.help}`)
+            """);
+        return [.. found.EnumerateArray().Select(v => v.GetString()!)];
+    }
+
     public Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
 

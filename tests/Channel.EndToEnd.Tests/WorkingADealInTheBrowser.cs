@@ -13,6 +13,8 @@ public sealed class DealDeskChannel : IAsyncLifetime
     public Dashboard Browser { get; private set; } = null!;
     public Guid Partner { get; private set; }
     public Guid Distributor { get; private set; }
+    /// <summary>A registration made through the API at the start, for pages that show one deal.</summary>
+    public Guid Deal { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -41,6 +43,15 @@ public sealed class DealDeskChannel : IAsyncLifetime
         // Deals learns of the partner and the authorization from their events: registering waits for that.
         await System.DealsDb.WaitFor("select count(*) from reseller_authorizations where distributor_id = @Distributor and active", args: new { Distributor });
         await System.DealsDb.WaitFor("select count(*) from partners where id = @id and status = 'active'", args: new { id = Partner });
+        var registered = await System.Client("partner", Partner).PostAsJsonAsync("/api/deals", new
+        {
+            customer = new { legalName = "Kitsap Transit Authority", country = "US", region = "WA", sector = "government" },
+            products = new[] { new { sku = "RT-7700", quantity = 2, amount = 30_000m } },
+            totalValue = 30_000m,
+            currency = "USD",
+            expectedClose = DateTime.UtcNow.AddDays(40).ToString("yyyy-MM-dd"),
+        });
+        Deal = (await registered.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         await System.MakeDemoAccounts(
             ($"morgan-{Guid.NewGuid():N}"[..15] + "@vendor.example", "Morgan Manager", "channel-manager", "Morgan (channel manager)"),
             (avery, null, null, "Avery at Harborview Systems"),
@@ -55,7 +66,15 @@ public sealed class DealDeskChannel : IAsyncLifetime
     }
 }
 
-public sealed class WorkingADealInTheBrowser(DealDeskChannel channel) : IClassFixture<DealDeskChannel>
+/// <summary>The deal desk's browser tests share one channel (and run one after another).</summary>
+[CollectionDefinition(Name)]
+public sealed class DealDesk : ICollectionFixture<DealDeskChannel>
+{
+    public const string Name = "deal desk";
+}
+
+[Collection(DealDesk.Name)]
+public sealed class WorkingADealInTheBrowser(DealDeskChannel channel)
 {
     [Fact]
     public async Task A_partner_registers_fixing_a_field_the_manager_returns_it_the_partner_resubmits_it_is_approved_and_closed_as_won()
@@ -232,5 +251,46 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel) : IClassFi
         var serving = await channel.System.Client("channel-manager").GetFromJsonAsync<JsonElement>($"/api/distributors/partners/{channel.Partner}");
         Assert.Equal(["Puget Sound Distribution"], serving.EnumerateArray().Select(a => a.GetProperty("distributorName").GetString()));
         Assert.Equal("platinum", (await channel.System.Client("channel-manager").GetFromJsonAsync<JsonElement>($"/api/partners/{channel.Partner}")).GetProperty("tier").GetString());
+    }
+}
+
+/// <summary>Every page each user opens, checked by axe-core and kept as screenshots at desktop width and at 390 px.</summary>
+[Collection(DealDesk.Name)]
+public sealed class ReachingEveryPage(DealDeskChannel channel)
+{
+    static readonly Dictionary<string, string[]> pages = new()
+    {
+        ["Morgan"] = ["pipeline", "queue", "applications", "partners", "partner", "distributors", "distributor", "deals", "deal", "reports", "pricing"],
+        ["Avery"] = ["pipeline", "deals", "deal", "register", "pricing", "partner"],
+        ["Jordan"] = ["pipeline", "reports", "register", "distributor", "pricing"],
+    };
+
+    [Theory]
+    [InlineData("Morgan")]
+    [InlineData("Avery")]
+    [InlineData("Jordan")]
+    public async Task Every_page_of_each_user_passes_axe_at_desktop_width_and_at_390_px(string who)
+    {
+        var found = new List<string>();
+        foreach (var width in new[] { 1280, 390 })
+        {
+            var browser = await channel.Browser.SignIn(who, width);
+            foreach (var page in pages[who])
+            {
+                var hash = page switch
+                {
+                    "partner" => $"partner?id={channel.Partner}",
+                    "distributor" => $"distributor?id={channel.Distributor}",
+                    "deal" => $"deal?id={channel.Deal}",
+                    _ => page,
+                };
+                await browser.GotoAsync(channel.System.Gateway.Address + "/#/" + hash);
+                await Expect(browser.Locator($"main[data-page='{page}']:not([aria-busy])")).ToBeVisibleAsync();
+                await channel.Browser.Screenshot(browser, $"page-{page}-{who.ToLowerInvariant()}-{width}");
+                found.AddRange((await Dashboard.Accessibility(browser)).Select(v => $"{page} at {width} px: {v}"));
+            }
+            await browser.Context.CloseAsync();
+        }
+        Assert.True(found.Count == 0, $"{who}'s pages:\n" + string.Join("\n", found));
     }
 }

@@ -24,7 +24,7 @@ export function toast(text) {
 }
 
 export function dataTable(rows, columns) {
-  return `<details><summary>Data</summary><div class="table-wrap"><table><thead><tr>${columns.map((c) => `<th${c.num ? ' class="num"' : ""}>${esc(c.title)}</th>`).join("")}</tr></thead>
+  return `<details><summary>Data</summary><div class="table-wrap" tabindex="0"><table><thead><tr>${columns.map((c) => `<th${c.num ? ' class="num"' : ""}>${esc(c.title)}</th>`).join("")}</tr></thead>
     <tbody>${rows.map((r) => `<tr>${columns.map((c) => `<td${c.num ? ' class="num"' : ""}>${esc(c.show(r))}</td>`).join("")}</tr>`).join("")}</tbody></table></div></details>`;
 }
 
@@ -40,7 +40,7 @@ export function chartWidth() {
 
 /** Horizontal bars, one a row, value written at the end of each; a row with an href is a link to what is behind it. */
 export function barChart(id, title, rows, { format = money, color = "#0b5cad", funnel = false } = {}) {
-  if (!rows.length) return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
+  if (!rows.length) return `<figure class="card" id="${id}" tabindex="0"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
   const width = chartWidth(), bar = 22, gap = 8, height = rows.length * (bar + gap) + 24;
   const label = Math.min(210, Math.max(60, Math.max(...rows.map((r) => String(r.label).length)) * 6.8 + 12));
   const note = Math.max(...rows.map((r) => `${format(r.value)}${r.note ? ` · ${r.note}` : ""}`.length)) * 6.8 + 12;
@@ -57,7 +57,7 @@ export function barChart(id, title, rows, { format = money, color = "#0b5cad", f
   }).join("");
   const linked = rows.some((r) => r.href);
   const summary = rows.map((r) => `${r.label} ${format(r.value)}`).join(", ");
-  return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption>
+  return `<figure class="card" id="${id}" tabindex="0"><figcaption>${esc(title)}</figcaption>
     <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="${linked ? "group" : "img"}" aria-label="${esc(`${title}: ${summary}`)}">
       <line class="axis" x1="${label}" y1="4" x2="${label}" y2="${height - 16}"/>${bars}</svg>
     ${dataTable(rows, [{ title: "", show: (r) => r.label }, { title: "Value", num: true, show: (r) => format(r.value) }, ...(rows[0].note !== undefined ? [{ title: "", show: (r) => r.note }] : [])])}</figure>`;
@@ -65,7 +65,7 @@ export function barChart(id, title, rows, { format = money, color = "#0b5cad", f
 
 /** Lines over months with a labelled y axis; series = [{ name, color, values: [..] }], labels = x labels. */
 export function lineChart(id, title, labels, series, { format = short } = {}) {
-  if (!labels.length) return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
+  if (!labels.length) return `<figure class="card" id="${id}" tabindex="0"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
   const width = chartWidth(), height = 240, left = 56, bottom = 36, top = 12, right = 34;
   const all = series.flatMap((s) => s.values);
   const max = Math.max(...all, 1), min = Math.min(0, ...all);
@@ -77,7 +77,7 @@ export function lineChart(id, title, labels, series, { format = short } = {}) {
   const lines = series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")}"/>` +
     s.values.map((v, i) => `<circle cx="${x(i)}" cy="${y(v)}" r="3.5" fill="${s.color}"><title>${esc(s.name)} ${esc(labels[i])}: ${esc(format(v))}</title></circle>`).join("")).join("");
   const legend = series.map((s, i) => `<rect x="${left + i * 150}" y="${height - 12}" width="12" height="4" fill="${s.color}"/><text x="${left + i * 150 + 16}" y="${height - 8}">${esc(s.name)}</text>`).join("");
-  return `<figure class="card" id="${id}"><figcaption>${esc(title)}</figcaption>
+  return `<figure class="card" id="${id}" tabindex="0"><figcaption>${esc(title)}</figcaption>
     <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">${grid}
       <line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"/>${xs}${lines}${legend}</svg>
     ${dataTable(labels.map((l, i) => ({ l, i })), [{ title: "Month", show: (r) => r.l }, ...series.map((s) => ({ title: s.name, num: true, show: (r) => format(s.values[r.i]) }))])}</figure>`;
@@ -89,6 +89,6 @@ export const claimStatus = (s) => ({ accepted: "Accepted", adjusted: "Adjusted",
 export const reasonName = (r) => (r ? r.replaceAll("_", " ") : "");
 
 export const rows = (items, empty, head, row) => (items.length
-  ? `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${items.map(row).join("")}</tbody></table></div>`
+  ? `<div class="table-wrap" tabindex="0"><table><thead><tr>${head}</tr></thead><tbody>${items.map(row).join("")}</tbody></table></div>`
   : `<p class="muted">${empty}</p>`);
 

@@ -7,7 +7,7 @@ export async function applications() {
   const [applied, held] = await Promise.all([api("/api/partners?status=applied&pageSize=200"), api("/api/partners?status=on_hold&pageSize=200")]);
   const rows = [...held.items, ...applied.items];
   main.innerHTML = `<h1>Partner applications</h1><p class="muted">${rows.length} awaiting review.</p>
-    <div class="card table-wrap"><table><thead><tr><th>Organisation</th><th>Where</th><th>Type</th><th>Status</th><th>Decision</th></tr></thead><tbody>
+    <div class="card table-wrap" tabindex="0"><table><thead><tr><th>Organisation</th><th>Where</th><th>Type</th><th>Status</th><th>Decision</th></tr></thead><tbody>
     ${rows.map((p) => `<tr data-partner="${esc(p.id)}"><td>${esc(p.legalName)}<div class="muted">${esc(p.websiteDomain)} · ${esc(p.contactName)}</div></td>
       <td>${esc(p.region)}, ${esc(p.country)}</td><td>${esc(p.partnerType.toUpperCase())}</td>
       <td><span class="badge ${esc(p.status)}">${esc(stageName(p.status))}</span>${p.holdReason ? `<div class="muted">${esc(p.holdReason)}</div>` : ""}</td>

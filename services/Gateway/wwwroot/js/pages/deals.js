@@ -19,7 +19,7 @@ export async function deals(params) {
       </select></label><button type="submit">Show</button></form>
     ${filters.partnerId || filters.distributorId ? `<p class="notice" data-testid="deal-filter">Only the deals of ${filters.partnerId ? "one partner" : "one distributor"}
       (from the chart or list you came from). <a href="#/deals?${new URLSearchParams(Object.entries(filters).filter(([k]) => !["partnerId", "distributorId"].includes(k)))}">Show all</a></p>` : ""}
-    <div class="card table-wrap"><table data-testid="deal-list"><thead><tr><th>Customer</th><th>Status</th><th class="num">Value</th><th>Expected close</th><th>Protected until</th></tr></thead><tbody>
+    <div class="card table-wrap" tabindex="0"><table data-testid="deal-list"><thead><tr><th>Customer</th><th>Status</th><th class="num">Value</th><th>Expected close</th><th>Protected until</th></tr></thead><tbody>
     ${page.items.map((d) => `<tr><td><a href="#/deal?id=${esc(d.id)}">${esc(d.customerName)}</a><div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)}</div></td>
       <td><span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></td><td class="num">${money(d.actualAmount ?? d.totalValue)}</td>
       <td>${esc(d.expectedClose)}</td><td>${day(d.protectionEndsAt)}</td></tr>`).join("")}</tbody></table>

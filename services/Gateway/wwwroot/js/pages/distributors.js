@@ -20,7 +20,7 @@ export async function distributors() {
       <label>Countries <input name="countries" placeholder="US, CA" size="10"></label><span class="field-error" data-error="countries"></span>
       <label>Regions <input name="regions" placeholder="WA, OR, CA" size="14"></label><span class="field-error" data-error="regions"></span>
       <button type="submit">Onboard</button></fieldset></form>` : ""}
-    <div class="card table-wrap spaced">${rows(all, "No distributor yet.", "<th>Distributor</th><th>Countries</th><th>Regions</th><th>Status</th>",
+    <div class="card table-wrap spaced" tabindex="0">${rows(all, "No distributor yet.", "<th>Distributor</th><th>Countries</th><th>Regions</th><th>Status</th>",
       (d) => `<tr><td><a href="#/distributor?id=${esc(d.id)}">${esc(d.name)}</a></td><td>${esc(d.countries.join(", "))}</td><td>${esc(d.regions.join(", "))}</td>
         <td><span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></td></tr>`)}</div>`;
   document.getElementById("onboard")?.addEventListener("submit", async (e) => {

@@ -22,7 +22,7 @@ export async function partners(params) {
         .map((s) => `<option value="${s}"${params.status === s ? " selected" : ""}>${esc(stageName(s))}</option>`).join("")}</select></label>
       <label>Tier <select name="tier"><option value="">All</option>${tiers.map((t) => `<option${params.tier === t ? " selected" : ""}>${t}</option>`).join("")}</select></label>
       <button type="submit">Show</button></form>
-    <div class="card table-wrap">${rows(page.items, "No partner matches.", "<th>Partner</th><th>Where</th><th>Type</th><th>Tier</th><th>Status</th>",
+    <div class="card table-wrap" tabindex="0">${rows(page.items, "No partner matches.", "<th>Partner</th><th>Where</th><th>Type</th><th>Tier</th><th>Status</th>",
       (p) => `<tr><td><a href="#/partner?id=${esc(p.id)}">${esc(p.legalName)}</a><div class="muted">${esc(p.websiteDomain)}</div></td>
         <td>${esc(p.region)}, ${esc(p.country)}</td><td>${esc(p.partnerType.toUpperCase())}</td><td>${esc(p.tier ?? "—")}</td>
         <td><span class="badge ${esc(p.status)}">${esc(stageName(p.status))}</span></td></tr>`)}

@@ -74,13 +74,13 @@ export async function pipeline(params) {
         { name: "Registered", color: "#1f8a4c", values: st.map((r) => r.registered ?? 0) }], { format: short })}
       ${barChart("ageing", "Open deals by age", p.ageing.map((r) => ({ label: r.key, value: r.deals, note: money(r.value) })), { format: (v) => `${v} deals`, color: "#8a6d3b" })}
     </div>
-    ${isStaff() ? `<section class="card spaced table-wrap"><h2>Partner leaderboard</h2>
+    ${isStaff() ? `<section class="card spaced table-wrap" tabindex="0"><h2>Partner leaderboard</h2>
       ${rows(board, "No partner has registered yet.", '<th>#</th><th>Partner</th><th class="num">Registered</th><th class="num">Deals</th><th class="num">Won</th><th class="num">Win rate</th><th class="num">Sell-through</th>',
         (r, i) => `<tr><td class="num">${i + 1}</td><td><a href="#/partner?id=${esc(r.key)}">${esc(r.label || r.key)}</a></td>
           <td class="num"><a href="${dealsOf(params, { partnerId: r.key })}">${money(r.value)}</a></td><td class="num">${r.deals}</td><td class="num">${money(r.wonValue)}</td>
           <td class="num">${r.won + r.lost ? pct(r.won / (r.won + r.lost)) : "—"}</td><td class="num">${money(sold[r.key] ?? 0)}</td></tr>`)}</section>` : ""}
     <section class="card spaced"><h2>Protection ending in the next 14 days</h2>
-      ${p.expiringSoon.length ? `<div class="table-wrap"><table><thead><tr><th>Customer</th><th>Partner</th><th>Region</th><th class="num">Value</th><th>Ends</th></tr></thead><tbody>
+      ${p.expiringSoon.length ? `<div class="table-wrap" tabindex="0"><table><thead><tr><th>Customer</th><th>Partner</th><th>Region</th><th class="num">Value</th><th>Ends</th></tr></thead><tbody>
         ${p.expiringSoon.map((d) => `<tr><td>${esc(d.customerName)}</td><td>${esc(d.partnerName || d.partnerId)}</td><td>${esc(d.region)}</td><td class="num">${money(d.value)}</td><td>${day(d.protectionEndsAt)}</td></tr>`).join("")}
         </tbody></table></div>` : '<p class="muted">None.</p>'}</section>`;
   document.getElementById("filters").addEventListener("submit", (e) => {

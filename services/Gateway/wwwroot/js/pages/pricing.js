@@ -5,7 +5,7 @@ import { render } from "../router.js";
 
 /** The 849-style answer: each claim line's decision, with its actions for who may take them. */
 function claimLines(lines, { dispute = false, resolve = false } = {}) {
-  return `<div class="table-wrap"><table data-testid="claim-lines"><thead><tr><th class="num">Line</th><th>PA</th><th>Invoice</th><th>SKU</th>
+  return `<div class="table-wrap" tabindex="0"><table data-testid="claim-lines"><thead><tr><th class="num">Line</th><th>PA</th><th>Invoice</th><th>SKU</th>
     <th class="num">Qty</th><th class="num">Claimed</th><th>Status</th><th>Reason</th><th class="num">Credit</th><th></th></tr></thead><tbody>
     ${lines.map((l) => `<tr data-line="${l.lineNo}"><td class="num">${l.lineNo}</td><td>${esc(l.paNumber)}</td><td>${esc(l.invoiceNumber)}</td><td>${esc(l.vendorSku)}</td>
       <td class="num">${esc(Number(l.quantity))}</td><td class="num">${money(l.claimedAmount)}</td>
@@ -60,7 +60,7 @@ export async function pricing(params) {
   ]);
   const costs = role !== "partner";
   main.innerHTML = `<h1>Special pricing</h1>
-    <div class="card table-wrap"><h2>Price authorizations</h2><table data-testid="authorizations"><thead><tr><th>PA</th><th>Customer</th><th>Status</th>
+    <div class="card table-wrap" tabindex="0"><h2>Price authorizations</h2><table data-testid="authorizations"><thead><tr><th>PA</th><th>Customer</th><th>Status</th>
       <th>Valid until</th><th>Lines (SKU or family × quantity, discount off list${costs ? ", net cost" : ""})</th>${costs ? '<th class="num">Credit</th>' : ""}<th></th></tr></thead><tbody>
       ${pas.items.map((a) => `<tr><td>${esc(a.number)}${a.revision > 1 ? ` <span class="muted">rev ${a.revision}</span>` : ""}</td><td><a href="#/deal?id=${esc(a.dealId)}">${esc(a.customerName)}</a></td>
         <td><span class="badge ${esc(a.status)}">${esc(claimStatus(a.status))}</span></td><td>${day(a.validUntil)}</td>
@@ -73,7 +73,7 @@ export async function pricing(params) {
       <label>File <input type="file" id="claim-file" accept=".csv,text/csv"></label>
       <label>or paste it <textarea id="claim-text" rows="5" aria-label="Claim CSV"></textarea></label>
       <button type="submit">Submit claim</button></form><div id="answer"></div>` : ""}
-    ${claims ? `<div class="card table-wrap spaced"><h2>Claims</h2><table data-testid="claims"><thead><tr><th>Claim</th><th>Received</th><th>Status</th>
+    ${claims ? `<div class="card table-wrap spaced" tabindex="0"><h2>Claims</h2><table data-testid="claims"><thead><tr><th>Claim</th><th>Received</th><th>Status</th>
       <th class="num">Lines</th><th class="num">Pending</th><th class="num">Disputed</th><th class="num">Accepted credit</th></tr></thead><tbody>
       ${claims.items.map((c) => `<tr><td><a href="#/pricing?claim=${esc(c.id)}">${esc(c.claimNumber)}</a></td><td>${day(c.receivedAt)}</td>
         <td><span class="badge ${esc(c.status)}">${esc(claimStatus(c.status))}</span></td><td class="num">${c.lineCount}</td><td class="num">${c.pendingLines}</td>

@@ -7,7 +7,7 @@ export async function queue(params) {
   const items = await api("/api/deals/queue");
   main.innerHTML = `<h1>Deal approval queue</h1>
     <p class="muted">${items.length} waiting · overdue first, then oldest.</p>
-    <div class="card table-wrap"><table><thead><tr><th>Customer</th><th>Partner</th><th class="num">Value</th><th>Submitted</th><th>Due</th><th>Status</th><th>Conflicts</th><th></th></tr></thead><tbody>
+    <div class="card table-wrap" tabindex="0"><table><thead><tr><th>Customer</th><th>Partner</th><th class="num">Value</th><th>Submitted</th><th>Due</th><th>Status</th><th>Conflicts</th><th></th></tr></thead><tbody>
     ${items.map((d) => `<tr data-deal="${esc(d.id)}"><td>${esc(d.customerName)}<div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)} · ${esc(d.productFamilies.join(", "))}</div></td>
       <td>${esc(d.partnerName || d.partnerId)}${d.partnerTier ? ` <span class="badge">${esc(d.partnerTier)}</span>` : ""}</td>
       <td class="num">${money(d.totalValue)}</td><td>${day(d.submittedAt)}</td><td>${day(d.slaDueAt)}</td>
@@ -23,10 +23,10 @@ async function review(id) {
   const { deal, lines, conflicts, history } = await api(`/api/deals/${id}`);
   detail.innerHTML = `<div class="card spaced"><h2>${esc(deal.customerName)} · ${money(deal.totalValue)}</h2>
     <p class="muted">${esc(deal.customerSector)} · ${esc(deal.customerRegion)}, ${esc(deal.customerCountry)} · expected close ${esc(deal.expectedClose)}${deal.complianceReason ? ` · <strong class="error">${esc(deal.complianceReason)}</strong>` : ""}</p>
-    <div class="table-wrap"><table><thead><tr><th>SKU</th><th>Family</th><th class="num">Quantity</th><th class="num">Amount</th></tr></thead><tbody>
+    <div class="table-wrap" tabindex="0"><table><thead><tr><th>SKU</th><th>Family</th><th class="num">Quantity</th><th class="num">Amount</th></tr></thead><tbody>
       ${lines.map((l) => `<tr><td>${esc(l.sku || "—")}</td><td>${esc(l.productFamily)}</td><td class="num">${l.quantity}</td><td class="num">${money(l.amount)}</td></tr>`).join("")}</tbody></table></div>
     <h2 class="spaced">Conflicts</h2>
-    ${conflicts?.length ? `<div class="table-wrap"><table data-testid="conflicts"><thead><tr><th>Other registration</th><th>Its status</th><th>Rule</th><th>Products in common</th><th>Found</th></tr></thead><tbody>
+    ${conflicts?.length ? `<div class="table-wrap" tabindex="0"><table data-testid="conflicts"><thead><tr><th>Other registration</th><th>Its status</th><th>Rule</th><th>Products in common</th><th>Found</th></tr></thead><tbody>
       ${conflicts.map((c) => `<tr><td><a href="#/queue?deal=${esc(c.otherDealId)}">${esc(c.otherDealId.slice(-12))}</a> (partner …${esc(c.otherPartnerId.slice(-12))})</td><td>${esc(stageName(c.otherStatus))}</td>
         <td>${esc(c.rule.replaceAll("_", " "))}</td><td>${esc(c.sharedFamilies.join(", "))}</td><td>${esc(c.stage)}</td></tr>`).join("")}</tbody></table></div>` : '<p class="muted">No conflicting registrations.</p>'}
     <p class="muted">${history.map((h) => `${esc(h.action)} by ${esc(h.actor)}`).join(" → ")}</p>

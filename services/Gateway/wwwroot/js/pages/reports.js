@@ -27,7 +27,7 @@ function result(report) {
 }
 
 function listSection(list, pageNo, mine) {
-  return `<section class="card spaced table-wrap" id="report-list"><h2>${mine ? "Your reports" : "Every distributor's reports"}</h2>
+  return `<section class="card spaced table-wrap" id="report-list" tabindex="0"><h2>${mine ? "Your reports" : "Every distributor's reports"}</h2>
       ${rows(list, "No report yet.", '<th>Report</th><th>Period</th><th>Received</th><th class="num">Lines</th><th class="num">Accepted</th><th class="num">Refused</th><th class="num">Amount</th>',
         (r) => `<tr><td><a href="#/reports?report=${esc(r.id)}">${esc(r.reportNumber)}</a></td><td>${esc(r.periodStart)} – ${esc(r.periodEnd)}</td><td>${day(r.receivedAt)}</td>
           <td class="num">${r.totalLines}</td><td class="num">${r.acceptedLines}</td><td class="num">${r.rejectedLines}</td><td class="num">${money(r.acceptedAmount)}</td></tr>`)}

@@ -16,6 +16,7 @@ var api = app.UseChannelService("/api/deals");
 RegisterDeal.Map(api);
 ListDeals.Map(api);
 DescribeRegistration.Map(api);
+ExportDeals.Map(api);
 GetApprovalQueue.Map(api);
 GetDeal.Map(api);
 ApproveDeal.Map(api);

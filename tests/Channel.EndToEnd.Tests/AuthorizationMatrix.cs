@@ -168,6 +168,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             ["GET /api/deals"] = new(anyone),
             ["GET /api/deals/queue"] = new(staff),
             ["GET /api/deals/registration-form"] = new(anyone),
+            ["GET /api/deals/export"] = new(anyone),
             ["GET /api/deals/{id}"] = new(seesDeal),
             ["POST /api/deals"] = new(registers, Body: registration),
             ["PUT /api/deals/{id}"] = new(registrant, Body: registration),

@@ -146,6 +146,16 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel)
         await avery.GetByRole(AriaRole.Button, new() { Name = "Close as won" }).ClickAsync();
         await Expect(avery.GetByTestId("deal-title")).ToContainTextAsync("Won");
         await channel.Browser.Screenshot(avery, "deal-won");
+
+        // The list, exported as the filters give it: the whole list as CSV, the won ones as Excel.
+        await avery.GotoAsync(channel.System.Gateway.Address + "/#/deals?customer=olympic");
+        var csv = await avery.RunAndWaitForDownloadAsync(() => avery.GetByRole(AriaRole.Button, new() { Name = "Export CSV" }).ClickAsync());
+        var text = await File.ReadAllTextAsync((await csv.PathAsync())!);
+        Assert.Equal(2, text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("Olympic Peninsula Clinics,olympicclinics.example,US,WA,healthcare,Harborview Systems", text);
+        var xlsx = await avery.RunAndWaitForDownloadAsync(() => avery.GetByRole(AriaRole.Button, new() { Name = "Export Excel" }).ClickAsync());
+        Assert.Equal("deals.xlsx", xlsx.SuggestedFilename);
+        Assert.Equal("PK", System.Text.Encoding.ASCII.GetString((await File.ReadAllBytesAsync((await xlsx.PathAsync())!))[..2])); // a zip, as .xlsx is
         var deals = await channel.System.Client("partner", channel.Partner).GetFromJsonAsync<JsonElement>("/api/deals?customer=olympic");
         var only = deals.GetProperty("items").EnumerateArray().Single();
         Assert.Equal(("won", 50_000m, "olympicclinics.example"),

@@ -15,7 +15,8 @@ public static class ListDeals
 {
     public sealed record Answer(IReadOnlyList<Deal> Items, int Page, int PageSize, long Total);
 
-    const string Filter = $"""
+    /// <summary>The deals aliased as the table itself, scoped to the caller and filtered (parameters from <see cref="Filters"/>).</summary>
+    public const string Filter = $"""
         from deals
         where (@All or partner_id = @ScopePartner
                or distributor_id = @ScopeDistributor
@@ -46,18 +47,31 @@ public static class ListDeals
         DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null, int? page = null, int? pageSize = null)
     {
         var check = new Check();
+        var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
+        var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
+        var args = Filters(check, user, clock, status, partnerId, distributorId, region, customer, closeFrom, closeTo, expiringWithinDays);
+        if (args is null) return check.Problem();
+        args.Add("PageSize", size);
+        args.Add("Offset", (pageNumber - 1) * size);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql, args, cancellationToken: ct));
+        var items = (await results.ReadAsync<Deal>()).AsList();
+        var total = await results.ReadSingleAsync<long>();
+        return TypedResults.Ok(new Answer(items, pageNumber, size, total));
+    }
+
+    /// <summary>Checks the list's filters and gives the query's parameters with the caller's scope, or null (with the check failed).</summary>
+    public static DynamicParameters? Filters(Check check, ClaimsPrincipal user, TimeProvider clock, string? status, Guid? partnerId, Guid? distributorId,
+        string? region, string? customer, DateOnly? closeFrom, DateOnly? closeTo, int? expiringWithinDays)
+    {
         check.OneOf("status", status, [.. DealStatus.All], required: false);
         check.Text("region", region, 100, required: false);
         check.Text("customer", customer, 200, required: false);
         check.Range("expiringWithinDays", expiringWithinDays, 0, 3650, required: false);
-        var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
-        var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
         if (closeFrom > closeTo) check.Add("closeTo", "must not be before closeFrom");
-        if (check.Failed) return check.Problem();
-
+        if (check.Failed) return null;
         var caller = Caller.From(user);
-        await using var conn = await db.OpenConnectionAsync(ct);
-        using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
+        return new DynamicParameters(new
         {
             All = caller.SeesEverything,
             ScopePartner = caller.Role == Roles.Partner ? caller.PartnerId : null,
@@ -70,11 +84,6 @@ public static class ListDeals
             CloseFrom = closeFrom,
             CloseTo = closeTo,
             ExpiringBy = expiringWithinDays is { } days ? clock.GetUtcNow().AddDays(days) : (DateTimeOffset?)null,
-            PageSize = size,
-            Offset = (pageNumber - 1) * size,
-        }, cancellationToken: ct));
-        var items = (await results.ReadAsync<Deal>()).AsList();
-        var total = await results.ReadSingleAsync<long>();
-        return TypedResults.Ok(new Answer(items, pageNumber, size, total));
+        });
     }
 }

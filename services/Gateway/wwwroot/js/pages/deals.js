@@ -1,6 +1,6 @@
 // The deals a caller may see (the API scopes them), searched, filtered and paged on the server, each linked to its page.
 import { api, session } from "../api.js";
-import { main, esc, money, day, stageName } from "../ui.js";
+import { main, esc, money, day, stageName, toast } from "../ui.js";
 
 const pageSize = 25;
 
@@ -16,7 +16,8 @@ export async function deals(params) {
       <label>Region <input name="region" size="6" value="${esc(params.region ?? "")}"></label>
       <label>Status <select name="status"><option value="">All</option>
       ${["submitted", "compliance_review", "approved", "returned", "won", "lost", "rejected", "expired"].map((s) => `<option value="${s}"${params.status === s ? " selected" : ""}>${stageName(s)}</option>`).join("")}
-      </select></label><button type="submit">Show</button></form>
+      </select></label><button type="submit">Show</button>
+      <button type="button" class="secondary" data-export="csv">Export CSV</button><button type="button" class="secondary" data-export="xlsx">Export Excel</button></form>
     ${filters.partnerId || filters.distributorId ? `<p class="notice" data-testid="deal-filter">Only the deals of ${filters.partnerId ? "one partner" : "one distributor"}
       (from the chart or list you came from). <a href="#/deals?${new URLSearchParams(Object.entries(filters).filter(([k]) => !["partnerId", "distributorId"].includes(k)))}">Show all</a></p>` : ""}
     <div class="card table-wrap" tabindex="0"><table data-testid="deal-list"><thead><tr><th>Customer</th><th>Status</th><th class="num">Value</th><th>Expected close</th><th>Protected until</th></tr></thead><tbody>
@@ -25,6 +26,14 @@ export async function deals(params) {
       <td>${esc(d.expectedClose)}</td><td>${day(d.protectionEndsAt)}</td></tr>`).join("")}</tbody></table>
     <nav class="pager" aria-label="Pages"><span class="muted" data-testid="deal-count">${page.total} deals · page ${pageNo} of ${pages}</span>
       ${pageNo > 1 ? `<a href="${link(pageNo - 1)}" rel="prev">Previous</a>` : ""}${pageNo < pages ? `<a href="${link(pageNo + 1)}" rel="next">Next</a>` : ""}</nav></div>`;
+  // Every deal the filters give (not only this page), as the API writes it; fetched with the CSRF header, then saved.
+  main.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", async () => {
+    const format = b.dataset.export;
+    const response = await fetch(`/api/deals/export?${new URLSearchParams({ ...filters, format })}`, { headers: { "X-CSRF": "1" } });
+    if (!response.ok) { toast((await response.json()).errors ? "Narrow the filters: the export is too large." : response.statusText); return; }
+    const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(await response.blob()), download: `deals.${format}` });
+    link.click();
+  }));
   document.getElementById("filters").addEventListener("submit", (e) => {
     e.preventDefault();
     const chosen = [...new FormData(e.target).entries(), ...["partnerId", "distributorId"].filter((k) => filters[k]).map((k) => [k, filters[k]])]

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Json;
+using MiniExcelLibs;
+
+namespace Channel.Deals.Tests;
+
+/// <summary>The deal list as a file: every row the filters and scope give, as CSV or Excel, text kept as text.</summary>
+public sealed class ExportingDeals(DealsApp app) : IClassFixture<DealsApp>
+{
+    [Fact]
+    public async Task A_partner_exports_all_its_deals_as_csv_and_xlsx_and_nobody_elses()
+    {
+        var mine = await app.ActivePartner();
+        var theirs = await app.ActivePartner();
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var ids = new List<Guid>();
+        foreach (var name in new[] { $"Alder {tag} Clinics", $"=HYPERLINK(\"http://evil.example\",\"{tag}\")", $"Birch {tag} Schools" })
+            ids.Add((await app.Register(app.Partner(mine), app.Registration(name))).GetProperty("id").GetGuid());
+        await app.RegisterFor(theirs, $"Cedar {tag} Port");
+        (await app.Manager().PostAsync($"/api/deals/{ids[0]}/approve", null)).EnsureSuccessStatusCode();
+
+        var csv = await app.Partner(mine).GetAsync("/api/deals/export?format=csv");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Id,CustomerName,CustomerDomain,", lines[0]);
+        Assert.Equal(4, lines.Length); // the header and its three deals, not the other partner's
+        Assert.DoesNotContain(lines, l => l.Contains("Cedar"));
+        // A name that would run as a formula in a spreadsheet is written as text.
+        Assert.Contains(lines, l => l.Contains("\"'=HYPERLINK(\"\"http://evil.example\"\""));
+
+        var xlsx = await app.Partner(mine).GetAsync($"/api/deals/export?format=xlsx&status=approved");
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType!.MediaType);
+        using var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        var rows = book.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        var row = Assert.Single(rows);
+        Assert.Equal(($"Alder {tag} Clinics", "approved", ids[0].ToString()),
+            ((string)row["CustomerName"], (string)row["Status"], row["Id"].ToString()));
+        Assert.Equal(50_000m, Convert.ToDecimal(row["TotalValue"], System.Globalization.CultureInfo.InvariantCulture));
+
+        // Staff export every partner's, filtered like the list.
+        var staff = await app.Manager().GetStringAsync($"/api/deals/export?customer={tag}");
+        Assert.Equal(5, staff.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task An_unknown_format_or_filter_is_400_naming_it()
+    {
+        var bad = await app.Manager().GetAsync("/api/deals/export?format=pdf&status=pending");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("format", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("status", out _));
+    }
+}

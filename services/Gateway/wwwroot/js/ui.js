@@ -88,6 +88,14 @@ export const claimStatus = (s) => ({ accepted: "Accepted", adjusted: "Adjusted",
   consumed: "Consumed", expired: "Expired", revoked: "Revoked" }[s] || s);
 export const reasonName = (r) => (r ? r.replaceAll("_", " ") : "");
 
+/** Where a paged list stands ("26–50 of 312") with links to the pages before and after; href(n) is page n's address. */
+export function pager(total, pageNo, size, href, label = "Pages") {
+  const pages = Math.max(1, Math.ceil(total / size));
+  const first = total === 0 ? 0 : (pageNo - 1) * size + 1;
+  return `<nav class="pager" aria-label="${esc(label)}"><span class="muted">${first}–${Math.min(total, pageNo * size)} of ${total}</span>
+    ${pageNo > 1 ? `<a href="${esc(href(pageNo - 1))}" rel="prev">Previous</a>` : ""}${pageNo < pages ? `<a href="${esc(href(pageNo + 1))}" rel="next">Next</a>` : ""}</nav>`;
+}
+
 export const rows = (items, empty, head, row) => (items.length
   ? `<div class="table-wrap" tabindex="0"><table><thead><tr>${head}</tr></thead><tbody>${items.map(row).join("")}</tbody></table></div>`
   : `<p class="muted">${empty}</p>`);

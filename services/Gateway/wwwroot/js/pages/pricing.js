@@ -1,6 +1,6 @@
 // Special pricing: price authorizations, and distributors' ship-and-debit claims answered line by line.
 import { api, send, ApiError, session } from "../api.js";
-import { main, esc, money, short, pct, day, stageName, isStaff, isManager, toast, dataTable, barChart, lineChart, claimStatus, reasonName, rows } from "../ui.js";
+import { main, esc, money, short, pct, day, stageName, isStaff, isManager, toast, dataTable, barChart, lineChart, claimStatus, reasonName, rows, pager } from "../ui.js";
 import { render } from "../router.js";
 
 /** The 849-style answer: each claim line's decision, with its actions for who may take them. */
@@ -17,15 +17,21 @@ function claimLines(lines, { dispute = false, resolve = false } = {}) {
     </tbody></table></div>`;
 }
 
-async function claimDetail(id) {
+const linesPerPage = 200;
+const at = (params, key, n) => `#/pricing?${new URLSearchParams({ ...params, [key]: String(n) })}`;
+
+async function claimDetail(id, params) {
   const detail = document.getElementById("claim");
-  const [{ claim }, lines] = await Promise.all([api(`/api/pricing/claims/${id}`), api(`/api/pricing/claims/${id}/lines?pageSize=1000`)]);
+  const linePage = Math.max(1, Number(params.linePage) || 1);
+  const [{ claim }, lines] = await Promise.all([api(`/api/pricing/claims/${id}`),
+    api(`/api/pricing/claims/${id}/lines?page=${linePage}&pageSize=${linesPerPage}`)]);
   const mine = session.user.role === "distributor";
   detail.innerHTML = `<div class="card spaced"><h2>Claim ${esc(claim.claimNumber)} · <span data-testid="claim-status">${esc(claimStatus(claim.status))}</span></h2>
     <p class="muted">${claim.lineCount} lines · claimed ${money(claim.claimedAmount)} · accepted credit <strong data-testid="claim-credit">${money(claim.acceptedCredit)}</strong>
       ${claim.pendingLines ? ` · ${claim.pendingLines} pending` : ""}${claim.disputedLines ? ` · ${claim.disputedLines} disputed` : ""}
       ${claim.creditMemo ? ` · credit memo <strong data-testid="credit-memo">${esc(claim.creditMemo)}</strong>` : ""}</p>
     ${claimLines(lines.items, { dispute: mine && claim.status === "validated", resolve: isManager() && claim.status === "validated" })}
+    ${pager(lines.total, linePage, linesPerPage, (n) => at(params, "linePage", n), "Pages of claim lines")}
     <div class="actions"><a href="/api/pricing/claims/${esc(id)}/response.csv" download>Answer as CSV (849)</a>
       ${(mine || isManager()) && claim.status === "validated" ? `<textarea aria-label="Comment" placeholder="Comment (to dispute or resolve a line)" id="comment"></textarea>` : ""}
       ${isManager() && claim.status === "validated" ? `<label>Credit <input id="credit" inputmode="decimal" size="8" placeholder="as authorized"></label>
@@ -54,9 +60,11 @@ async function claimDetail(id) {
 export async function pricing(params) {
   const role = session.user.role;
   const seesClaims = isStaff() || role === "distributor";
+  const paPage = Math.max(1, Number(params.paPage) || 1);
+  const claimPage = Math.max(1, Number(params.claimPage) || 1);
   const [pas, claims] = await Promise.all([
-    api("/api/pricing/authorizations?pageSize=100"),
-    seesClaims ? api(`/api/pricing/claims?pageSize=100${params.open ? "&open=true" : ""}`) : Promise.resolve(null),
+    api(`/api/pricing/authorizations?page=${paPage}&pageSize=50`),
+    seesClaims ? api(`/api/pricing/claims?page=${claimPage}&pageSize=50${params.open ? "&open=true" : ""}`) : Promise.resolve(null),
   ]);
   const costs = role !== "partner";
   main.innerHTML = `<h1>Special pricing</h1>
@@ -67,7 +75,7 @@ export async function pricing(params) {
         <td>${a.lines.map((l) => `${esc(l.sku || l.productFamily)} × ${esc(l.maxQuantity)} at ${esc(l.discountPercent)}%${costs && l.netCost !== null ? ` (${money(l.netCost)})` : ""}${l.claimedQuantity > 0 ? ` · ${esc(l.claimedQuantity)} claimed` : ""}`).join("<br>")}</td>
         ${costs ? `<td class="num">${money(a.authorizedCredit)}</td>` : ""}
         <td>${isManager() && a.status === "pending_approval" ? `<button type="button" data-approve-pa="${esc(a.id)}">Approve (second approver)</button>` : ""}</td></tr>`).join("")}
-      </tbody></table><p class="muted">${pas.total} price authorizations.</p></div>
+      </tbody></table>${pager(pas.total, paPage, 50, (n) => at(params, "paPage", n), "Pages of price authorizations")}</div>
     ${role === "distributor" ? `<form class="card spaced" id="claim-form"><h2>Submit a claim</h2>
       <p class="muted">CSV with the columns claim_number, pa_number, invoice_number, invoice_date, reseller_id, end_customer_name, vendor_sku, quantity, book_cost, authorized_cost, claimed_amount.</p>
       <label>File <input type="file" id="claim-file" accept=".csv,text/csv"></label>
@@ -78,7 +86,8 @@ export async function pricing(params) {
       ${claims.items.map((c) => `<tr><td><a href="#/pricing?claim=${esc(c.id)}">${esc(c.claimNumber)}</a></td><td>${day(c.receivedAt)}</td>
         <td><span class="badge ${esc(c.status)}">${esc(claimStatus(c.status))}</span></td><td class="num">${c.lineCount}</td><td class="num">${c.pendingLines}</td>
         <td class="num">${c.disputedLines}</td><td class="num">${money(c.acceptedCredit)}</td></tr>`).join("")}</tbody></table>
-      <p class="muted">${claims.total} claims. <a href="#/pricing${params.open ? "" : "?open=true"}">${params.open ? "All claims" : "Only those with pending or disputed lines"}</a></p></div>
+      ${pager(claims.total, claimPage, 50, (n) => at(params, "claimPage", n), "Pages of claims")}
+      <p class="muted"><a href="#/pricing${params.open ? "" : "?open=true"}">${params.open ? "All claims" : "Only those with pending or disputed lines"}</a></p></div>
       <div id="claim"></div>` : ""}`;
   main.querySelectorAll("[data-approve-pa]").forEach((b) => b.addEventListener("click", async () => {
     try {
@@ -98,5 +107,5 @@ export async function pricing(params) {
           accepted credit ${money(claim.acceptedCredit)} · <a href="#/pricing?claim=${esc(claim.id)}">open the claim</a></p>${claimLines(lines)}</div>`;
     } catch (err) { toast(err.message); }
   });
-  if (params.claim && claims) await claimDetail(params.claim);
+  if (params.claim && claims) await claimDetail(params.claim, params);
 }

@@ -53,3 +53,35 @@ public sealed class ExportingDeals(DealsApp app) : IClassFixture<DealsApp>
         Assert.True(problem.GetProperty("errors").TryGetProperty("status", out _));
     }
 }
+
+/// <summary>The deal list sorted on the server by any of its columns, either way, the export in the same order.</summary>
+public sealed class SortingDeals(DealsApp app) : IClassFixture<DealsApp>
+{
+    [Fact]
+    public async Task The_list_and_its_export_sort_by_value_customer_or_close_either_way()
+    {
+        var partner = await app.ActivePartner();
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var middle = await app.RegisterFor(partner, $"Beta {tag}", ("switching", 20_000m));
+        var small = await app.RegisterFor(partner, $"Gamma {tag}", ("switching", 5_000m));
+        var large = await app.RegisterFor(partner, $"Alpha {tag}", ("switching", 90_000m));
+        var client = app.Partner(partner);
+        async Task<List<Guid>> Ids(string query) =>
+            [.. (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/deals?customer={tag}&{query}")).GetProperty("items").EnumerateArray()
+                .Select(d => d.GetProperty("id").GetGuid())];
+
+        Assert.Equal([large, small, middle], await Ids(""));                          // newest first by default
+        Assert.Equal([small, middle, large], await Ids("sort=value&direction=asc"));
+        Assert.Equal([large, middle, small], await Ids("sort=value"));
+        Assert.Equal([large, middle, small], await Ids("sort=customer&direction=asc"));
+        Assert.Equal([small], await Ids("sort=value&direction=asc&pageSize=1"));
+        Assert.Equal([middle], await Ids("sort=value&direction=asc&pageSize=1&page=2"));
+        var export = (await client.GetStringAsync($"/api/deals/export?customer={tag}&sort=customer&direction=desc")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([small, middle, large], export.Skip(1).Select(l => Guid.Parse(l[..36])));
+
+        var bad = await client.GetAsync("/api/deals?sort=partner_id;drop&direction=sideways");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("sort", out _) && errors.TryGetProperty("direction", out _));
+    }
+}

@@ -113,6 +113,12 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel)
         await morgan.GotoAsync(channel.System.Gateway.Address + "/#/deals");
         await morgan.Locator("#filters [name='customer']").FillAsync("olympic");
         await morgan.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        // Sorted on the server by a column header (again: the other way).
+        await morgan.GetByTestId("deal-list").GetByRole(AriaRole.Link, new() { Name = "Value" }).ClickAsync();
+        await Expect(morgan.Locator("th[aria-sort='descending']")).ToContainTextAsync("Value");
+        await morgan.GetByTestId("deal-list").GetByRole(AriaRole.Link, new() { Name = "Value ▼" }).ClickAsync();
+        await Expect(morgan.Locator("th[aria-sort='ascending']")).ToContainTextAsync("Value");
+        await Expect(morgan.Locator("#filters [name='customer']")).ToHaveValueAsync("olympic");
         await morgan.GetByTestId("deal-list").GetByRole(AriaRole.Link, new() { Name = "Olympic Peninsula Clinics" }).ClickAsync();
         await morgan.Locator("#deal-reason").FillAsync("Add the clinics' web domain, please.");
         await morgan.GetByRole(AriaRole.Button, new() { Name = "Return for information" }).ClickAsync();

@@ -44,12 +44,12 @@ public static class ExportDeals
 
     const string Count = $"select count(*) {ListDeals.Filter}";
 
-    const string Rows = $"""
+    static string Rows(string orderBy) => $"""
         select id, customer_name, customer_domain, customer_country, customer_region, customer_sector,
                (select p.legal_name from partners p where p.id = deals.partner_id) as partner_name, partner_id, distributor_id, status,
                total_value, currency, expected_close, submitted_at, approved_at, protection_ends_at, actual_amount, closed_at
         {ListDeals.Filter}
-        order by submitted_at desc, id desc
+        {orderBy}
         """;
 
     static readonly CsvConfiguration csv = new(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape, NewLine = "\r\n" };
@@ -61,9 +61,11 @@ public static class ExportDeals
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct,
         string? format = null, string? status = null, Guid? partnerId = null, Guid? distributorId = null, string? region = null, string? customer = null,
-        DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null)
+        DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null, string? sort = null, string? direction = null)
     {
         var check = new Check();
+        check.OneOf("sort", sort, [.. ListDeals.Sorts.Keys], required: false);
+        check.OneOf("direction", direction, ["asc", "desc"], required: false);
         var kind = check.OneOf("format", format ?? "csv", ["csv", "xlsx"]);
         var args = ListDeals.Filters(check, user, clock, status, partnerId, distributorId, region, customer, closeFrom, closeTo, expiringWithinDays);
         if (args is null || kind is null) return check.Problem();
@@ -74,7 +76,7 @@ public static class ExportDeals
             check.Add("status", $"the filters give {total:N0} deals, more than the {MaxRows:N0} an export takes: narrow them (status, region, partner, dates)");
             return check.Problem();
         }
-        var rows = (await conn.QueryAsync<Row>(new CommandDefinition(Rows, args, cancellationToken: ct))).AsList();
+        var rows = (await conn.QueryAsync<Row>(new CommandDefinition(Rows(ListDeals.OrderBy(sort, direction)), args, cancellationToken: ct))).AsList();
         var name = $"deals-{clock.GetUtcNow():yyyy-MM-dd}";
         if (kind == "xlsx")
         {

@@ -31,9 +31,27 @@ public static class ListDeals
           and (@ExpiringBy::timestamptz is null or (status = '{DealStatus.Approved}' and protection_ends_at <= @ExpiringBy))
         """;
 
-    const string Sql = $"""
+    /// <summary>What a list may be sorted by, each a column (the id breaks ties, so pages never overlap).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Sorts = new Dictionary<string, string>
+    {
+        ["submitted"] = "submitted_at",
+        ["value"] = "total_value",
+        ["close"] = "expected_close",
+        ["customer"] = "lower(customer_name)",
+        ["status"] = "status",
+        ["protection"] = "protection_ends_at",
+    };
+
+    /// <summary>The order by clause for a checked sort and direction (newest first by default).</summary>
+    public static string OrderBy(string? sort, string? direction)
+    {
+        var dir = direction == "asc" ? "asc" : "desc";
+        return $"order by {Sorts[sort ?? "submitted"]} {dir} nulls last, id {dir}";
+    }
+
+    static string Sql(string orderBy) => $"""
         select {Deals.Columns} {Filter}
-        order by submitted_at desc, id desc
+        {orderBy}
         limit @PageSize offset @Offset;
         select count(*) {Filter};
         """;
@@ -44,9 +62,12 @@ public static class ListDeals
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct,
         string? status = null, Guid? partnerId = null, Guid? distributorId = null, string? region = null, string? customer = null,
-        DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null, int? page = null, int? pageSize = null)
+        DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null, int? page = null, int? pageSize = null,
+        string? sort = null, string? direction = null)
     {
         var check = new Check();
+        check.OneOf("sort", sort, [.. Sorts.Keys], required: false);
+        check.OneOf("direction", direction, ["asc", "desc"], required: false);
         var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
         var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
         var args = Filters(check, user, clock, status, partnerId, distributorId, region, customer, closeFrom, closeTo, expiringWithinDays);
@@ -54,7 +75,7 @@ public static class ListDeals
         args.Add("PageSize", size);
         args.Add("Offset", (pageNumber - 1) * size);
         await using var conn = await db.OpenConnectionAsync(ct);
-        using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql, args, cancellationToken: ct));
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql(OrderBy(sort, direction)), args, cancellationToken: ct));
         var items = (await results.ReadAsync<Deal>()).AsList();
         var total = await results.ReadSingleAsync<long>();
         return TypedResults.Ok(new Answer(items, pageNumber, size, total));

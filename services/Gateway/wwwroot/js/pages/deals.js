@@ -4,9 +4,17 @@ import { main, esc, money, day, stageName, toast } from "../ui.js";
 
 const pageSize = 25;
 
+/** A column header that sorts the list on the server by it (again: the other way). */
+function sortable(filters, key, title, cls) {
+  const current = (filters.sort ?? "submitted") === key;
+  const direction = current && filters.direction !== "asc" ? "asc" : "desc";
+  const state = current ? (filters.direction === "asc" ? "ascending" : "descending") : "none";
+  return `<th${cls ? ` class="${cls}"` : ""} aria-sort="${state}"><a href="#/deals?${new URLSearchParams({ ...filters, sort: key, direction })}">${esc(title)}${current ? (state === "ascending" ? " ▲" : " ▼") : ""}</a></th>`;
+}
+
 export async function deals(params) {
   const pageNo = Math.max(1, Number(params.page) || 1);
-  const filters = Object.fromEntries(["status", "customer", "region", "partnerId", "distributorId"].filter((k) => params[k]).map((k) => [k, params[k]]));
+  const filters = Object.fromEntries(["status", "customer", "region", "partnerId", "distributorId", "sort", "direction"].filter((k) => params[k]).map((k) => [k, params[k]]));
   const page = await api(`/api/deals?${new URLSearchParams({ ...filters, page: String(pageNo), pageSize: String(pageSize) })}`);
   const pages = Math.max(1, Math.ceil(page.total / pageSize));
   const link = (n) => `#/deals?${new URLSearchParams({ ...filters, page: String(n) })}`;
@@ -20,7 +28,8 @@ export async function deals(params) {
       <button type="button" class="secondary" data-export="csv">Export CSV</button><button type="button" class="secondary" data-export="xlsx">Export Excel</button></form>
     ${filters.partnerId || filters.distributorId ? `<p class="notice" data-testid="deal-filter">Only the deals of ${filters.partnerId ? "one partner" : "one distributor"}
       (from the chart or list you came from). <a href="#/deals?${new URLSearchParams(Object.entries(filters).filter(([k]) => !["partnerId", "distributorId"].includes(k)))}">Show all</a></p>` : ""}
-    <div class="card table-wrap" tabindex="0"><table data-testid="deal-list"><thead><tr><th>Customer</th><th>Status</th><th class="num">Value</th><th>Expected close</th><th>Protected until</th></tr></thead><tbody>
+    <div class="card table-wrap" tabindex="0"><table data-testid="deal-list"><thead><tr>${[["customer", "Customer"], ["status", "Status"], ["value", "Value", "num"], ["close", "Expected close"], ["protection", "Protected until"]]
+      .map(([key, title, cls]) => sortable(filters, key, title, cls)).join("")}</tr></thead><tbody>
     ${page.items.map((d) => `<tr><td><a href="#/deal?id=${esc(d.id)}">${esc(d.customerName)}</a><div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)}</div></td>
       <td><span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></td><td class="num">${money(d.actualAmount ?? d.totalValue)}</td>
       <td>${esc(d.expectedClose)}</td><td>${day(d.protectionEndsAt)}</td></tr>`).join("")}</tbody></table>
@@ -36,7 +45,7 @@ export async function deals(params) {
   }));
   document.getElementById("filters").addEventListener("submit", (e) => {
     e.preventDefault();
-    const chosen = [...new FormData(e.target).entries(), ...["partnerId", "distributorId"].filter((k) => filters[k]).map((k) => [k, filters[k]])]
+    const chosen = [...new FormData(e.target).entries(), ...["partnerId", "distributorId", "sort", "direction"].filter((k) => filters[k]).map((k) => [k, filters[k]])]
       .filter(([, v]) => String(v).trim());
     location.hash = `#/deals?${new URLSearchParams(chosen)}`;
   });

@@ -169,25 +169,8 @@ public sealed class PricingChannel : IAsyncLifetime
         Credit = credit,
     };
 
-    static DealState Deal(Guid partner, decimal value, DateTimeOffset closedAt) => new()
-    {
-        Status = DealStatus.Won,
-        PartnerId = partner,
-        CustomerName = "Acme",
-        CustomerCountry = "US",
-        CustomerRegion = "CA",
-        CustomerSector = "commercial",
-        ProductFamilies = ["switching"],
-        TotalValue = value,
-        Currency = "USD",
-        ExpectedClose = DateOnly.FromDateTime(closedAt.UtcDateTime),
-        SubmittedAt = closedAt.AddDays(-30),
-        ApprovedAt = closedAt.AddDays(-20),
-        ActualAmount = value,
-        ClosedAt = closedAt,
-    };
-
-    static DealState Open(string status, Guid partner, decimal value, DateOnly close) => new()
+    /// <summary>A deal of Acme's, as every deal here is: only its status, partner, value and dates differ.</summary>
+    static DealState Acme(string status, Guid partner, decimal value, DateOnly close, DateTimeOffset submitted) => new()
     {
         Status = status,
         PartnerId = partner,
@@ -198,11 +181,24 @@ public sealed class PricingChannel : IAsyncLifetime
         ProductFamilies = ["switching"],
         TotalValue = value,
         Currency = "USD",
-        ExpectedClose = close.AddDays(9),
-        SubmittedAt = Now.AddDays(-3),
-        ApprovedAt = status == DealStatus.Approved ? Now.AddDays(-1) : null,
-        ProtectionEndsAt = status == DealStatus.Approved ? Now.AddDays(80) : null,
+        ExpectedClose = close,
+        SubmittedAt = submitted,
     };
+
+    static DealState Deal(Guid partner, decimal value, DateTimeOffset closedAt) =>
+        Acme(DealStatus.Won, partner, value, DateOnly.FromDateTime(closedAt.UtcDateTime), closedAt.AddDays(-30)) with
+        {
+            ApprovedAt = closedAt.AddDays(-20),
+            ActualAmount = value,
+            ClosedAt = closedAt,
+        };
+
+    static DealState Open(string status, Guid partner, decimal value, DateOnly close) =>
+        Acme(status, partner, value, close.AddDays(9), Now.AddDays(-3)) with
+        {
+            ApprovedAt = status == DealStatus.Approved ? Now.AddDays(-1) : null,
+            ProtectionEndsAt = status == DealStatus.Approved ? Now.AddDays(80) : null,
+        };
 
     public Task DisposeAsync() => ((IAsyncLifetime)App).DisposeAsync();
 }

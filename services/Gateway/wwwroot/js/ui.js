@@ -96,6 +96,23 @@ export function pager(total, pageNo, size, href, label = "Pages") {
     ${pageNo > 1 ? `<a href="${esc(href(pageNo - 1))}" rel="prev">Previous</a>` : ""}${pageNo < pages ? `<a href="${esc(href(pageNo + 1))}" rel="next">Next</a>` : ""}</nav>`;
 }
 
+/** Shows each field's messages beside it (and marks it invalid); messages for fields the form has no place for go on top. */
+export function showErrors(form, fields) {
+  form.querySelectorAll("[data-error]").forEach((e) => { e.textContent = ""; });
+  form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
+  const loose = [];
+  for (const [name, messages] of Object.entries(fields)) {
+    const place = form.querySelector(`[data-error="${CSS.escape(name)}"]`);
+    if (!place) { loose.push(`${name}: ${messages.join(", ")}`); continue; }
+    place.textContent = messages.join(", ");
+    form.querySelector(`[aria-describedby~="${place.id}"]`)?.setAttribute("aria-invalid", "true");
+  }
+  const summary = form.querySelector("#form-errors");
+  if (summary) summary.textContent = Object.keys(fields).length ? `Please correct ${Object.keys(fields).length === 1 ? "the field" : "the fields"} marked below.${loose.length ? ` ${loose.join("; ")}` : ""}` : "";
+  form.querySelector('[aria-invalid="true"]')?.focus();
+  return loose;
+}
+
 export const rows = (items, empty, head, row) => (items.length
   ? `<div class="table-wrap" tabindex="0"><table><thead><tr>${head}</tr></thead><tbody>${items.map(row).join("")}</tbody></table></div>`
   : `<p class="muted">${empty}</p>`);

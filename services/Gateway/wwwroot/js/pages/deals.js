@@ -1,6 +1,6 @@
 // The deals a caller may see (the API scopes them), searched, filtered and paged on the server, each linked to its page.
 import { api, session } from "../api.js";
-import { main, esc, money, day, stageName, toast } from "../ui.js";
+import { main, esc, money, day, stageName, toast, pager } from "../ui.js";
 
 const pageSize = 25;
 
@@ -16,7 +16,6 @@ export async function deals(params) {
   const pageNo = Math.max(1, Number(params.page) || 1);
   const filters = Object.fromEntries(["status", "customer", "region", "partnerId", "distributorId", "sort", "direction"].filter((k) => params[k]).map((k) => [k, params[k]]));
   const page = await api(`/api/deals?${new URLSearchParams({ ...filters, page: String(pageNo), pageSize: String(pageSize) })}`);
-  const pages = Math.max(1, Math.ceil(page.total / pageSize));
   const link = (n) => `#/deals?${new URLSearchParams({ ...filters, page: String(n) })}`;
   main.innerHTML = `<h1>${session.user.role === "partner" ? "My deals" : "Deals"}</h1>
     <form class="filters" id="filters" role="search">
@@ -33,8 +32,7 @@ export async function deals(params) {
     ${page.items.map((d) => `<tr><td><a href="#/deal?id=${esc(d.id)}">${esc(d.customerName)}</a><div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)}</div></td>
       <td><span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></td><td class="num">${money(d.actualAmount ?? d.totalValue)}</td>
       <td>${esc(d.expectedClose)}</td><td>${day(d.protectionEndsAt)}</td></tr>`).join("")}</tbody></table>
-    <nav class="pager" aria-label="Pages"><span class="muted" data-testid="deal-count">${page.total} deals · page ${pageNo} of ${pages}</span>
-      ${pageNo > 1 ? `<a href="${link(pageNo - 1)}" rel="prev">Previous</a>` : ""}${pageNo < pages ? `<a href="${link(pageNo + 1)}" rel="next">Next</a>` : ""}</nav></div>`;
+    ${pager(page.total, pageNo, pageSize, link, "Pages of deals")}</div>`;
   // Every deal the filters give (not only this page), as the API writes it; fetched with the CSRF header, then saved.
   main.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", async () => {
     const format = b.dataset.export;

@@ -1,14 +1,15 @@
 // Distributors: staff see every distributor and a channel manager onboards one; a distributor's page shows its
 // resellers (authorized by region, revoked with a reason), its users and its status, with the manager's actions.
 import { api, send, ApiError, session } from "../api.js";
-import { main, esc, day, stageName, isManager, isStaff, toast, rows } from "../ui.js";
+import { main, esc, day, stageName, isManager, isStaff, toast, rows, showErrors } from "../ui.js";
 import { render } from "../router.js";
 
 const list = (text) => String(text ?? "").split(/[\s,]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
 
-function showErrors(form, err) {
-  form.querySelectorAll("[data-error]").forEach((e) => { e.textContent = err?.fields?.[e.dataset.error]?.join(", ") ?? ""; });
-  if (err && !Object.keys(err.fields ?? {}).length) toast(err.message);
+/** The API's field errors beside the form's fields; any other refusal as a toast. */
+function refused(form, err) {
+  const loose = showErrors(form, err?.fields ?? {});
+  if (!Object.keys(err?.fields ?? {}).length || loose.length) toast(err.message);
 }
 
 export async function distributors() {
@@ -30,7 +31,7 @@ export async function distributors() {
       const made = await send("/api/distributors", { name: f.get("name") || null, countries: list(f.get("countries")), regions: list(f.get("regions")) });
       toast(`Onboarded ${made.name}`);
       location.hash = `#/distributor?id=${made.id}`;
-    } catch (err) { showErrors(e.target, err); }
+    } catch (err) { refused(e.target, err); }
   });
 }
 
@@ -86,7 +87,7 @@ export async function distributor(params) {
       await send(`/api/distributors/${d.id}/authorizations`, { partnerId: f.get("partnerId") || null, regions: list(f.get("regions")) });
       toast("Reseller authorized");
       await render();
-    } catch (err) { if (err instanceof ApiError) showErrors(e.target, err); else toast(String(err)); }
+    } catch (err) { if (err instanceof ApiError) refused(e.target, err); else toast(String(err)); }
   });
   document.getElementById("add-user")?.addEventListener("submit", (e) => {
     e.preventDefault();

@@ -13,7 +13,6 @@ export async function partners(params) {
   const pageNo = Math.max(1, Number(params.page) || 1);
   const filters = Object.fromEntries(["q", "status", "tier"].filter((k) => params[k]).map((k) => [k, params[k]]));
   const page = await api(`/api/partners?${new URLSearchParams({ ...filters, page: String(pageNo), pageSize: String(pageSize) })}`);
-  const pages = Math.max(1, Math.ceil(page.total / pageSize));
   const link = (n) => `#/partners?${new URLSearchParams({ ...filters, page: String(n) })}`;
   main.innerHTML = `<h1>Partners</h1>
     <form class="filters" id="filters" role="search">
@@ -26,8 +25,7 @@ export async function partners(params) {
       (p) => `<tr><td><a href="#/partner?id=${esc(p.id)}">${esc(p.legalName)}</a><div class="muted">${esc(p.websiteDomain)}</div></td>
         <td>${esc(p.region)}, ${esc(p.country)}</td><td>${esc(p.partnerType.toUpperCase())}</td><td>${esc(p.tier ?? "—")}</td>
         <td><span class="badge ${esc(p.status)}">${esc(stageName(p.status))}</span></td></tr>`)}
-      <nav class="pager" aria-label="Pages"><span class="muted">${page.total} partners · page ${pageNo} of ${pages}</span>
-        ${pageNo > 1 ? `<a href="${link(pageNo - 1)}" rel="prev">Previous</a>` : ""}${pageNo < pages ? `<a href="${link(pageNo + 1)}" rel="next">Next</a>` : ""}</nav></div>`;
+      ${pager(page.total, pageNo, pageSize, link, "Pages of partners")}</div>`;
   document.getElementById("filters").addEventListener("submit", (e) => {
     e.preventDefault();
     location.hash = `#/partners?${new URLSearchParams([...new FormData(e.target).entries()].filter(([, v]) => String(v).trim()))}`;

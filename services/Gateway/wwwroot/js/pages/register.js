@@ -2,7 +2,7 @@
 // sending it again. Field errors from the API are shown beside their fields; a customer that looks like one of the
 // registrant's own open registrations is pointed out before anything is sent.
 import { api, send, ApiError, session } from "../api.js";
-import { main, esc, money, stageName, toast } from "../ui.js";
+import { main, esc, money, stageName, toast, showErrors } from "../ui.js";
 
 const open = ["submitted", "compliance_review", "approved", "returned"];
 
@@ -23,22 +23,6 @@ function lineRow(i, families, line = {}) {
 const field = (name, label, input) => `<label>${label} ${input.replace("<input", `<input aria-describedby="e-${name.replaceAll(".", "-")}"`)
   .replace("<select", `<select aria-describedby="e-${name.replaceAll(".", "-")}"`)}</label>
   <span class="field-error" id="e-${name.replaceAll(".", "-")}" data-error="${name}"></span>`;
-
-/** Shows each field's messages beside it (and marks it invalid); messages for fields the form has no place for go on top. */
-function showErrors(form, fields) {
-  form.querySelectorAll("[data-error]").forEach((e) => { e.textContent = ""; });
-  form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
-  const loose = [];
-  for (const [name, messages] of Object.entries(fields)) {
-    const place = form.querySelector(`[data-error="${CSS.escape(name)}"]`);
-    if (!place) { loose.push(`${name}: ${messages.join(", ")}`); continue; }
-    place.textContent = messages.join(", ");
-    form.querySelector(`[aria-describedby~="${place.id}"]`)?.setAttribute("aria-invalid", "true");
-  }
-  const summary = form.querySelector("#form-errors");
-  summary.textContent = Object.keys(fields).length ? `Please correct ${Object.keys(fields).length === 1 ? "the field" : "the fields"} marked below.${loose.length ? ` ${loose.join("; ")}` : ""}` : "";
-  form.querySelector('[aria-invalid="true"]')?.focus();
-}
 
 export async function register(params) {
   const role = session.user.role;

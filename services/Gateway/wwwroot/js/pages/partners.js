@@ -2,7 +2,7 @@
 // distributors serving it and its deals, with every lifecycle action a channel manager may take from where it stands.
 // A partner's own users see their record here too and manage their own users.
 import { api, send, ApiError, session } from "../api.js";
-import { main, esc, money, day, stageName, isManager, isStaff, toast, rows } from "../ui.js";
+import { main, esc, money, day, stageName, isManager, isStaff, toast, rows, pager } from "../ui.js";
 import { render } from "../router.js";
 
 const tiers = ["registered", "silver", "gold", "platinum"];

@@ -183,6 +183,26 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         await Expect(page.GetByTestId("deal-list").Locator("tbody tr")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("deal-list")).ToContainTextAsync("Rainier Health System");
 
+        // The trend's axis is at round values (d3-scale's nice ticks: a step of 1, 2 or 5 × 10^k, the top tick at or above the largest value),
+        // and each point leads to the deals expected to close in its month: the won point to the one won deal, the other to all three.
+        await page.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
+        var ticks = (await page.Locator("#trend text.tick").EvaluateAllAsync<string[]>("ts => ts.map(t => t.dataset.tick)")).Select(decimal.Parse).ToList();
+        Assert.True(ticks.Count >= 3, string.Join(", ", ticks));
+        var step = ticks[1] - ticks[0];
+        var scale = (decimal)Math.Pow(10, Math.Floor(Math.Log10((double)step)));
+        Assert.Contains(step / scale, new[] { 1m, 2m, 5m });
+        Assert.All(ticks, t => Assert.Equal(0m, t % step));
+        Assert.True(ticks[^1] >= 165_000m, string.Join(", ", ticks));
+        var month = DateTime.UtcNow.AddDays(50).ToString("yyyy-MM");
+        await page.Locator($"#trend a.point-link[aria-label^='Won {month}']").ClickAsync();
+        await Expect(page.GetByTestId("deal-filter")).ToContainTextAsync($"expected to close from {month}-01");
+        await Expect(page.Locator("#filters [name='status']")).ToHaveValueAsync("won");
+        await Expect(page.GetByTestId("deal-list").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("deal-list")).ToContainTextAsync("Puget Sound Ferries");
+        await page.GoBackAsync();
+        await page.Locator($"#trend a.point-link[aria-label^='All deals {month}']").ClickAsync();
+        await Expect(page.GetByTestId("deal-list").Locator("tbody tr")).ToHaveCountAsync(3);
+
         // A period compares itself with the one before it: every deal closes in the month 50 days out, none in the month after.
         var after = DateTime.UtcNow.AddDays(50).AddMonths(1).ToString("yyyy-MM");
         await page.GotoAsync(channel.System.Gateway.Address + $"/#/pipeline?from={after}&to={after}");

@@ -8,6 +8,7 @@ export const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&a
 export const money = (v) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 }).format(Number(v || 0));
 export const short = (v) => new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(Number(v || 0));
 export const pct = (v) => (v === null || v === undefined ? "—" : `${(Number(v) * 100).toFixed(1)}%`);
+export const plural = (n, noun) => `${n} ${noun}${Number(n) === 1 ? "" : "s"}`;
 export const day = (v) => (v ? new Date(v).toISOString().slice(0, 10) : "—");
 export const stageName = (s) => ({ submitted: "Submitted", compliance_review: "Compliance review", approved: "Approved", won: "Won", lost: "Lost",
   rejected: "Rejected", returned: "Returned", expired: "Expired", applied: "Applied", on_hold: "On hold", active: "Active",
@@ -38,48 +39,69 @@ export function chartWidth() {
   return Math.max(280, Math.floor((page - (columns - 1) * 16) / columns - 34));
 }
 
-/** Horizontal bars, one a row, value written at the end of each; a row with an href is a link to what is behind it. */
+// Scales from d3-scale (vendored under /vendor/d3, loaded before this module): axis ticks at round values (0, 250k, 500k, …).
+const d3 = globalThis.d3;
+
+/** The compact form of a figure for an axis tick, in the chart's unit ("$250K", "40%", "12"). */
+const tickFormat = (format) => (format === money ? (v) => `$${short(v)}` : format === pct ? (v) => `${Math.round(v * 100)}%` : format);
+
+/** Horizontal bars, one a row, value written at the end of each, over an axis of round values; a row with an href is a link to what is behind it. */
 export function barChart(id, title, rows, { format = money, color = "#0b5cad", funnel = false } = {}) {
   if (!rows.length) return `<figure class="card" id="${id}" tabindex="0"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
-  const width = chartWidth(), bar = 22, gap = 8, height = rows.length * (bar + gap) + 24;
+  const width = chartWidth(), bar = 22, gap = 8, axis = funnel ? 0 : 22, height = rows.length * (bar + gap) + 24 + axis;
   const label = Math.min(210, Math.max(60, Math.max(...rows.map((r) => String(r.label).length)) * 6.8 + 12));
   const note = Math.max(...rows.map((r) => `${format(r.value)}${r.note ? ` · ${r.note}` : ""}`.length)) * 6.8 + 12;
-  const max = Math.max(...rows.map((r) => Math.abs(r.value)), 1);
   const span = Math.max(80, width - label - note);
+  const x = d3.scaleLinear().domain([0, Math.max(...rows.map((r) => Math.abs(r.value)), 1)]).range([0, span]);
+  if (!funnel) x.nice(Math.max(2, Math.floor(span / 70)));
+  const bottom = height - 16 - axis;
+  // Counts get whole ticks only (no "0.5 deals").
+  const whole = rows.every((r) => Number.isInteger(Number(r.value)));
+  const ticks = funnel ? "" : x.ticks(Math.max(2, Math.floor(span / 70))).filter((t) => !whole || Number.isInteger(t)).map((t) => `<line class="grid-line" x1="${label + x(t)}" x2="${label + x(t)}" y1="4" y2="${bottom}"/>
+    <text class="tick" data-tick="${t}" x="${label + x(t)}" y="${bottom + 16}" text-anchor="middle">${esc(tickFormat(format)(t))}</text>`).join("");
   const bars = rows.map((r, i) => {
-    const w = Math.max(2, (Math.abs(r.value) / max) * span);
-    const x = funnel ? label + (span - w) / 2 : label;
+    const w = Math.max(2, x(Math.abs(r.value)));
+    const at = funnel ? label + (span - w) / 2 : label;
     const y = 8 + i * (bar + gap);
     const shapes = `<text x="${label - 8}" y="${y + bar / 2 + 4}" text-anchor="end">${esc(r.label)}</text>
-      <rect x="${x}" y="${y}" width="${w}" height="${bar}" rx="3" fill="${r.color || color}"><title>${esc(r.label)}: ${esc(format(r.value))}</title></rect>
-      <text x="${funnel ? label + span + 6 : x + w + 6}" y="${y + bar / 2 + 4}">${esc(format(r.value))}${r.note ? ` · ${esc(r.note)}` : ""}</text>`;
+      <rect x="${at}" y="${y}" width="${w}" height="${bar}" rx="3" fill="${r.color || color}"><title>${esc(r.label)}: ${esc(format(r.value))}</title></rect>
+      <text x="${funnel ? label + span + 6 : at + w + 6}" y="${y + bar / 2 + 4}">${esc(format(r.value))}${r.note ? ` · ${esc(r.note)}` : ""}</text>`;
     return r.href ? `<a href="${esc(r.href)}" class="bar-link" aria-label="${esc(`${r.label}: ${format(r.value)} — show the deals`)}">${shapes}</a>` : shapes;
   }).join("");
   const linked = rows.some((r) => r.href);
   const summary = rows.map((r) => `${r.label} ${format(r.value)}`).join(", ");
   return `<figure class="card" id="${id}" tabindex="0"><figcaption>${esc(title)}</figcaption>
-    <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="${linked ? "group" : "img"}" aria-label="${esc(`${title}: ${summary}`)}">
-      <line class="axis" x1="${label}" y1="4" x2="${label}" y2="${height - 16}"/>${bars}</svg>
+    <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="${linked ? "group" : "img"}" aria-label="${esc(`${title}: ${summary}`)}">${ticks}
+      <line class="axis" x1="${label}" y1="4" x2="${label}" y2="${bottom}"/>${bars}</svg>
     ${dataTable(rows, [{ title: "", show: (r) => r.label }, { title: "Value", num: true, show: (r) => format(r.value) }, ...(rows[0].note !== undefined ? [{ title: "", show: (r) => r.note }] : [])])}</figure>`;
 }
 
-/** Lines over months with a labelled y axis; series = [{ name, color, values: [..] }], labels = x labels. */
+/**
+ * Lines over months with a y axis of round values; series = [{ name, color, values: [..], href?: (i) => address }], labels = x labels
+ * (thinned so they never overlap). A series with an href makes each of its points a link to what is behind it.
+ */
 export function lineChart(id, title, labels, series, { format = short } = {}) {
   if (!labels.length) return `<figure class="card" id="${id}" tabindex="0"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
-  const width = chartWidth(), height = 240, left = 56, bottom = 36, top = 12, right = 34;
-  const all = series.flatMap((s) => s.values);
-  const max = Math.max(...all, 1), min = Math.min(0, ...all);
+  const width = chartWidth(), height = 230, left = 60, bottom = 28, top = 12, right = 34;
+  const all = series.flatMap((s) => s.values.map(Number));
+  const y = d3.scaleLinear().domain([Math.min(0, ...all), Math.max(...all, 1)]).range([height - bottom, top]).nice(5);
   const x = (i) => left + (labels.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (labels.length - 1));
-  const y = (v) => top + (height - top - bottom) * (1 - (v - min) / (max - min || 1));
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => min + f * (max - min));
-  const grid = ticks.map((t) => `<line class="grid-line" x1="${left}" x2="${width - right}" y1="${y(t)}" y2="${y(t)}"/><text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${esc(format(t))}</text>`).join("");
-  const xs = labels.map((l, i) => `<text x="${x(i)}" y="${height - bottom + 16}" text-anchor="middle">${esc(l)}</text>`).join("");
+  const grid = y.ticks(5).map((t) => `<line class="grid-line" x1="${left}" x2="${width - right}" y1="${y(t)}" y2="${y(t)}"/>
+    <text class="tick" data-tick="${t}" x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${esc(tickFormat(format)(t))}</text>`).join("");
+  const every = Math.max(1, Math.ceil((labels.length * 58) / (width - left - right)));
+  const xs = labels.map((l, i) => (i % every === 0 ? `<text x="${x(i)}" y="${height - bottom + 16}" text-anchor="middle">${esc(l)}</text>` : "")).join("");
+  const point = (s, v, i) => {
+    const dot = `<circle cx="${x(i)}" cy="${y(v)}" r="4" fill="${s.color}"><title>${esc(s.name)} ${esc(labels[i])}: ${esc(format(v))}</title></circle>`;
+    return s.href ? `<a href="${esc(s.href(i))}" class="bar-link point-link" aria-label="${esc(`${s.name} ${labels[i]}: ${format(v)} — show the deals`)}">
+      <circle cx="${x(i)}" cy="${y(v)}" r="10" fill="transparent"/>${dot}</a>` : dot;
+  };
   const lines = series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${s.values.map((v, i) => `${x(i)},${y(v)}`).join(" ")}"/>` +
-    s.values.map((v, i) => `<circle cx="${x(i)}" cy="${y(v)}" r="3.5" fill="${s.color}"><title>${esc(s.name)} ${esc(labels[i])}: ${esc(format(v))}</title></circle>`).join("")).join("");
-  const legend = series.map((s, i) => `<rect x="${left + i * 150}" y="${height - 12}" width="12" height="4" fill="${s.color}"/><text x="${left + i * 150 + 16}" y="${height - 8}">${esc(s.name)}</text>`).join("");
+    s.values.map((v, i) => point(s, v, i)).join("")).join("");
+  const legend = `<ul class="legend">${series.map((s) => `<li><svg width="14" height="6" aria-hidden="true"><rect width="14" height="6" rx="2" fill="${s.color}"/></svg> ${esc(s.name)}</li>`).join("")}</ul>`;
+  const linked = series.some((s) => s.href);
   return `<figure class="card" id="${id}" tabindex="0"><figcaption>${esc(title)}</figcaption>
-    <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">${grid}
-      <line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"/>${xs}${lines}${legend}</svg>
+    <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="${linked ? "group" : "img"}" aria-label="${esc(title)}">${grid}
+      <line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"/>${xs}${lines}</svg>${legend}
     ${dataTable(labels.map((l, i) => ({ l, i })), [{ title: "Month", show: (r) => r.l }, ...series.map((s) => ({ title: s.name, num: true, show: (r) => format(s.values[r.i]) }))])}</figure>`;
 }
 

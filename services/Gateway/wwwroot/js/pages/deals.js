@@ -3,6 +3,8 @@ import { api, session } from "../api.js";
 import { main, esc, money, day, stageName, toast, pager } from "../ui.js";
 
 const pageSize = 25;
+/** Filters a chart or another page chose, kept when the form is submitted and dropped by "Show all". */
+const chosenElsewhere = ["partnerId", "distributorId", "closeFrom", "closeTo"];
 
 /** A column header that sorts the list on the server by it (again: the other way). */
 function sortable(filters, key, title, cls) {
@@ -14,7 +16,7 @@ function sortable(filters, key, title, cls) {
 
 export async function deals(params) {
   const pageNo = Math.max(1, Number(params.page) || 1);
-  const filters = Object.fromEntries(["status", "customer", "region", "partnerId", "distributorId", "sort", "direction"].filter((k) => params[k]).map((k) => [k, params[k]]));
+  const filters = Object.fromEntries(["status", "customer", "region", "partnerId", "distributorId", "closeFrom", "closeTo", "sort", "direction"].filter((k) => params[k]).map((k) => [k, params[k]]));
   const page = await api(`/api/deals?${new URLSearchParams({ ...filters, page: String(pageNo), pageSize: String(pageSize) })}`);
   const link = (n) => `#/deals?${new URLSearchParams({ ...filters, page: String(n) })}`;
   main.innerHTML = `<h1>${session.user.role === "partner" ? "My deals" : "Deals"}</h1>
@@ -25,8 +27,9 @@ export async function deals(params) {
       ${["submitted", "compliance_review", "approved", "returned", "won", "lost", "rejected", "expired"].map((s) => `<option value="${s}"${params.status === s ? " selected" : ""}>${stageName(s)}</option>`).join("")}
       </select></label><button type="submit">Show</button>
       <button type="button" class="secondary" data-export="csv">Export CSV</button><button type="button" class="secondary" data-export="xlsx">Export Excel</button></form>
-    ${filters.partnerId || filters.distributorId ? `<p class="notice" data-testid="deal-filter">Only the deals of ${filters.partnerId ? "one partner" : "one distributor"}
-      (from the chart or list you came from). <a href="#/deals?${new URLSearchParams(Object.entries(filters).filter(([k]) => !["partnerId", "distributorId"].includes(k)))}">Show all</a></p>` : ""}
+    ${filters.partnerId || filters.distributorId || filters.closeFrom || filters.closeTo ? `<p class="notice" data-testid="deal-filter">Only the deals
+      ${filters.partnerId ? "of one partner" : filters.distributorId ? "of one distributor" : ""}${filters.closeFrom || filters.closeTo ? ` expected to close ${filters.closeFrom ? `from ${esc(filters.closeFrom)}` : ""} ${filters.closeTo ? `to ${esc(filters.closeTo)}` : ""}` : ""}
+      (from the chart or list you came from). <a href="#/deals?${new URLSearchParams(Object.entries(filters).filter(([k]) => !chosenElsewhere.includes(k)))}">Show all</a></p>` : ""}
     <div class="card table-wrap" tabindex="0"><table data-testid="deal-list"><thead><tr>${[["customer", "Customer"], ["status", "Status"], ["value", "Value", "num"], ["close", "Expected close"], ["protection", "Protected until"]]
       .map(([key, title, cls]) => sortable(filters, key, title, cls)).join("")}</tr></thead><tbody>
     ${page.items.map((d) => `<tr><td><a href="#/deal?id=${esc(d.id)}">${esc(d.customerName)}</a><div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)}</div></td>
@@ -43,7 +46,7 @@ export async function deals(params) {
   }));
   document.getElementById("filters").addEventListener("submit", (e) => {
     e.preventDefault();
-    const chosen = [...new FormData(e.target).entries(), ...["partnerId", "distributorId", "sort", "direction"].filter((k) => filters[k]).map((k) => [k, filters[k]])]
+    const chosen = [...new FormData(e.target).entries(), ...[...chosenElsewhere, "sort", "direction"].filter((k) => filters[k]).map((k) => [k, filters[k]])]
       .filter(([, v]) => String(v).trim());
     location.hash = `#/deals?${new URLSearchParams(chosen)}`;
   });

@@ -1,6 +1,6 @@
 // The pipeline: leadership's and everyone's view of the registered deals, with filters and charts.
 import { api, session } from "../api.js";
-import { main, esc, money, short, pct, day, stageName, isStaff, barChart, lineChart, rows } from "../ui.js";
+import { main, esc, money, pct, plural, day, stageName, isStaff, barChart, lineChart, rows } from "../ui.js";
 
 /** The months before from..to, as many as it spans: the period a figure is compared with. */
 function previousPeriod(from, to) {
@@ -22,6 +22,12 @@ const change = (now, before) => {
 /** Where a chart's bar leads: the deals behind it, under the same filters. */
 const dealsOf = (params, extra) => `#/deals?${new URLSearchParams({ ...(params.region ? { region: params.region } : {}), ...extra })}`;
 
+/** The deals expected to close in a month ("2026-11"), and in a status if given. */
+const closingIn = (params, month, extra = {}) => {
+  const [y, m] = month.split("-").map(Number);
+  return dealsOf(params, { closeFrom: `${month}-01`, closeTo: new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10), ...extra });
+};
+
 export async function pipeline(params) {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v));
   const previous = previousPeriod(params.from, params.to);
@@ -37,7 +43,7 @@ export async function pipeline(params) {
   const apart = ["returned", "lost", "rejected", "expired"];
   const colors = { won: "#1f8a4c", lost: "#b3402e", rejected: "#b3402e", expired: "#8a6d3b", compliance_review: "#b26b00", returned: "#8a6d3b" };
   const stageRows = (keys) => keys.map((k) => p.byStage.find((r) => r.key === k)).filter(Boolean)
-    .map((r) => ({ label: stageName(r.key), value: r.value, note: `${r.deals} deals`, color: colors[r.key], href: dealsOf(params, { status: r.key }) }));
+    .map((r) => ({ label: stageName(r.key), value: r.value, note: plural(r.deals, "deal"), color: colors[r.key], href: dealsOf(params, { status: r.key }) }));
   const stages = stageRows(open);
   const closed = stageRows(apart);
   const sold = Object.fromEntries(s.byPartner.map((r) => [r.key, r.revenue]));
@@ -62,17 +68,20 @@ export async function pipeline(params) {
     <div class="grid">
       ${barChart("funnel", "The funnel: open stages and won (value)", stages, { funnel: true })}
       ${barChart("closed", "Returned, lost, rejected and expired (value)", closed)}
-      ${barChart("by-region", "Value by region", p.byRegion.map((r) => ({ label: r.key, value: r.value, note: `${r.deals} deals`, href: dealsOf({}, { region: r.key }) })))}
-      ${barChart("by-distributor", "Value by distributor", p.byDistributor.map((r) => ({ label: r.label || r.key, value: r.value, note: `${r.deals} deals`,
+      ${barChart("by-region", "Value by region", p.byRegion.map((r) => ({ label: r.key, value: r.value, note: plural(r.deals, "deal"), href: dealsOf({}, { region: r.key }) })))}
+      ${session.user.role === "distributor" ? "" : barChart("by-distributor", "Value by distributor", p.byDistributor.map((r) => ({ label: r.label || r.key, value: r.value, note: plural(r.deals, "deal"),
         href: r.key && r.key !== "00000000-0000-0000-0000-000000000000" ? dealsOf(params, { distributorId: r.key }) : undefined })))}
-      ${isStaff() ? barChart("by-tier", "Value by partner tier", p.byTier.map((r) => ({ label: r.label || r.key, value: r.value, note: `${r.deals} deals, ${money(r.wonValue)} won` }))) : ""}
+      ${isStaff() ? barChart("by-tier", "Value by partner tier", p.byTier.map((r) => ({ label: r.label || r.key, value: r.value, note: `${plural(r.deals, "deal")}, ${money(r.wonValue)} won` }))) : ""}
       ${lineChart("trend", "Value and wins by month of expected close", months, [
-        { name: "All deals", color: "#0b5cad", values: p.byMonth.map((r) => r.value) },
-        { name: "Won", color: "#1f8a4c", values: p.byMonth.map((r) => r.wonValue) }], { format: short })}
-      ${lineChart("sell-through-chart", `Sell-through vs registered (coverage ${pct(s.totals.coverage)})`, st.map((r) => r.key), [
+        { name: "All deals", color: "#0b5cad", values: p.byMonth.map((r) => r.value), href: (i) => closingIn(params, months[i]) },
+        { name: "Won", color: "#1f8a4c", values: p.byMonth.map((r) => r.wonValue), href: (i) => closingIn(params, months[i], { status: "won" }) }], { format: money })}
+      ${lineChart("sell-through-chart", "Sell-through by month, and the part linked to a registered deal", st.map((r) => r.key), [
         { name: "Sell-through", color: "#14213d", values: st.map((r) => r.revenue) },
-        { name: "Registered", color: "#1f8a4c", values: st.map((r) => r.registered ?? 0) }], { format: short })}
-      ${barChart("ageing", "Open deals by age", p.ageing.map((r) => ({ label: r.key, value: r.deals, note: money(r.value) })), { format: (v) => `${v} deals`, color: "#8a6d3b" })}
+        { name: "Linked to a registered deal", color: "#1f8a4c", values: st.map((r) => r.registered ?? 0) }], { format: money })}
+      ${params.region ? "" : barChart("coverage", `Coverage: the share of sell-through linked to a registered deal (${pct(s.totals.coverage)} overall)`,
+        st.map((r) => ({ label: r.key, value: Number(r.revenue) ? Number(r.registered ?? 0) / Number(r.revenue) : 0, note: `${money(r.registered ?? 0)} of ${money(r.revenue)}` })),
+        { format: pct, color: "#1f8a4c" })}
+      ${barChart("ageing", "Open deals by age", p.ageing.map((r) => ({ label: r.key, value: r.deals, note: money(r.value) })), { format: (v) => plural(v, "deal"), color: "#8a6d3b" })}
     </div>
     ${isStaff() ? `<section class="card spaced table-wrap" tabindex="0"><h2>Partner leaderboard</h2>
       ${rows(board, "No partner has registered yet.", '<th>#</th><th>Partner</th><th class="num">Registered</th><th class="num">Deals</th><th class="num">Won</th><th class="num">Win rate</th><th class="num">Sell-through</th>',

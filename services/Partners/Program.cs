@@ -15,6 +15,7 @@ app.UseRateLimiter();
 
 ApplyToBecomePartner.Map(api);
 ListPartners.Map(api);
+ExportPartners.Map(api);
 GetPartner.Map(api);
 GetPartnerHistory.Map(api);
 ApprovePartner.Map(api);

@@ -41,7 +41,7 @@ public sealed class OnboardingDistributors(DistributorsApp app) : IClassFixture<
         (await me.PostAsJsonAsync($"/api/distributors/{mine}/users", new { name = "Pat Kim", email = $"pat.{Guid.NewGuid():N}@dist.example", role = "operations" }))
             .EnsureSuccessStatusCode();
 
-        Assert.Equal([mine], (await me.GetFromJsonAsync<JsonElement>("/api/distributors")).EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+        Assert.Equal([mine], (await me.GetFromJsonAsync<JsonElement>("/api/distributors")).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
         Assert.Single((await me.GetFromJsonAsync<JsonElement>($"/api/distributors/{mine}/users")).EnumerateArray());
         await (await me.GetAsync($"/api/distributors/{theirs}")).AssertProblem(HttpStatusCode.NotFound);
         await (await me.GetAsync($"/api/distributors/{theirs}/users")).AssertProblem(HttpStatusCode.NotFound);
@@ -68,7 +68,7 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
         Assert.Equal(partner, Assert.Single(resellers.EnumerateArray()).GetProperty("partnerId").GetGuid());
         var ofPartner = await app.Partner(partner).GetFromJsonAsync<JsonElement>($"/api/distributors/partners/{partner}");
         Assert.Equal(distributor, Assert.Single(ofPartner.EnumerateArray()).GetProperty("distributorId").GetGuid());
-        Assert.Equal([distributor], (await app.Partner(partner).GetFromJsonAsync<JsonElement>("/api/distributors")).EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+        Assert.Equal([distributor], (await app.Partner(partner).GetFromJsonAsync<JsonElement>("/api/distributors")).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
     }
 
     [Fact]

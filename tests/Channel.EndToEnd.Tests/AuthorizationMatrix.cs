@@ -129,6 +129,7 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
         var entries = new Dictionary<string, Entry>
         {
             ["GET /api/partners"] = new(anyone),
+            ["GET /api/partners/export"] = new(anyone),
             ["GET /api/partners/{id}"] = new(seesPartner),
             ["GET /api/partners/{id}/history"] = new(partnerItself),
             ["GET /api/partners/{id}/users"] = new(partnerItself),

@@ -195,6 +195,13 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel)
         // The report joins the list at once, and opens again with the same answer.
         await jordan.Locator("#report-list").GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
         await Expect(jordan.GetByTestId("report-counts")).ToHaveTextAsync("3 lines: 2 accepted, 1 refused");
+        // Reopened, the report shows its accepted lines (not the refused one), with the reseller's name.
+        var lines = jordan.GetByTestId("report-lines").Locator("tbody tr");
+        await Expect(lines).ToHaveCountAsync(2);
+        await Expect(lines.First).ToContainTextAsync("INV-1");
+        await Expect(lines.First).ToContainTextAsync("Harborview Systems");
+        await Expect(lines.Nth(1)).ToContainTextAsync("AP-6100");
+        await Expect(jordan.GetByTestId("report-lines")).Not.ToContainTextAsync("INV-3");
 
         // Registering for a reseller: only those it serves are offered.
         await jordan.GetByRole(AriaRole.Link, new() { Name = "Register a deal" }).ClickAsync();
@@ -234,6 +241,12 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel)
         await authorize.Locator("[name='regions']").FillAsync("WA");
         await authorize.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
         await Expect(authorize.Locator("[data-error='partnerId']")).Not.ToBeEmptyAsync();
+        // The picker asks the API for the active partners matching what is typed: nothing for a name no partner has, then Harborview.
+        await authorize.Locator("#reseller-search").FillAsync("no partner is called this");
+        await Expect(authorize.Locator("#reseller-more")).ToHaveTextAsync("0 matching.");
+        await Expect(authorize.Locator("[name='partnerId'] option")).ToHaveCountAsync(1);
+        await authorize.Locator("#reseller-search").FillAsync("harborview");
+        await Expect(authorize.Locator("[name='partnerId'] option", new() { HasText = "Harborview Systems" })).ToHaveCountAsync(1);
         await authorize.Locator("[name='partnerId']").SelectOptionAsync(channel.Partner.ToString());
         await authorize.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
         var resellers = morgan.GetByTestId("resellers");
@@ -245,6 +258,14 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel)
         await morgan.GetByRole(AriaRole.Link, new() { Name = "Partners" }).ClickAsync();
         await morgan.Locator("#filters [name='q']").FillAsync("Harborview");
         await morgan.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        // Sorted by name from its header (the search kept), and exported as the list shows it.
+        await morgan.GetByRole(AriaRole.Link, new() { Name = "Partner", Exact = true }).ClickAsync();
+        await Expect(morgan.Locator("th[aria-sort='descending']")).ToContainTextAsync("Partner");
+        await Expect(morgan.Locator("#filters [name='q']")).ToHaveValueAsync("Harborview");
+        var export = await morgan.RunAndWaitForDownloadAsync(() => morgan.GetByRole(AriaRole.Button, new() { Name = "Export CSV" }).ClickAsync());
+        var exported = (await File.ReadAllTextAsync((await export.PathAsync())!)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, exported.Length);
+        Assert.StartsWith($"{channel.Partner},Harborview Systems,", exported[1]);
         await morgan.GetByRole(AriaRole.Link, new() { Name = "Harborview Systems" }).ClickAsync();
         await Expect(morgan.Locator("main")).ToContainTextAsync(name);
         await morgan.Locator("#partner-tier").SelectOptionAsync("platinum");

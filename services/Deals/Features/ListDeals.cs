@@ -31,8 +31,8 @@ public static class ListDeals
           and (@ExpiringBy::timestamptz is null or (status = '{DealStatus.Approved}' and protection_ends_at <= @ExpiringBy))
         """;
 
-    /// <summary>What a list may be sorted by, each a column (the id breaks ties, so pages never overlap).</summary>
-    public static readonly IReadOnlyDictionary<string, string> Sorts = new Dictionary<string, string>
+    /// <summary>What the list may be sorted by.</summary>
+    public static readonly ListSort Sorts = new("submitted", new Dictionary<string, string>
     {
         ["submitted"] = "submitted_at",
         ["value"] = "total_value",
@@ -40,14 +40,7 @@ public static class ListDeals
         ["customer"] = "lower(customer_name)",
         ["status"] = "status",
         ["protection"] = "protection_ends_at",
-    };
-
-    /// <summary>The order by clause for a checked sort and direction (newest first by default).</summary>
-    public static string OrderBy(string? sort, string? direction)
-    {
-        var dir = direction == "asc" ? "asc" : "desc";
-        return $"order by {Sorts[sort ?? "submitted"]} {dir} nulls last, id {dir}";
-    }
+    });
 
     static string Sql(string orderBy) => $"""
         select {Deals.Columns} {Filter}
@@ -66,8 +59,7 @@ public static class ListDeals
         string? sort = null, string? direction = null)
     {
         var check = new Check();
-        check.OneOf("sort", sort, [.. Sorts.Keys], required: false);
-        check.OneOf("direction", direction, ["asc", "desc"], required: false);
+        Sorts.Check(check, sort, direction);
         var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
         var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
         var args = Filters(check, user, clock, status, partnerId, distributorId, region, customer, closeFrom, closeTo, expiringWithinDays);
@@ -75,7 +67,7 @@ public static class ListDeals
         args.Add("PageSize", size);
         args.Add("Offset", (pageNumber - 1) * size);
         await using var conn = await db.OpenConnectionAsync(ct);
-        using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql(OrderBy(sort, direction)), args, cancellationToken: ct));
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql(Sorts.OrderBy(sort, direction)), args, cancellationToken: ct));
         var items = (await results.ReadAsync<Deal>()).AsList();
         var total = await results.ReadSingleAsync<long>();
         return TypedResults.Ok(new Answer(items, pageNumber, size, total));
@@ -101,7 +93,7 @@ public static class ListDeals
             PartnerId = partnerId,
             DistributorId = distributorId,
             Region = region,
-            Customer = customer is null ? null : $"%{customer.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_")}%",
+            Customer = Like.Containing(customer),
             CloseFrom = closeFrom,
             CloseTo = closeTo,
             ExpiringBy = expiringWithinDays is { } days ? clock.GetUtcNow().AddDays(days) : (DateTimeOffset?)null,

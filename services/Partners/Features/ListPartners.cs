@@ -8,17 +8,19 @@ using Npgsql;
 namespace Channel.Partners.Features;
 
 /// <summary>
-/// Partners, filtered by status, tier, type, country, region and text (name or domain), newest first,
-/// paged. Staff see all; a partner user only its own; a distributor the partners it serves or has
-/// served, as summaries (no tax ids or contacts); a token scoped to no partner or distributor, none.
+/// Partners, filtered by status (one or several: <c>status=applied&amp;status=on_hold</c>), tier, type, country, region and
+/// text (name or domain), sorted by any column (newest application first by default), paged. Staff see all; a partner user
+/// only its own; a distributor the partners it serves or has served, as summaries (no tax ids or contacts); a token
+/// scoped to no partner or distributor, none.
 /// </summary>
 public static class ListPartners
 {
     public sealed record Answer<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
 
-    const string Filter = $"""
+    /// <summary>The partners the caller may see that the filters give (parameters from <see cref="Filters"/>).</summary>
+    public const string Filter = $"""
         from partners
-        where (@Status::text is null or status = @Status)
+        where (@Statuses::text[] is null or status = any(@Statuses))
           and (@Tier::text is null or tier = @Tier)
           and (@Type::text is null or partner_type = @Type)
           and (@Country::text is null or country = @Country)
@@ -27,54 +29,74 @@ public static class ListPartners
           and (@All or id = @ScopePartner or id in ({Partners.ServedBy}))
         """;
 
-    const string Sql = $"""
+    /// <summary>What the list may be sorted by.</summary>
+    public static readonly ListSort Sorts = new("applied", new Dictionary<string, string>
+    {
+        ["applied"] = "applied_at",
+        ["name"] = "lower(legal_name)",
+        ["region"] = "country || '-' || region",
+        ["type"] = "partner_type",
+        ["tier"] = "array_position(array['registered','silver','gold','platinum'], tier)",
+        ["status"] = "status",
+        ["updated"] = "updated_at",
+    });
+
+    static string Sql(string orderBy) => $"""
         select {Partners.Columns} {Filter}
-        order by applied_at desc, id
+        {orderBy}
         limit @PageSize offset @Offset;
         select count(*) {Filter};
         """;
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Answer<Partner>>().ProducesValidationProblem().WithSummary("List and filter partners");
+            .Produces<Answer<Partner>>().ProducesValidationProblem().WithSummary("List, filter and sort partners");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct,
-        string? status = null, string? tier = null, string? type = null, string? country = null, string? region = null,
-        string? q = null, int? page = null, int? pageSize = null)
+        string[]? status = null, string? tier = null, string? type = null, string? country = null, string? region = null,
+        string? q = null, string? sort = null, string? direction = null, int? page = null, int? pageSize = null)
     {
         var check = new Check();
-        check.OneOf("status", status, [.. PartnerStatus.All], required: false);
+        Sorts.Check(check, sort, direction);
+        var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
+        var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
+        var args = Filters(check, user, status, tier, type, country, region, q);
+        if (args is null) return check.Problem();
+        args.Add("PageSize", size);
+        args.Add("Offset", (pageNumber - 1) * size);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql(Sorts.OrderBy(sort, direction)), args, cancellationToken: ct));
+        var items = (await results.ReadAsync<Partner>()).AsList();
+        var total = await results.ReadSingleAsync<long>();
+        return Caller.From(user).Role == Roles.Distributor
+            ? TypedResults.Ok(new Answer<PartnerSummary>([.. items.Select(PartnerSummary.Of)], pageNumber, size, total))
+            : TypedResults.Ok(new Answer<Partner>(items, pageNumber, size, total));
+    }
+
+    /// <summary>Checks the list's filters and gives the query's parameters with the caller's scope, or null (with the check failed).</summary>
+    public static DynamicParameters? Filters(Check check, ClaimsPrincipal user, string[]? status, string? tier, string? type,
+        string? country, string? region, string? q)
+    {
+        var statuses = status?.Where(s => !string.IsNullOrEmpty(s)).ToArray() is { Length: > 0 } chosen ? chosen : null;
+        foreach (var one in statuses ?? []) check.OneOf("status", one, [.. PartnerStatus.All]);
         check.OneOf("tier", tier, [.. PartnerTier.All], required: false);
         check.OneOf("type", type, PartnerTypes.All, required: false);
         country = check.Country("country", country, required: false);
         check.Text("region", region, 100, required: false);
         check.Text("q", q, 200, required: false);
-        var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
-        var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
-        if (check.Failed) return check.Problem();
-
+        if (check.Failed) return null;
         var caller = Caller.From(user);
-        await using var conn = await db.OpenConnectionAsync(ct);
-        using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
+        return new DynamicParameters(new
         {
-            Status = status,
+            Statuses = statuses,
             Tier = tier,
             Type = type,
             Country = country,
             Region = region,
-            Search = q is null ? null : $"%{EscapeLike(q)}%",
+            Search = Like.Containing(q),
             All = caller.SeesEverything,
             ScopePartner = caller.PartnerId,
             ScopeDistributor = caller.DistributorId,
-            PageSize = size,
-            Offset = (pageNumber - 1) * size,
-        }, cancellationToken: ct));
-        var items = (await results.ReadAsync<Partner>()).AsList();
-        var total = await results.ReadSingleAsync<long>();
-        return caller.Role == Roles.Distributor
-            ? TypedResults.Ok(new Answer<PartnerSummary>([.. items.Select(PartnerSummary.Of)], pageNumber, size, total))
-            : TypedResults.Ok(new Answer<Partner>(items, pageNumber, size, total));
+        });
     }
-
-    static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
 }

@@ -56,7 +56,7 @@ public static class ListAuthorizations
             DistributorId = distributorId,
             Status = status,
             Number = number,
-            Customer = customer is null ? null : $"%{ListPrices.Like(customer)}%",
+            Customer = Like.Containing(customer),
             PageSize = size,
             Offset = (pageNumber - 1) * size,
         }, cancellationToken: ct));

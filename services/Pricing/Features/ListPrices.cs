@@ -42,7 +42,7 @@ public static class ListPrices
         {
             At = at ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
             Family = family?.ToLowerInvariant(),
-            Q = q is null ? null : $"%{Like(q)}%",
+            Q = Like.Containing(q),
             PageSize = size,
             Offset = (number - 1) * size,
         }, cancellationToken: ct));
@@ -51,7 +51,4 @@ public static class ListPrices
         var costs = Scope.SeesCosts(Caller.From(user));
         return TypedResults.Ok(new Answer([.. items.Select(p => costs ? p : GetPrice.Hide(p))], number, size, total));
     }
-
-    /// <summary>The text matched literally (its % and _ are not wildcards).</summary>
-    public static string Like(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
 }

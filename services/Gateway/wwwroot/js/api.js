@@ -63,3 +63,15 @@ export function upload(path, file, contentType, onProgress) {
     xhr.send(file);
   });
 }
+
+/** Fetches a file the API writes (an export) and saves it as name; a refusal rejects with an ApiError as api() does. */
+export async function download(path, name) {
+  const response = await fetch(path, { headers: { "X-CSRF": "1" } });
+  if (!response.ok) {
+    const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+    throw new ApiError(response.status, body, response.statusText);
+  }
+  const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(await response.blob()), download: name });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}

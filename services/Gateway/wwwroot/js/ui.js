@@ -135,6 +135,18 @@ export function showErrors(form, fields) {
   return loose;
 }
 
+/**
+ * A column header that sorts a list on the server by its key (clicked again: the other way), with aria-sort saying how the
+ * list is sorted now. route is the list's address ("#/deals"), filters what it is showing, byDefault its default sort key.
+ */
+export function sortable(route, filters, byDefault, key, title, cls) {
+  const current = (filters.sort ?? byDefault) === key;
+  const direction = current && filters.direction !== "asc" ? "asc" : "desc";
+  const state = current ? (filters.direction === "asc" ? "ascending" : "descending") : "none";
+  const { page: _, ...kept } = filters;
+  return `<th${cls ? ` class="${cls}"` : ""} aria-sort="${state}"><a href="${route}?${new URLSearchParams({ ...kept, sort: key, direction })}">${esc(title)}${current ? (state === "ascending" ? " ▲" : " ▼") : ""}</a></th>`;
+}
+
 export const rows = (items, empty, head, row) => (items.length
   ? `<div class="table-wrap" tabindex="0"><table><thead><tr>${head}</tr></thead><tbody>${items.map(row).join("")}</tbody></table></div>`
   : `<p class="muted">${empty}</p>`);

@@ -1,18 +1,10 @@
 // The deals a caller may see (the API scopes them), searched, filtered and paged on the server, each linked to its page.
-import { api, session } from "../api.js";
-import { main, esc, money, day, stageName, toast, pager } from "../ui.js";
+import { api, download, session } from "../api.js";
+import { main, esc, money, day, stageName, toast, pager, sortable } from "../ui.js";
 
 const pageSize = 25;
 /** Filters a chart or another page chose, kept when the form is submitted and dropped by "Show all". */
 const chosenElsewhere = ["partnerId", "distributorId", "closeFrom", "closeTo"];
-
-/** A column header that sorts the list on the server by it (again: the other way). */
-function sortable(filters, key, title, cls) {
-  const current = (filters.sort ?? "submitted") === key;
-  const direction = current && filters.direction !== "asc" ? "asc" : "desc";
-  const state = current ? (filters.direction === "asc" ? "ascending" : "descending") : "none";
-  return `<th${cls ? ` class="${cls}"` : ""} aria-sort="${state}"><a href="#/deals?${new URLSearchParams({ ...filters, sort: key, direction })}">${esc(title)}${current ? (state === "ascending" ? " ▲" : " ▼") : ""}</a></th>`;
-}
 
 export async function deals(params) {
   const pageNo = Math.max(1, Number(params.page) || 1);
@@ -31,7 +23,7 @@ export async function deals(params) {
       ${filters.partnerId ? "of one partner" : filters.distributorId ? "of one distributor" : ""}${filters.closeFrom || filters.closeTo ? ` expected to close ${filters.closeFrom ? `from ${esc(filters.closeFrom)}` : ""} ${filters.closeTo ? `to ${esc(filters.closeTo)}` : ""}` : ""}
       (from the chart or list you came from). <a href="#/deals?${new URLSearchParams(Object.entries(filters).filter(([k]) => !chosenElsewhere.includes(k)))}">Show all</a></p>` : ""}
     <div class="card table-wrap" tabindex="0"><table data-testid="deal-list"><thead><tr>${[["customer", "Customer"], ["status", "Status"], ["value", "Value", "num"], ["close", "Expected close"], ["protection", "Protected until"]]
-      .map(([key, title, cls]) => sortable(filters, key, title, cls)).join("")}</tr></thead><tbody>
+      .map(([key, title, cls]) => sortable("#/deals", filters, "submitted", key, title, cls)).join("")}</tr></thead><tbody>
     ${page.items.map((d) => `<tr><td><a href="#/deal?id=${esc(d.id)}">${esc(d.customerName)}</a><div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)}</div></td>
       <td><span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></td><td class="num">${money(d.actualAmount ?? d.totalValue)}</td>
       <td>${esc(d.expectedClose)}</td><td>${day(d.protectionEndsAt)}</td></tr>`).join("")}</tbody></table>
@@ -39,10 +31,7 @@ export async function deals(params) {
   // Every deal the filters give (not only this page), as the API writes it; fetched with the CSRF header, then saved.
   main.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", async () => {
     const format = b.dataset.export;
-    const response = await fetch(`/api/deals/export?${new URLSearchParams({ ...filters, format })}`, { headers: { "X-CSRF": "1" } });
-    if (!response.ok) { toast((await response.json()).errors ? "Narrow the filters: the export is too large." : response.statusText); return; }
-    const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(await response.blob()), download: `deals.${format}` });
-    link.click();
+    await download(`/api/deals/export?${new URLSearchParams({ ...filters, format })}`, `deals.${format}`).catch((e) => toast(e.message));
   }));
   document.getElementById("filters").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -1,8 +1,8 @@
 // Partners: staff search and page through every partner; a partner's page shows its record, users, history, the
 // distributors serving it and its deals, with every lifecycle action a channel manager may take from where it stands.
 // A partner's own users see their record here too and manage their own users.
-import { api, send, ApiError, session } from "../api.js";
-import { main, esc, money, day, stageName, isManager, isStaff, toast, rows, pager } from "../ui.js";
+import { api, send, download, ApiError, session } from "../api.js";
+import { main, esc, money, day, stageName, isManager, isStaff, toast, rows, pager, sortable } from "../ui.js";
 import { render } from "../router.js";
 
 const tiers = ["registered", "silver", "gold", "platinum"];
@@ -11,7 +11,7 @@ const pageSize = 25;
 export async function partners(params) {
   if (!isStaff()) { location.hash = session.user.partnerId ? `#/partner?id=${session.user.partnerId}` : "#/pipeline"; return; }
   const pageNo = Math.max(1, Number(params.page) || 1);
-  const filters = Object.fromEntries(["q", "status", "tier"].filter((k) => params[k]).map((k) => [k, params[k]]));
+  const filters = Object.fromEntries(["q", "status", "tier", "sort", "direction"].filter((k) => params[k]).map((k) => [k, params[k]]));
   const page = await api(`/api/partners?${new URLSearchParams({ ...filters, page: String(pageNo), pageSize: String(pageSize) })}`);
   const link = (n) => `#/partners?${new URLSearchParams({ ...filters, page: String(n) })}`;
   main.innerHTML = `<h1>Partners</h1>
@@ -20,15 +20,21 @@ export async function partners(params) {
       <label>Status <select name="status"><option value="">All</option>${["applied", "on_hold", "active", "suspended", "terminated", "rejected"]
         .map((s) => `<option value="${s}"${params.status === s ? " selected" : ""}>${esc(stageName(s))}</option>`).join("")}</select></label>
       <label>Tier <select name="tier"><option value="">All</option>${tiers.map((t) => `<option${params.tier === t ? " selected" : ""}>${t}</option>`).join("")}</select></label>
-      <button type="submit">Show</button></form>
-    <div class="card table-wrap" tabindex="0">${rows(page.items, "No partner matches.", "<th>Partner</th><th>Where</th><th>Type</th><th>Tier</th><th>Status</th>",
+      <button type="submit">Show</button>
+      <button type="button" class="secondary" data-export="csv">Export CSV</button><button type="button" class="secondary" data-export="xlsx">Export Excel</button></form>
+    <div class="card table-wrap" tabindex="0">${rows(page.items, "No partner matches.", [["name", "Partner"], ["region", "Where"], ["type", "Type"], ["tier", "Tier"], ["status", "Status"], ["applied", "Applied"]]
+      .map(([key, title]) => sortable("#/partners", filters, "applied", key, title)).join(""),
       (p) => `<tr><td><a href="#/partner?id=${esc(p.id)}">${esc(p.legalName)}</a><div class="muted">${esc(p.websiteDomain)}</div></td>
         <td>${esc(p.region)}, ${esc(p.country)}</td><td>${esc(p.partnerType.toUpperCase())}</td><td>${esc(p.tier ?? "—")}</td>
-        <td><span class="badge ${esc(p.status)}">${esc(stageName(p.status))}</span></td></tr>`)}
+        <td><span class="badge ${esc(p.status)}">${esc(stageName(p.status))}</span></td><td>${day(p.appliedAt)}</td></tr>`)}
       ${pager(page.total, pageNo, pageSize, link, "Pages of partners")}</div>`;
+  // Every partner the filters give, in the list's order, as the API writes it.
+  main.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () =>
+    download(`/api/partners/export?${new URLSearchParams({ ...filters, format: b.dataset.export })}`, `partners.${b.dataset.export}`).catch((e) => toast(e.message))));
   document.getElementById("filters").addEventListener("submit", (e) => {
     e.preventDefault();
-    location.hash = `#/partners?${new URLSearchParams([...new FormData(e.target).entries()].filter(([, v]) => String(v).trim()))}`;
+    const chosen = [...new FormData(e.target).entries(), ...["sort", "direction"].filter((k) => filters[k]).map((k) => [k, filters[k]])];
+    location.hash = `#/partners?${new URLSearchParams(chosen.filter(([, v]) => String(v).trim()))}`;
   });
 }
 

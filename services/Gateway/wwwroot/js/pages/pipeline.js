@@ -1,6 +1,6 @@
 // The pipeline: leadership's and everyone's view of the registered deals, with filters and charts.
-import { api, session } from "../api.js";
-import { main, esc, money, pct, plural, day, stageName, isStaff, barChart, lineChart, rows } from "../ui.js";
+import { api, download, session } from "../api.js";
+import { main, esc, money, pct, plural, day, stageName, isStaff, toast, barChart, lineChart, rows } from "../ui.js";
 
 /** The months before from..to, as many as it spans: the period a figure is compared with. */
 function previousPeriod(from, to) {
@@ -98,8 +98,6 @@ export async function pipeline(params) {
     location.hash = `#/pipeline?${new URLSearchParams([...f.entries()].filter(([, v]) => v))}`;
   });
   document.getElementById("export").addEventListener("click", async () => {
-    const response = await fetch(`/api/reports/pipeline/stage?format=csv&${query}`, { headers: { "X-CSRF": "1" } });
-    const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(await response.blob()), download: "pipeline-by-stage.csv" });
-    link.click();
+    await download(`/api/reports/pipeline/stage?format=csv&${query}`, "pipeline-by-stage.csv").catch((e) => toast(e.message));
   });
 }

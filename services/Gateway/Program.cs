@@ -3,6 +3,7 @@ using Channel.Gateway.Features;
 using Channel.Gateway.Session;
 using Channel.Hosting;
 using Channel.Hosting.Auth;
+using Channel.Hosting.Web;
 using Scalar.AspNetCore;
 using Yarp.ReverseProxy.Transforms;
 
@@ -34,8 +35,12 @@ app.MapChannelHealth();
 app.MapScalarApiReference("/docs", o =>
 {
     o.WithTitle("Channel API");
+    // /docs lists every service's document; /docs/<service> opens one: both find it through this pattern (a document's
+    // name is its service's path), so a link to /docs/deals shows the Deals API, not a missing /openapi/deals.json.
+    o.WithOpenApiRoutePattern("/api/{documentName}/openapi/v1.json");
+    o.AddPreferredSecuritySchemes(ApiDocument.Bearer);
     foreach (var service in builder.Configuration.GetSection("Docs:Services").Get<string[]>() ?? [])
-        o.AddDocument(service, $"{char.ToUpperInvariant(service[0])}{service[1..]}", $"/api/{service}/openapi/v1.json");
+        o.AddDocument(service, $"{char.ToUpperInvariant(service[0])}{service[1..]}");
 }).AllowAnonymous();
 SignInToTheDashboard.Map(app);
 app.MapReverseProxy();

@@ -50,13 +50,7 @@ public static class ChannelWeb
                 o.UseUtcTimestamp = true;
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            // The public address is configuration, never the caller's Host or X-Forwarded-Proto header.
-            var server = builder.Configuration["OpenApi:ServerUrl"];
-            document.Servers = string.IsNullOrWhiteSpace(server) ? [] : [new Microsoft.OpenApi.OpenApiServer { Url = server }];
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi(o => ApiDocument.Describe(o, builder.Configuration));
         services.AddHealthChecks().AddCheck<StoppingHealthCheck>("stopping", tags: ["ready"]);
         return services;
     }

@@ -105,7 +105,32 @@ public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<Run
         {
             var spec = await client.GetFromJsonAsync<JsonElement>($"/api/{service}/openapi/v1.json");
             Assert.True(spec.GetProperty("paths").TryGetProperty(path, out _), $"{service}'s OpenAPI document has no {path}");
+            // The bearer token is declared, so /docs can authorize; each feature's body is its own schema (no one "Request" for all).
+            var bearer = spec.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+            Assert.Equal(("http", "bearer"), (bearer.GetProperty("type").GetString(), bearer.GetProperty("scheme").GetString()));
+            var schemas = spec.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(p => p.Name).ToList();
+            Assert.DoesNotContain("Request", schemas);
+            // /docs/<service> finds the service's own document.
+            var page = await client.GetStringAsync($"/docs/{service}");
+            Assert.Contains($"\"url\":\"api/{service}/openapi/v1.json\"", page);
         }
+
+        // Operations that need a token say so, those that do not (applying) do not; bodies and filters declare their values.
+        var partners = await client.GetFromJsonAsync<JsonElement>("/api/partners/openapi/v1.json");
+        var operations = partners.GetProperty("paths");
+        Assert.Equal("Bearer", operations.GetProperty("/api/partners/{id}/approve").GetProperty("post").GetProperty("security")[0].EnumerateObject().Single().Name);
+        Assert.False(operations.GetProperty("/api/partners/applications").GetProperty("post").TryGetProperty("security", out _));
+        Assert.Equal("#/components/schemas/ApprovePartnerRequest", operations.GetProperty("/api/partners/{id}/approve").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/RejectPartnerRequest", operations.GetProperty("/api/partners/{id}/reject").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal(["registered", "silver", "gold", "platinum"], partners.GetProperty("components").GetProperty("schemas").GetProperty("ApprovePartnerRequest")
+            .GetProperty("properties").GetProperty("tier").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
+        var list = operations.GetProperty("/api/partners").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("schema"));
+        Assert.Contains("on_hold", list["status"].GetProperty("items").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
+        Assert.Contains("tier", list["sort"].GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(["asc", "desc"], list["direction"].GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
 
         var docs = await client.GetAsync("/docs/");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);

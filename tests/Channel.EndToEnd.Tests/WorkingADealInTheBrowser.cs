@@ -302,6 +302,22 @@ public sealed class ReachingEveryPage(DealDeskChannel channel)
         ["Jordan"] = ["pipeline", "reports", "register", "distributor", "pricing"],
     };
 
+    [Fact]
+    public async Task The_api_reference_opens_each_service_from_its_own_link()
+    {
+        var context = await channel.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        // The reference loads the service's own document (its title) and lists its operations.
+        foreach (var (service, title, operation) in new[] { ("deals", "Channel.Deals", "/api/deals/admin/errors"), ("partners", "Channel.Partners", "/api/partners/admin/errors") })
+        {
+            await page.GotoAsync($"{channel.System.Gateway.Address}/docs/{service}");
+            await Expect(page.GetByRole(AriaRole.Complementary, new() { Name = $"Sidebar for {title}" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            await Expect(page.Locator($"a[href*='{operation}']").First).ToBeAttachedAsync();
+        }
+        await channel.Browser.Screenshot(page, "docs-partners");
+        await context.CloseAsync();
+    }
+
     [Theory]
     [InlineData("Morgan")]
     [InlineData("Avery")]

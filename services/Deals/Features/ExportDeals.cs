@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
 using Dapper;
@@ -46,7 +47,7 @@ public static class ExportDeals
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/export", Handle).RequireAuthorization(Policies.Authenticated)
-            .ProducesListFile().WithSummary("Every deal the filters give, as CSV or Excel");
+            .ProducesListFile().WithValues("format", ListExport.Formats).WithValues("status", [.. DealStatus.All]).WithSort(ListDeals.Sorts).WithSummary("Every deal the filters give, as CSV or Excel");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct,
         string? format = null, string? status = null, Guid? partnerId = null, Guid? distributorId = null, string? region = null, string? customer = null,

@@ -1,5 +1,6 @@
 using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
+using Channel.Hosting.Web;
 using Dapper;
 using Npgsql;
 
@@ -46,7 +47,7 @@ public static class GetApprovalQueue
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/queue", Handle).RequireAuthorization(Policies.Staff)
-            .Produces<Item[]>().WithSummary("Deals waiting for a decision, overdue first");
+            .Produces<Item[]>().ProducesValidationProblem().WithValues("queue", ["normal", "compliance"]).WithSummary("Deals waiting for a decision, overdue first");
 
     static async Task<IResult> Handle(NpgsqlDataSource db, CancellationToken ct, string? queue = null, int? limit = null)
     {

@@ -51,7 +51,7 @@ public static class ListDeals
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Answer>().ProducesValidationProblem().WithSummary("List and filter deals");
+            .Produces<Answer>().ProducesValidationProblem().WithValues("status", [.. DealStatus.All]).WithSort(Sorts).WithSummary("List and filter deals");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct,
         string? status = null, Guid? partnerId = null, Guid? distributorId = null, string? region = null, string? customer = null,

@@ -22,7 +22,7 @@ namespace Channel.Deals.Features;
 /// </summary>
 public static partial class RegisterDeal
 {
-    public sealed record Customer(string? LegalName, string? Domain, string? Country, string? Region, string? Sector);
+    public sealed record Customer(string? LegalName, string? Domain, string? Country, string? Region, [property: ValuesFrom(typeof(Sectors))] string? Sector);
 
     public sealed record Product(string? Sku, string? ProductFamily, decimal? Quantity, decimal? Amount);
 

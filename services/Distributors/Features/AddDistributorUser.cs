@@ -17,7 +17,7 @@ public static class AddDistributorUser
 {
     public static readonly string[] UserRoles = ["admin", "sales", "operations"];
 
-    public sealed record Request(string? Name, string? Email, string? Role);
+    public sealed record Request(string? Name, string? Email, [property: ValuesFrom(typeof(AddDistributorUser), nameof(UserRoles))] string? Role);
 
     public sealed class DistributorUser
     {

@@ -13,7 +13,7 @@ namespace Channel.Distributors.Features;
 /// </summary>
 public static class ChangeDistributorUserRole
 {
-    public sealed record Request(string? Role);
+    public sealed record Request([property: ValuesFrom(typeof(AddDistributorUser), nameof(AddDistributorUser.UserRoles))] string? Role);
 
     const string Update = """
         update distributor_users set role = @Role where id = @Id

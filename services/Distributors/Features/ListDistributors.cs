@@ -33,6 +33,8 @@ public static class ListDistributors
         ["resellers"] = "(select count(*) from authorizations a where a.distributor_id = distributors.id and a.active)",
     }, byDefaultDirection: "asc");
 
+    static readonly string[] Statuses = [DistributorStatus.Active, DistributorStatus.Suspended, DistributorStatus.Terminated];
+
     static string Sql(string orderBy) => $"""
         select {Distributors.Columns} {Filter}
         {orderBy}
@@ -41,7 +43,7 @@ public static class ListDistributors
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Answer>().ProducesValidationProblem().WithSummary("List, search and sort distributors");
+            .Produces<Answer>().ProducesValidationProblem().WithSort(Sorts).WithValues("status", Statuses).WithSummary("List, search and sort distributors");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct,
         string? q = null, string? status = null, string? country = null, string? region = null, string? sort = null, string? direction = null,
@@ -49,7 +51,7 @@ public static class ListDistributors
     {
         var check = new Check();
         Sorts.Check(check, sort, direction);
-        check.OneOf("status", status, [DistributorStatus.Active, DistributorStatus.Suspended, DistributorStatus.Terminated], required: false);
+        check.OneOf("status", status, Statuses, required: false);
         country = check.Country("country", country, required: false);
         check.Text("region", region, 100, required: false);
         check.Text("q", q, 200, required: false);

@@ -13,7 +13,7 @@ namespace Channel.Identity.Features;
 /// </summary>
 public static class CreateStaffAccount
 {
-    public sealed record Request(string? Email, string? Name, string? Role);
+    public sealed record Request(string? Email, string? Name, [property: ValuesFrom(typeof(AccountRoles), nameof(AccountRoles.Staff))] string? Role);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/accounts", Handle).RequireAuthorization(Policies.Admin)

@@ -16,7 +16,7 @@ namespace Channel.Identity.Features;
 /// </summary>
 public static class IssueDevelopmentToken
 {
-    public sealed record Request(string? Role, Guid? PartnerId, Guid? DistributorId, string? Subject, string? Name, int? Minutes);
+    public sealed record Request([property: ValuesFrom(typeof(Roles))] string? Role, Guid? PartnerId, Guid? DistributorId, string? Subject, string? Name, int? Minutes);
 
     public static void Map(WebApplication app, IdentitySettings settings)
     {

@@ -14,7 +14,7 @@ public static class ListAccounts
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/accounts", Handle).RequireAuthorization(Policies.ChannelManager)
-            .Produces<Page>().ProducesValidationProblem().WithSummary("List accounts");
+            .Produces<Page>().ProducesValidationProblem().WithValues("status", Statuses).WithValues("role", Roles.All).WithSummary("List accounts");
 
     static async Task<IResult> Handle(string? status, string? role, Guid? partnerId, Guid? distributorId, string? search, int? page, int? pageSize,
         NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)

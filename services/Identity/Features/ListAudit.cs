@@ -23,7 +23,7 @@ public static class ListAudit
     public sealed record Page(IReadOnlyList<Entry> Items, long? NextBefore);
 
     public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/audit", Handle).RequireAuthorization(Policies.Admin).Produces<Page>().ProducesValidationProblem()
+        api.MapGet("/audit", Handle).RequireAuthorization(Policies.Admin).Produces<Page>().ProducesValidationProblem().WithValues("kind", Audit.All)
             .WithSummary("The sign-in audit trail");
 
     static async Task<IResult> Handle(Guid? accountId, string? kind, string? email, long? before, int? limit, NpgsqlDataSource db, CancellationToken ct)

@@ -45,7 +45,7 @@ public static class ListDeliveries
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/subscriptions/{id:guid}/deliveries", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Page>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404)
+            .Produces<Page>().ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).WithValues("status", Statuses)
             .WithSummary("A webhook subscription's delivery log");
 
     static async Task<IResult> Handle(Guid id, string? status, long? before, int? limit, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)

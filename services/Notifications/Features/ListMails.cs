@@ -38,7 +38,7 @@ public static class ListMails
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/admin/mails", Handle).RequireAuthorization(Policies.Admin).WithTags("operations")
-            .Produces<Page>().ProducesValidationProblem().WithSummary("The mail log: what was sent, what waits, what fails and why");
+            .Produces<Page>().ProducesValidationProblem().WithValues("status", Statuses).WithSummary("The mail log: what was sent, what waits, what fails and why");
 
     static async Task<IResult> Handle(string? status, string? kind, string? recipient, long? before, int? limit, NpgsqlDataSource db, CancellationToken ct)
     {

@@ -17,7 +17,7 @@ public static class AddPartnerUser
 {
     public static readonly string[] UserRoles = ["admin", "sales", "viewer"];
 
-    public sealed record Request(string? Name, string? Email, string? Role);
+    public sealed record Request(string? Name, string? Email, [property: ValuesFrom(typeof(AddPartnerUser), nameof(UserRoles))] string? Role);
 
     public sealed class User
     {

@@ -25,7 +25,7 @@ public static class ApplyToBecomePartner
 
     public sealed record Request(
         string? LegalName, string? Country, string? Region, string? WebsiteDomain, string? TaxId,
-        string? PartnerType, Contact? PrimaryContact, string? AgreementVersion);
+        [property: ValuesFrom(typeof(PartnerTypes))] string? PartnerType, Contact? PrimaryContact, string? AgreementVersion);
 
     /// <summary>What the applicant is told: received, and where it stands is for the vendor to say.</summary>
     public sealed record ApplicationReceived(Guid Id, string LegalName, DateTimeOffset ReceivedAt);

@@ -10,7 +10,7 @@ namespace Channel.Partners.Features;
 /// <summary>A channel manager approves an application: the partner becomes active with a tier.</summary>
 public static class ApprovePartner
 {
-    public sealed record Request(string? Tier);
+    public sealed record Request([property: ValuesFrom(typeof(PartnerTier))] string? Tier);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/{id:guid}/approve", Handle).RequireAuthorization(Policies.ChannelManager)

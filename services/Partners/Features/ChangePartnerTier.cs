@@ -10,7 +10,7 @@ namespace Channel.Partners.Features;
 /// <summary>A channel manager moves an active or suspended partner to another tier, saying why.</summary>
 public static class ChangePartnerTier
 {
-    public sealed record Request(string? Tier, string? Reason);
+    public sealed record Request([property: ValuesFrom(typeof(PartnerTier))] string? Tier, string? Reason);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/{id:guid}/tier", Handle).RequireAuthorization(Policies.ChannelManager)

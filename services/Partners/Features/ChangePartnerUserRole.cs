@@ -14,7 +14,7 @@ namespace Channel.Partners.Features;
 /// </summary>
 public static class ChangePartnerUserRole
 {
-    public sealed record Request(string? Role);
+    public sealed record Request([property: ValuesFrom(typeof(AddPartnerUser), nameof(AddPartnerUser.UserRoles))] string? Role);
 
     const string Update = """
         update partner_users set role = @Role where id = @Id

@@ -52,7 +52,7 @@ public static class ExportPartners
         """;
 
     public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/export", Handle).RequireAuthorization(Policies.Authenticated).ProducesListFile()
+        api.MapGet("/export", Handle).RequireAuthorization(Policies.Authenticated).ProducesListFile().WithValues("format", ListExport.Formats).WithFilters()
             .WithSummary("Every partner the filters give, as CSV or Excel");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct,

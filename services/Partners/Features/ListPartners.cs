@@ -41,6 +41,10 @@ public static class ListPartners
         ["updated"] = "updated_at",
     });
 
+    /// <summary>Declares the list's filters' values and its sort in the OpenAPI document.</summary>
+    public static RouteHandlerBuilder WithFilters(this RouteHandlerBuilder route) =>
+        route.WithSort(Sorts).WithValues("status", [.. PartnerStatus.All]).WithValues("tier", [.. PartnerTier.All]).WithValues("type", PartnerTypes.All);
+
     static string Sql(string orderBy) => $"""
         select {Partners.Columns} {Filter}
         {orderBy}
@@ -50,7 +54,7 @@ public static class ListPartners
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Answer<Partner>>().ProducesValidationProblem().WithSummary("List, filter and sort partners");
+            .Produces<Answer<Partner>>().ProducesValidationProblem().WithFilters().WithSummary("List, filter and sort partners");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct,
         string[]? status = null, string? tier = null, string? type = null, string? country = null, string? region = null,

@@ -29,7 +29,7 @@ public static class ListAuthorizations
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/authorizations", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Answer>().ProducesValidationProblem().WithSummary("List and filter price authorizations");
+            .Produces<Answer>().ProducesValidationProblem().WithValues("status", [.. PriceAuthorizationStatus.All]).WithSummary("List and filter price authorizations");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct, Guid? dealId = null, Guid? partnerId = null,
         Guid? distributorId = null, string? status = null, string? number = null, string? customer = null, int? page = null, int? pageSize = null)

@@ -29,7 +29,7 @@ public static class ListClaimLines
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/claims/{id:guid}/lines", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Answer>().ProducesValidationProblem().ProducesProblem(404).WithSummary("A claim's lines and their decisions");
+            .Produces<Answer>().ProducesValidationProblem().ProducesProblem(404).WithValues("status", [.. ClaimLineStatus.All]).WithSummary("A claim's lines and their decisions");
         api.MapGet("/claims/{id:guid}/response.csv", Export).RequireAuthorization(Policies.Authenticated)
             .Produces<string>(200, "text/csv").ProducesProblem(404).WithSummary("The claim's answer, line by line, as CSV (after X12 849)");
     }

@@ -30,7 +30,7 @@ public static class ListClaims
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/claims", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Answer>().ProducesValidationProblem().ProducesProblem(403).WithSummary("List and filter ship-and-debit claims");
+            .Produces<Answer>().ProducesValidationProblem().ProducesProblem(403).WithValues("status", [.. ClaimStatus.All]).WithSummary("List and filter ship-and-debit claims");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct, Guid? distributorId = null, string? status = null,
         string? number = null, bool? open = null, DateOnly? from = null, DateOnly? to = null, int? page = null, int? pageSize = null)

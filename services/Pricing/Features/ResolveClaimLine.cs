@@ -13,7 +13,9 @@ namespace Channel.Pricing.Features;
 /// </summary>
 public static class ResolveClaimLine
 {
-    public sealed record Request(string? Decision, decimal? Credit, string? Comment);
+    public static readonly string[] Decisions = ["accept", "uphold"];
+
+    public sealed record Request([property: ValuesFrom(typeof(ResolveClaimLine), nameof(Decisions))] string? Decision, decimal? Credit, string? Comment);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/claims/{id:guid}/lines/{lineNo:int}/resolve", Handle).RequireAuthorization(Policies.ChannelManager)
@@ -24,7 +26,7 @@ public static class ResolveClaimLine
         ClaimDecisions decisions, TimeProvider clock, CancellationToken ct)
     {
         var check = new Check();
-        var decision = check.OneOf("decision", request.Decision, ["accept", "uphold"]);
+        var decision = check.OneOf("decision", request.Decision, Decisions);
         var credit = check.Range("credit", request.Credit, 0m, 1_000_000_000_000m, required: false);
         if (decision == "uphold" && credit is not null) check.Add("credit", "only an accepted line is given a credit");
         var comment = check.Note("comment", request.Comment, 2000);

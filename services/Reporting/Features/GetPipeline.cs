@@ -175,7 +175,7 @@ public static class GetPipeline
         api.MapGet("/pipeline", Handle).RequireAuthorization(Policies.Authenticated)
             .Produces<Summary>().ProducesValidationProblem().WithSummary("The pipeline, every slice at once");
         api.MapGet("/pipeline/{view}", View).RequireAuthorization(Policies.Authenticated)
-            .Produces<Slice[]>().ProducesValidationProblem().WithSummary("One slice of the pipeline; ?format=csv for a CSV file");
+            .Produces<Slice[]>().ProducesValidationProblem().WithValues("view", Views).WithValues("format", ["json", "csv"]).WithSummary("One slice of the pipeline; ?format=csv for a CSV file");
     }
 
     static object Args(ReportQuery q, TimeProvider clock) => new

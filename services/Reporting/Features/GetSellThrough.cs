@@ -99,7 +99,7 @@ public static class GetSellThrough
         api.MapGet("/sell-through", Handle).RequireAuthorization(Policies.Authenticated)
             .Produces<Summary>().ProducesValidationProblem().WithSummary("Sell-through and registration coverage, every slice at once");
         api.MapGet("/sell-through/{view}", View).RequireAuthorization(Policies.Authenticated)
-            .Produces<Row[]>().ProducesValidationProblem().WithSummary("One slice of sell-through; ?format=csv for a CSV file");
+            .Produces<Row[]>().ProducesValidationProblem().WithValues("view", Views).WithValues("format", ["json", "csv"]).WithSummary("One slice of sell-through; ?format=csv for a CSV file");
     }
 
     static object Args(ReportQuery q) => new { q.From, q.To, q.Region, q.PartnerId, q.DistributorId, q.All, q.ScopePartner, q.ScopeDistributor };

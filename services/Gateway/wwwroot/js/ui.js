@@ -45,6 +45,13 @@ const d3 = globalThis.d3;
 /** The compact form of a figure for an axis tick, in the chart's unit ("$250K", "40%", "12"). */
 const tickFormat = (format) => (format === money ? (v) => `$${short(v)}` : format === pct ? (v) => `${Math.round(v * 100)}%` : format);
 
+/** Every other tick dropped until their labels (about 7 px a character) stand apart on the axis. */
+function spaced(scale, ticks, label) {
+  const room = (list) => list.every((t, i) => i === 0 || Math.abs(scale(t) - scale(list[i - 1])) >= (String(label(t)).length + String(label(list[i - 1])).length) * 3.6 + 10);
+  while (ticks.length > 2 && !room(ticks)) ticks = ticks.filter((_, i) => i % 2 === 0);
+  return ticks;
+}
+
 /** Horizontal bars, one a row, value written at the end of each, over an axis of round values; a row with an href is a link to what is behind it. */
 export function barChart(id, title, rows, { format = money, color = "#0b5cad", funnel = false } = {}) {
   if (!rows.length) return `<figure class="card" id="${id}" tabindex="0"><figcaption>${esc(title)}</figcaption><p class="muted">Nothing to show yet.</p></figure>`;
@@ -57,7 +64,7 @@ export function barChart(id, title, rows, { format = money, color = "#0b5cad", f
   const bottom = height - 16 - axis;
   // Counts get whole ticks only (no "0.5 deals").
   const whole = rows.every((r) => Number.isInteger(Number(r.value)));
-  const ticks = funnel ? "" : x.ticks(Math.max(2, Math.floor(span / 70))).filter((t) => !whole || Number.isInteger(t)).map((t) => `<line class="grid-line" x1="${label + x(t)}" x2="${label + x(t)}" y1="4" y2="${bottom}"/>
+  const ticks = funnel ? "" : spaced(x, x.ticks(Math.max(2, Math.floor(span / 70))).filter((t) => !whole || Number.isInteger(t)), tickFormat(format)).map((t) => `<line class="grid-line" x1="${label + x(t)}" x2="${label + x(t)}" y1="4" y2="${bottom}"/>
     <text class="tick" data-tick="${t}" x="${label + x(t)}" y="${bottom + 16}" text-anchor="middle">${esc(tickFormat(format)(t))}</text>`).join("");
   const bars = rows.map((r, i) => {
     const w = Math.max(2, x(Math.abs(r.value)));

@@ -1,3 +1,4 @@
+using Dapper;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -134,7 +135,7 @@ public sealed class DecidingOnDeals(DealsApp app) : IClassFixture<DealsApp>
         var newer = await app.RegisterFor(partner);
         var decided = await app.ApprovedDealFor(partner);
 
-        var queue = (await app.Manager().GetFromJsonAsync<JsonElement>("/api/deals/queue")).EnumerateArray().Select(d => d.GetProperty("id").GetGuid()).ToList();
+        var queue = (await app.Manager().GetFromJsonAsync<JsonElement>("/api/deals/queue")).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()).ToList();
 
         // Both there (IndexOf would be -1 for a missing one), the older first.
         Assert.Equal([older, newer], queue.Where(id => id == older || id == newer));
@@ -202,6 +203,24 @@ public sealed class ClosingDeals(DealsApp app) : IClassFixture<DealsApp>
         Assert.Equal(ends.AddDays(90), extended.Deal.ProtectionEndsAt);
         var beyond = await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/extension-request", new { reason = "more" });
         Assert.Contains("1 of 1", (await beyond.AssertProblem(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task An_extension_is_asked_for_only_before_protection_ends()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.ApprovedDealFor(partner);
+        // Its protection ended a minute ago, and the expiry timer has not run (the test's clock stands still): the rule alone refuses.
+        await using (var conn = await app.Db.Open())
+            await conn.ExecuteAsync("update deals set protection_ends_at = @At where id = @Id", new { At = app.Clock.GetUtcNow().AddMinutes(-1), Id = id });
+
+        var late = await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/extension-request", new { reason = "The board met late." });
+
+        var problem = await late.AssertProblem(HttpStatusCode.Conflict);
+        Assert.Contains("protection has already ended", problem.GetProperty("detail").GetString());
+        var deal = (await app.Get(id)).GetProperty("deal");
+        Assert.Equal("approved", deal.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, deal.GetProperty("extensionRequestedAt").ValueKind);
     }
 
     [Fact]

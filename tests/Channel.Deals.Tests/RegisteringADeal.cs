@@ -191,7 +191,50 @@ public sealed class RegisteringADeal(DealsApp app) : IClassFixture<DealsApp>
         Assert.Equal("compliance_review", deal.GetProperty("status").GetString());
         Assert.Contains("SDN List", deal.GetProperty("complianceReason").GetString());
         var queue = await app.Manager().GetFromJsonAsync<JsonElement>("/api/deals/queue?queue=compliance");
-        Assert.Contains(deal.GetProperty("id").GetGuid(), queue.EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+        Assert.Contains(deal.GetProperty("id").GetGuid(), queue.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+    }
+
+    [Fact]
+    public async Task The_queue_is_split_into_normal_and_compliance_review()
+    {
+        var partner = await app.ActivePartner();
+        var normal = (await app.Register(app.Partner(partner), app.Registration($"Harbor Dental {Guid.NewGuid():N}"))).GetProperty("id").GetGuid();
+        var flagged = (await app.Register(app.Partner(partner), app.Registration("Crimson Peak Telecom Holdings (US) Inc."))).GetProperty("id").GetGuid();
+
+        async Task<List<Guid>> Queue(string query) =>
+            [.. (await app.Manager().GetFromJsonAsync<JsonElement>($"/api/deals/queue?pageSize=500{query}")).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid())];
+        var onlyNormal = await Queue("&queue=normal");
+        var onlyCompliance = await Queue("&queue=compliance");
+        var both = await Queue("");
+
+        Assert.Contains(normal, onlyNormal);
+        Assert.DoesNotContain(flagged, onlyNormal);
+        Assert.Contains(flagged, onlyCompliance);
+        Assert.DoesNotContain(normal, onlyCompliance);
+        Assert.Contains(normal, both);
+        Assert.Contains(flagged, both);
+        await (await app.Manager().GetAsync("/api/deals/queue?queue=urgent")).AssertBadRequest("queue");
+    }
+
+    [Fact]
+    public async Task The_queue_is_searched_filtered_by_region_and_paged_with_a_total()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var partner = await app.ActivePartner();
+        var first = await app.RegisterFor(partner, $"Alder {tag} Clinics");
+        var second = (await app.Register(app.Partner(partner), app.Registration($"Birch {tag} Schools", region: "OR"))).GetProperty("id").GetGuid();
+        var third = await app.RegisterFor(partner, $"Cedar {tag} Port");
+        await app.RegisterFor(partner, $"Decoy {Guid.NewGuid():N} Port"); // the same partner, without the tag
+
+        async Task<JsonElement> Queue(string query) => await app.Manager().GetFromJsonAsync<JsonElement>($"/api/deals/queue?{query}");
+        static List<Guid> Ids(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid())];
+
+        Assert.Equal([first, second, third], Ids(await Queue($"q={tag}"))); // oldest first
+        Assert.Equal([second], Ids(await Queue($"q={tag}&region=OR")));
+        var page2 = await Queue($"q={tag}&pageSize=2&page=2");
+        Assert.Equal([third], Ids(page2));
+        Assert.Equal(3, page2.GetProperty("total").GetInt64());
+        await (await app.Manager().GetAsync("/api/deals/queue?pageSize=0")).AssertBadRequest("pageSize");
     }
 
     [Fact]

@@ -84,11 +84,15 @@ public sealed class RunningTheTimers(TwoInstances app) : IClassFixture<TwoInstan
         // Make the overdue deal the younger of the two, so only "overdue first" (not "oldest first") can put it on top.
         await app.Db.Scalar<int>("update deals set submitted_at = (select submitted_at from deals where id = @late) + interval '1 minute' where id = @older",
             new { older, late });
-        var queue = (await app.Manager().GetFromJsonAsync<JsonElement>("/api/deals/queue")).EnumerateArray().ToList();
+        var queue = (await app.Manager().GetFromJsonAsync<JsonElement>("/api/deals/queue")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([older, late], queue.Where(d => d.GetProperty("partnerId").GetGuid() == partner).Select(d => d.GetProperty("id").GetGuid()));
         var first = queue.First(d => d.GetProperty("partnerId").GetGuid() == partner);
         Assert.Equal(older, first.GetProperty("id").GetGuid());
         Assert.True(first.GetProperty("overdue").GetBoolean());
+        // The overdue filter keeps the overdue one only; the partner filter keeps this partner's two.
+        Assert.Equal([older], (await app.Manager().GetFromJsonAsync<JsonElement>($"/api/deals/queue?overdue=true&partnerId={partner}"))
+            .GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+        Assert.Equal(2, (await app.Manager().GetFromJsonAsync<JsonElement>($"/api/deals/queue?partnerId={partner}")).GetProperty("total").GetInt64());
     }
 
     [Theory]

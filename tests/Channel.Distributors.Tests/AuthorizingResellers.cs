@@ -116,6 +116,32 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
         Assert.Empty((await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers")).EnumerateArray());
     }
 
+    [Fact]
+    public async Task A_revoked_reseller_can_be_authorized_again_and_is_served_again()
+    {
+        var distributor = await app.Onboard();
+        var partner = await app.AuthorizedReseller(distributor, "CA");
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations/{partner}/revoke", new { reason = "Contract ended." }))
+            .EnsureSuccessStatusCode();
+        Assert.Empty((await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers")).EnumerateArray());
+
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = partner, regions = new[] { "TX" } }))
+            .EnsureSuccessStatusCode();
+
+        var again = await app.Events.WaitFor<ResellerAuthorized>(e => e.Authorization.PartnerId == partner && e.Version == 3);
+        Assert.True(again.Authorization.Active);
+        Assert.Equal(["TX"], again.Authorization.Regions);
+        var served = Assert.Single((await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers")).EnumerateArray());
+        Assert.Equal((partner, true), (served.GetProperty("partnerId").GetGuid(), served.GetProperty("active").GetBoolean()));
+        Assert.Equal([distributor], (await app.Partner(partner).GetFromJsonAsync<JsonElement>("/api/distributors")).GetProperty("items").EnumerateArray()
+            .Select(d => d.GetProperty("id").GetGuid()));
+        // And it can report the reseller's sales again.
+        var n = $"POS-{Guid.NewGuid():N}"[..16];
+        var upload = await app.Upload(app.Distributor(distributor), distributor, DistributorsApp.Csv(DistributorsApp.Header,
+            DistributorsApp.Row(n, partner, 1).Replace("acme-clinics.example,US,CA,", "acme-clinics.example,US,TX,")));
+        Assert.Equal(1, (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("acceptedLines").GetInt32());
+    }
+
     [Theory]
     [InlineData("suspended")]
     [InlineData("terminated")]

@@ -18,6 +18,40 @@ public sealed class UploadingSellThrough(DistributorsApp app) : IClassFixture<Di
             .ToDictionary(g => g.Key, g => g.Select(r => r.GetProperty("field").GetString()!).ToList());
 
     [Fact]
+    public async Task Lines_and_rejections_are_paged_by_line_number_without_gaps_or_repeats()
+    {
+        var distributor = await app.Onboard();
+        var reseller = await app.AuthorizedReseller(distributor);
+        var n = Number();
+        // Lines 2–8 good, 9–15 refused (each for one field): seven of each.
+        var rows = Enumerable.Range(1, 7).Select(i => Row(n, reseller, i))
+            .Concat(Enumerable.Range(8, 7).Select(i => Row(n, reseller, i, currency: "XYZ")));
+        var report = await (await app.Upload(app.Distributor(distributor), distributor, Csv([Header, .. rows]))).Content.ReadFromJsonAsync<JsonElement>();
+        var id = report.GetProperty("id").GetGuid();
+        var me = app.Distributor(distributor);
+
+        async Task<List<int>> All(string kind, string number)
+        {
+            var seen = new List<int>();
+            for (var after = 0; ;)
+            {
+                var page = (await me.GetFromJsonAsync<JsonElement>($"/api/distributors/reports/{id}/{kind}?after={after}&limit=3")).EnumerateArray()
+                    .Select(l => l.GetProperty(number).GetInt32()).ToList();
+                Assert.True(page.Count <= 3, $"a page of {page.Count}");
+                seen.AddRange(page);
+                if (page.Count < 3) return seen;
+                after = page[^1];
+            }
+        }
+        Assert.Equal(Enumerable.Range(2, 7), await All("lines", "lineNumber"));
+        Assert.Equal(Enumerable.Range(9, 7), await All("rejections", "line"));
+        Assert.Equal([12, 13], (await me.GetFromJsonAsync<JsonElement>($"/api/distributors/reports/{id}/rejections?after=11&limit=2"))
+            .EnumerateArray().Select(r => r.GetProperty("line").GetInt32()));
+        await (await me.GetAsync($"/api/distributors/reports/{id}/rejections?limit=0")).AssertBadRequest("limit");
+        await (await me.GetAsync($"/api/distributors/reports/{id}/lines?after=-1")).AssertBadRequest("after");
+    }
+
+    [Fact]
     public async Task A_report_mixing_good_and_bad_lines_is_accepted_with_a_reason_for_each_bad_line()
     {
         var distributor = await app.Onboard();

@@ -50,7 +50,7 @@ public sealed class RegisteringADealEndToEnd(RunningSystem system) : IClassFixtu
         var dealId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         var queue = await system.Client("channel-manager").GetFromJsonAsync<JsonElement>("/api/deals/queue");
-        Assert.Contains(dealId, queue.EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+        Assert.Contains(dealId, queue.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
         (await system.Client("channel-manager").PostAsync($"/api/deals/{dealId}/approve", null)).EnsureSuccessStatusCode();
         (await partner.PostAsJsonAsync($"/api/deals/{dealId}/won", new { actualAmount = 91_500m })).EnsureSuccessStatusCode();
 

@@ -218,9 +218,19 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         await Expect(page.Locator("main[data-page=queue]")).ToBeVisibleAsync();
         await Expect(page.Locator($"tr[data-deal='{channel.BigDeal}']")).ToBeVisibleAsync();
         await channel.Screenshot(page, "queue");
+        // Searched by a partner's name, the queue keeps that partner's registration only.
+        await page.Locator("#filters [name='q']").FillAsync("Cascade");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Expect(page.GetByTestId("queue").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"tr[data-deal='{channel.SmallDeal}']")).ToBeVisibleAsync();
+        await page.GotoAsync(channel.System.Gateway.Address + "/#/queue");
 
         await page.Locator($"[data-open='{channel.BigDeal}']").ClickAsync();
         await Expect(page.GetByTestId("conflicts")).ToContainTextAsync("customer name");
+        // The conflicting registration by its customer and partner, each a link (not a cut-off id).
+        var other = page.GetByTestId("conflicts").Locator("tbody tr").First;
+        await Expect(other.GetByRole(AriaRole.Link, new() { Name = "Rainier Health System Inc." })).ToHaveAttributeAsync("href", $"#/deal?id={channel.SmallDeal}");
+        await Expect(other.GetByRole(AriaRole.Link, new() { Name = "Cascade Voice & Data" })).ToHaveAttributeAsync("href", $"#/partner?id={channel.Small}");
         await channel.Screenshot(page, "queue-review");
         await page.Locator("[data-decide=approve]").ClickAsync();
         await Expect(page.Locator("#toast")).ToContainTextAsync("Approve");

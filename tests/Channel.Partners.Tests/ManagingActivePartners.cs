@@ -36,6 +36,58 @@ public sealed class ManagingActivePartners(PartnersApp app) : IClassFixture<Part
         Assert.Equal("terminated", (await app.Get(id)).GetProperty("status").GetString());
     }
 
+    /// <summary>A partner in the state named, made through the API.</summary>
+    async Task<Guid> PartnerIn(string status)
+    {
+        var manager = app.Manager();
+        switch (status)
+        {
+            case "applied": return await app.Apply();
+            case "on_hold": return await app.Apply(PartnersApp.Application(name: "Oceanic Shadow Trading LLC"));
+            case "active": return await app.ActivePartner();
+        }
+        var id = await app.ActivePartner();
+        if (status is "suspended") (await manager.PostAsJsonAsync($"/api/partners/{id}/suspend", new { reason = "audit" })).EnsureSuccessStatusCode();
+        if (status is "terminated") (await manager.PostAsJsonAsync($"/api/partners/{id}/terminate", new { reason = "gone" })).EnsureSuccessStatusCode();
+        if (status is "rejected")
+        {
+            id = await app.Apply();
+            (await manager.PostAsJsonAsync($"/api/partners/{id}/reject", new { reason = "no references" })).EnsureSuccessStatusCode();
+        }
+        return id;
+    }
+
+    [Theory]
+    [InlineData("applied")]
+    [InlineData("on_hold")]
+    [InlineData("active")]
+    [InlineData("suspended")]
+    public async Task Terminate_works_from_every_live_state(string status)
+    {
+        var id = await PartnerIn(status);
+        Assert.Equal(status, (await app.Get(id)).GetProperty("status").GetString());
+
+        (await app.Manager().PostAsJsonAsync($"/api/partners/{id}/terminate", new { reason = "Ends its agreement." })).EnsureSuccessStatusCode();
+
+        var terminated = await app.Events.WaitFor<PartnerTerminated>(e => e.PartnerId == id);
+        Assert.Equal(("terminated", "Ends its agreement."), (terminated.Partner.Status, terminated.Reason));
+        Assert.Equal("terminated", (await app.Get(id)).GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("rejected")]
+    [InlineData("terminated")]
+    public async Task Terminate_is_a_conflict_once_the_partner_is_gone(string status)
+    {
+        var id = await PartnerIn(status);
+        var before = (await app.Get(id)).GetProperty("version").GetInt32();
+
+        var problem = await (await app.Manager().PostAsJsonAsync($"/api/partners/{id}/terminate", new { reason = "again" })).AssertProblem(HttpStatusCode.Conflict);
+
+        Assert.Equal(status, problem.GetProperty("currentStatus").GetString());
+        Assert.Equal(before, (await app.Get(id)).GetProperty("version").GetInt32());
+    }
+
     [Theory]
     [InlineData("reinstate", "active")]
     [InlineData("clear-hold", "active")]

@@ -8,7 +8,8 @@ namespace Channel.Deals.Features;
 
 /// <summary>
 /// The channel manager's work queue: registrations waiting for a decision (normal and compliance
-/// review), overdue first, then oldest first, with the partner and the number of conflicts.
+/// review), overdue first, then oldest first, with the partner and the number of conflicts; filtered by
+/// queue, overdue, region, partner and text (customer name or domain, partner name), paged.
 /// </summary>
 public static class GetApprovalQueue
 {
@@ -33,30 +34,59 @@ public static class GetApprovalQueue
         public int ConflictCount { get; set; }
     }
 
+    public sealed record Answer(IReadOnlyList<Item> Items, int Page, int PageSize, long Total);
+
+    public static readonly string[] Queues = ["normal", "compliance"];
+
+    const string Filter = $"""
+        from deals d left join partners p on p.id = d.partner_id
+        where d.status in ('{DealStatus.Submitted}', '{DealStatus.ComplianceReview}')
+          and (@Queue::text is null or (@Queue = 'compliance') = (d.status = '{DealStatus.ComplianceReview}'))
+          and (not @OnlyOverdue or d.overdue)
+          and (@Region::text is null or d.customer_region = @Region)
+          and (@PartnerId::uuid is null or d.partner_id = @PartnerId)
+          and (@Search::text is null or d.customer_name ilike @Search or d.customer_domain ilike @Search or p.legal_name ilike @Search)
+        """;
+
     const string Sql = $"""
         select d.id, d.status, d.partner_id, p.legal_name as partner_name, p.tier as partner_tier, d.distributor_id,
                d.customer_name, d.customer_country, d.customer_region, d.product_families, d.total_value, d.currency,
                d.submitted_at, d.sla_due_at, d.overdue, d.compliance_reason,
                (select count(*) from deal_conflicts c where c.deal_id = d.id or c.other_deal_id = d.id)::int as conflict_count
-        from deals d left join partners p on p.id = d.partner_id
-        where d.status in ('{DealStatus.Submitted}', '{DealStatus.ComplianceReview}')
-          and (@Queue::text is null or (@Queue = 'compliance') = (d.status = '{DealStatus.ComplianceReview}'))
+        {Filter}
         order by d.overdue desc, d.submitted_at, d.id
-        limit @Limit
+        limit @PageSize offset @Offset;
+        select count(*) {Filter};
         """;
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/queue", Handle).RequireAuthorization(Policies.Staff)
-            .Produces<Item[]>().ProducesValidationProblem().WithValues("queue", ["normal", "compliance"]).WithSummary("Deals waiting for a decision, overdue first");
+            .Produces<Answer>().ProducesValidationProblem().WithValues("queue", Queues)
+            .WithSummary("Deals waiting for a decision, overdue first, then oldest; filtered and paged");
 
-    static async Task<IResult> Handle(NpgsqlDataSource db, CancellationToken ct, string? queue = null, int? limit = null)
+    static async Task<IResult> Handle(NpgsqlDataSource db, CancellationToken ct, string? queue = null, bool? overdue = null,
+        string? region = null, Guid? partnerId = null, string? q = null, int? page = null, int? pageSize = null)
     {
-        var check = new Channel.Hosting.Web.Check();
-        check.OneOf("queue", queue, ["normal", "compliance"], required: false);
-        var max = check.Range("limit", limit ?? 200, 1, 1000) ?? 200;
+        var check = new Check();
+        check.OneOf("queue", queue, Queues, required: false);
+        check.Text("region", region, 100, required: false);
+        check.Text("q", q, 200, required: false);
+        var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
+        var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
         if (check.Failed) return check.Problem();
         await using var conn = await db.OpenConnectionAsync(ct);
-        var items = await conn.QueryAsync<Item>(new CommandDefinition(Sql, new { Queue = queue, Limit = max }, cancellationToken: ct));
-        return TypedResults.Ok(items);
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
+        {
+            Queue = queue,
+            OnlyOverdue = overdue == true,
+            Region = region,
+            PartnerId = partnerId,
+            Search = Like.Containing(q),
+            PageSize = size,
+            Offset = (pageNumber - 1) * size,
+        }, cancellationToken: ct));
+        var items = (await results.ReadAsync<Item>()).AsList();
+        var total = await results.ReadSingleAsync<long>();
+        return TypedResults.Ok(new Answer(items, pageNumber, size, total));
     }
 }

@@ -25,6 +25,8 @@ public static class GetDeal
     {
         public Guid OtherDealId { get; set; }
         public Guid OtherPartnerId { get; set; }
+        public string? OtherPartnerName { get; set; }
+        public string OtherCustomerName { get; set; } = "";
         public string OtherStatus { get; set; } = "";
         public string Rule { get; set; } = "";
         public string[] SharedFamilies { get; set; } = [];
@@ -52,13 +54,19 @@ public static class GetDeal
     const string Sql = $"""
         select {Deals.Columns} from deals where id = @Id;
         select line_no, sku, product_family, quantity, amount from deal_lines where deal_id = @Id order by line_no;
-        select other_deal_id, other_partner_id, other_status, rule, shared_families, stage, found_at
-          from deal_conflicts where deal_id = @Id
-        union all
-        select deal_id, (select partner_id from deals where id = c.deal_id), (select status from deals where id = c.deal_id),
-               rule, shared_families, stage, found_at
-          from deal_conflicts c where other_deal_id = @Id
-        order by found_at;
+        select x.other_deal_id, x.other_partner_id, p.legal_name as other_partner_name, o.customer_name as other_customer_name,
+               x.other_status, x.rule, x.shared_families, x.stage, x.found_at
+        from (
+            select other_deal_id, other_partner_id, other_status, rule, shared_families, stage, found_at
+              from deal_conflicts where deal_id = @Id
+            union all
+            select deal_id, (select partner_id from deals where id = c.deal_id), (select status from deals where id = c.deal_id),
+                   rule, shared_families, stage, found_at
+              from deal_conflicts c where other_deal_id = @Id
+        ) x
+        left join deals o on o.id = x.other_deal_id
+        left join partners p on p.id = x.other_partner_id
+        order by x.found_at;
         select version, action, actor, reason, changes::text as changes, at from deal_history where deal_id = @Id order by id;
         select report_id, report_number, line_number, invoice_number, invoice_date, rule, amount, linked_at
           from deal_sell_through where deal_id = @Id order by id;

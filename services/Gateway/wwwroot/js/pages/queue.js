@@ -1,19 +1,39 @@
 // The deal approval queue: overdue first, then oldest; a deal reviewed with its conflicts in view.
-import { api, send, ApiError, session } from "../api.js";
-import { main, esc, money, short, pct, day, stageName, isStaff, isManager, toast, dataTable, barChart, lineChart, claimStatus, reasonName, rows } from "../ui.js";
+import { api } from "../api.js";
+import { main, esc, money, day, stageName, isManager, toast, pager } from "../ui.js";
 import { render } from "../router.js";
 
+const pageSize = 25;
+
 export async function queue(params) {
-  const items = await api("/api/deals/queue");
+  const pageNo = Math.max(1, Number(params.page) || 1);
+  const filters = Object.fromEntries(["q", "region", "queue", "overdue", "partnerId"].filter((k) => params[k]).map((k) => [k, params[k]]));
+  const page = await api(`/api/deals/queue?${new URLSearchParams({ ...filters, page: String(pageNo), pageSize: String(pageSize) })}`);
+  const items = page.items;
+  const link = (n) => `#/queue?${new URLSearchParams({ ...filters, page: String(n) })}`;
   main.innerHTML = `<h1>Deal approval queue</h1>
-    <p class="muted">${items.length} waiting · overdue first, then oldest.</p>
-    <div class="card table-wrap" tabindex="0"><table><thead><tr><th>Customer</th><th>Partner</th><th class="num">Value</th><th>Submitted</th><th>Due</th><th>Status</th><th>Conflicts</th><th></th></tr></thead><tbody>
-    ${items.map((d) => `<tr data-deal="${esc(d.id)}"><td>${esc(d.customerName)}<div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)} · ${esc(d.productFamilies.join(", "))}</div></td>
-      <td>${esc(d.partnerName || d.partnerId)}${d.partnerTier ? ` <span class="badge">${esc(d.partnerTier)}</span>` : ""}</td>
+    <p class="muted" data-testid="waiting">${page.total} waiting · overdue first, then oldest.</p>
+    <form class="filters" id="filters" role="search">
+      <label>Customer or partner <input name="q" value="${esc(params.q ?? "")}"></label>
+      <label>Region <input name="region" size="6" value="${esc(params.region ?? "")}"></label>
+      <label>Queue <select name="queue"><option value="">All</option><option value="normal"${params.queue === "normal" ? " selected" : ""}>Normal</option>
+        <option value="compliance"${params.queue === "compliance" ? " selected" : ""}>Compliance review</option></select></label>
+      <label class="check"><input type="checkbox" name="overdue" value="true"${params.overdue === "true" ? " checked" : ""}> Overdue only</label>
+      <button type="submit">Show</button></form>
+    ${filters.partnerId ? `<p class="notice">Only one partner's registrations. <a href="#/queue">Show all</a></p>` : ""}
+    <div class="card table-wrap" tabindex="0"><table data-testid="queue"><thead><tr><th>Customer</th><th>Partner</th><th class="num">Value</th><th>Submitted</th><th>Due</th><th>Status</th><th>Conflicts</th><th></th></tr></thead><tbody>
+    ${items.map((d) => `<tr data-deal="${esc(d.id)}"><td><a href="#/deal?id=${esc(d.id)}">${esc(d.customerName)}</a><div class="muted">${esc(d.customerRegion)}, ${esc(d.customerCountry)} · ${esc(d.productFamilies.join(", "))}</div></td>
+      <td>${d.partnerName ? `<a href="#/queue?${new URLSearchParams({ partnerId: d.partnerId })}">${esc(d.partnerName)}</a>` : esc(d.partnerId)}${d.partnerTier ? ` <span class="badge">${esc(d.partnerTier)}</span>` : ""}</td>
       <td class="num">${money(d.totalValue)}</td><td>${day(d.submittedAt)}</td><td>${day(d.slaDueAt)}</td>
       <td>${d.overdue ? '<span class="badge overdue">Overdue</span> ' : ""}<span class="badge ${esc(d.status)}">${esc(stageName(d.status))}</span></td>
       <td class="num">${d.conflictCount}</td><td><button type="button" class="secondary" data-open="${esc(d.id)}">Review</button></td></tr>`).join("")}
-    </tbody></table>${items.length ? "" : '<p class="muted">Nothing waiting.</p>'}</div><section id="detail" aria-live="polite"></section>`;
+    </tbody></table>${items.length ? "" : '<p class="muted">Nothing waiting.</p>'}
+    ${pager(page.total, pageNo, pageSize, link, "Pages of the queue")}</div><section id="detail" aria-live="polite"></section>`;
+  document.getElementById("filters").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const chosen = [...new FormData(e.target).entries(), ...(filters.partnerId ? [["partnerId", filters.partnerId]] : [])].filter(([, v]) => String(v).trim());
+    location.hash = `#/queue?${new URLSearchParams(chosen)}`;
+  });
   main.querySelectorAll("[data-open]").forEach((b) => b.addEventListener("click", () => review(b.dataset.open)));
   if (params.deal) review(params.deal);
 }
@@ -27,7 +47,8 @@ async function review(id) {
       ${lines.map((l) => `<tr><td>${esc(l.sku || "—")}</td><td>${esc(l.productFamily)}</td><td class="num">${l.quantity}</td><td class="num">${money(l.amount)}</td></tr>`).join("")}</tbody></table></div>
     <h2 class="spaced">Conflicts</h2>
     ${conflicts?.length ? `<div class="table-wrap" tabindex="0"><table data-testid="conflicts"><thead><tr><th>Other registration</th><th>Its status</th><th>Rule</th><th>Products in common</th><th>Found</th></tr></thead><tbody>
-      ${conflicts.map((c) => `<tr><td><a href="#/queue?deal=${esc(c.otherDealId)}">${esc(c.otherDealId.slice(-12))}</a> (partner …${esc(c.otherPartnerId.slice(-12))})</td><td>${esc(stageName(c.otherStatus))}</td>
+      ${conflicts.map((c) => `<tr><td><a href="#/deal?id=${esc(c.otherDealId)}">${esc(c.otherCustomerName || "another registration")}</a>
+        <div class="muted">by <a href="#/partner?id=${esc(c.otherPartnerId)}">${esc(c.otherPartnerName || "a partner not yet known here")}</a></div></td><td>${esc(stageName(c.otherStatus))}</td>
         <td>${esc(c.rule.replaceAll("_", " "))}</td><td>${esc(c.sharedFamilies.join(", "))}</td><td>${esc(c.stage)}</td></tr>`).join("")}</tbody></table></div>` : '<p class="muted">No conflicting registrations.</p>'}
     <p class="muted">${history.map((h) => `${esc(h.action)} by ${esc(h.actor)}`).join(" → ")}</p>
     ${isManager() ? `<div class="actions"><button type="button" data-decide="approve">Approve</button>

@@ -1,9 +1,9 @@
-using Dapper;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Channel.Contracts.Deals;
 using Channel.Testing;
+using Dapper;
 
 namespace Channel.Deals.Tests;
 

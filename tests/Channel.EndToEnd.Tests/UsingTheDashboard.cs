@@ -203,6 +203,19 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         await page.Locator($"#trend a.point-link[aria-label^='All deals {month}']").ClickAsync();
         await Expect(page.GetByTestId("deal-list").Locator("tbody tr")).ToHaveCountAsync(3);
 
+        // The tier bar leads to the deals of that tier's partners (every partner here is gold); the ageing bar to the open deals of that age.
+        await page.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
+        await page.Locator("#by-tier a.bar-link", new() { HasTextRegex = new Regex("gold", RegexOptions.IgnoreCase) }).ClickAsync();
+        await Expect(page.GetByTestId("deal-filter")).ToContainTextAsync("of gold partners");
+        await Expect(page.GetByTestId("deal-list").Locator("tbody tr")).ToHaveCountAsync(3);
+        await page.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
+        var ageing = await page.Locator("#ageing svg").GetAttributeAsync("aria-label");
+        var young = int.Parse(Regex.Match(ageing!, @"0-30 days (\d+) deal").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(young >= 1, ageing);
+        await page.Locator("#ageing a.bar-link", new() { HasText = "0-30 days" }).ClickAsync();
+        await Expect(page.GetByTestId("deal-filter")).ToContainTextAsync("the open deals");
+        await Expect(page.GetByTestId("deal-list").Locator("tbody tr")).ToHaveCountAsync(young);
+
         // A period compares itself with the one before it: every deal closes in the month 50 days out, none in the month after.
         var after = DateTime.UtcNow.AddDays(50).AddMonths(1).ToString("yyyy-MM");
         await page.GotoAsync(channel.System.Gateway.Address + $"/#/pipeline?from={after}&to={after}");

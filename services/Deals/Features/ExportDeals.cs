@@ -47,16 +47,18 @@ public static class ExportDeals
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/export", Handle).RequireAuthorization(Policies.Authenticated)
-            .ProducesListFile().WithValues("format", ListExport.Formats).WithValues("status", [.. DealStatus.All]).WithSort(ListDeals.Sorts).WithSummary("Every deal the filters give, as CSV or Excel");
+            .ProducesListFile().WithValues("format", ListExport.Formats).WithValues("status", [.. DealStatus.All]).WithValues("partnerTier", [.. Channel.Contracts.Partners.PartnerTier.All]).WithSort(ListDeals.Sorts).WithSummary("Every deal the filters give, as CSV or Excel");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct,
         string? format = null, string? status = null, Guid? partnerId = null, Guid? distributorId = null, string? region = null, string? customer = null,
-        DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null, string? sort = null, string? direction = null)
+        DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null, bool? open = null, DateOnly? submittedFrom = null,
+        DateOnly? submittedTo = null, string? partnerTier = null, string? sort = null, string? direction = null)
     {
         var check = new Check();
         ListDeals.Sorts.Check(check, sort, direction);
         var kind = check.OneOf("format", format ?? "csv", ListExport.Formats);
-        var args = ListDeals.Filters(check, user, clock, status, partnerId, distributorId, region, customer, closeFrom, closeTo, expiringWithinDays);
+        var args = ListDeals.Filters(check, user, clock, new(status, partnerId, distributorId, region, customer, closeFrom, closeTo, expiringWithinDays,
+            open, submittedFrom, submittedTo, partnerTier));
         if (args is null || kind is null) return check.Problem();
         await using var conn = await db.OpenConnectionAsync(ct);
         var total = await conn.ExecuteScalarAsync<long>(new CommandDefinition(Count, args, cancellationToken: ct));

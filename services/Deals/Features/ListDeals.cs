@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Channel.Contracts.Deals;
+using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
 using Dapper;
@@ -29,6 +30,10 @@ public static class ListDeals
           and (@CloseFrom::date is null or expected_close >= @CloseFrom)
           and (@CloseTo::date is null or expected_close <= @CloseTo)
           and (@ExpiringBy::timestamptz is null or (status = '{DealStatus.Approved}' and protection_ends_at <= @ExpiringBy))
+          and (not @OnlyOpen or status in ('{DealStatus.Submitted}', '{DealStatus.ComplianceReview}', '{DealStatus.Approved}', '{DealStatus.Returned}'))
+          and (@SubmittedFrom::date is null or submitted_at >= @SubmittedFrom::date)
+          and (@SubmittedTo::date is null or submitted_at < @SubmittedTo::date + 1)
+          and (@PartnerTier::text is null or partner_id in (select id from partners where tier = @PartnerTier))
         """;
 
     /// <summary>What the list may be sorted by.</summary>
@@ -51,18 +56,19 @@ public static class ListDeals
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/", Handle).RequireAuthorization(Policies.Authenticated)
-            .Produces<Answer>().ProducesValidationProblem().WithValues("status", [.. DealStatus.All]).WithSort(Sorts).WithSummary("List and filter deals");
+            .Produces<Answer>().ProducesValidationProblem().WithValues("status", [.. DealStatus.All]).WithValues("partnerTier", [.. PartnerTier.All]).WithSort(Sorts).WithSummary("List and filter deals");
 
     static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct,
         string? status = null, Guid? partnerId = null, Guid? distributorId = null, string? region = null, string? customer = null,
-        DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null, int? page = null, int? pageSize = null,
-        string? sort = null, string? direction = null)
+        DateOnly? closeFrom = null, DateOnly? closeTo = null, int? expiringWithinDays = null, bool? open = null, DateOnly? submittedFrom = null,
+        DateOnly? submittedTo = null, string? partnerTier = null, int? page = null, int? pageSize = null, string? sort = null, string? direction = null)
     {
         var check = new Check();
         Sorts.Check(check, sort, direction);
         var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
         var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
-        var args = Filters(check, user, clock, status, partnerId, distributorId, region, customer, closeFrom, closeTo, expiringWithinDays);
+        var args = Filters(check, user, clock, new(status, partnerId, distributorId, region, customer, closeFrom, closeTo, expiringWithinDays,
+            open, submittedFrom, submittedTo, partnerTier));
         if (args is null) return check.Problem();
         args.Add("PageSize", size);
         args.Add("Offset", (pageNumber - 1) * size);
@@ -73,15 +79,24 @@ public static class ListDeals
         return TypedResults.Ok(new Answer(items, pageNumber, size, total));
     }
 
+    /// <summary>
+    /// What a deal list is filtered by: status; partner; distributor; customer region; customer name or domain; expected close
+    /// between two dates; protection ending within so many days; open only (submitted, in compliance review, approved or
+    /// returned: what the pipeline counts as open); submitted between two dates (inclusive); the partner's tier.
+    /// </summary>
+    public sealed record Criteria(string? Status, Guid? PartnerId, Guid? DistributorId, string? Region, string? Customer, DateOnly? CloseFrom,
+        DateOnly? CloseTo, int? ExpiringWithinDays, bool? Open, DateOnly? SubmittedFrom, DateOnly? SubmittedTo, string? PartnerTier);
+
     /// <summary>Checks the list's filters and gives the query's parameters with the caller's scope, or null (with the check failed).</summary>
-    public static DynamicParameters? Filters(Check check, ClaimsPrincipal user, TimeProvider clock, string? status, Guid? partnerId, Guid? distributorId,
-        string? region, string? customer, DateOnly? closeFrom, DateOnly? closeTo, int? expiringWithinDays)
+    public static DynamicParameters? Filters(Check check, ClaimsPrincipal user, TimeProvider clock, Criteria c)
     {
-        check.OneOf("status", status, [.. DealStatus.All], required: false);
-        check.Text("region", region, 100, required: false);
-        check.Text("customer", customer, 200, required: false);
-        check.Range("expiringWithinDays", expiringWithinDays, 0, 3650, required: false);
-        if (closeFrom > closeTo) check.Add("closeTo", "must not be before closeFrom");
+        check.OneOf("status", c.Status, [.. DealStatus.All], required: false);
+        check.OneOf("partnerTier", c.PartnerTier, [.. PartnerTier.All], required: false);
+        check.Text("region", c.Region, 100, required: false);
+        check.Text("customer", c.Customer, 200, required: false);
+        check.Range("expiringWithinDays", c.ExpiringWithinDays, 0, 3650, required: false);
+        if (c.CloseFrom > c.CloseTo) check.Add("closeTo", "must not be before closeFrom");
+        if (c.SubmittedFrom > c.SubmittedTo) check.Add("submittedTo", "must not be before submittedFrom");
         if (check.Failed) return null;
         var caller = Caller.From(user);
         return new DynamicParameters(new
@@ -89,14 +104,18 @@ public static class ListDeals
             All = caller.SeesEverything,
             ScopePartner = caller.Role == Roles.Partner ? caller.PartnerId : null,
             ScopeDistributor = caller.Role == Roles.Distributor ? caller.DistributorId : null,
-            Status = status,
-            PartnerId = partnerId,
-            DistributorId = distributorId,
-            Region = region,
-            Customer = Like.Containing(customer),
-            CloseFrom = closeFrom,
-            CloseTo = closeTo,
-            ExpiringBy = expiringWithinDays is { } days ? clock.GetUtcNow().AddDays(days) : (DateTimeOffset?)null,
+            c.Status,
+            c.PartnerId,
+            c.DistributorId,
+            c.Region,
+            Customer = Like.Containing(c.Customer),
+            c.CloseFrom,
+            c.CloseTo,
+            ExpiringBy = c.ExpiringWithinDays is { } days ? clock.GetUtcNow().AddDays(days) : (DateTimeOffset?)null,
+            OnlyOpen = c.Open == true,
+            c.SubmittedFrom,
+            c.SubmittedTo,
+            c.PartnerTier,
         });
     }
 }

@@ -4,11 +4,22 @@ import { main, esc, money, day, stageName, toast, pager, sortable } from "../ui.
 
 const pageSize = 25;
 /** Filters a chart or another page chose, kept when the form is submitted and dropped by "Show all". */
-const chosenElsewhere = ["partnerId", "distributorId", "closeFrom", "closeTo"];
+const chosenElsewhere = ["partnerId", "distributorId", "closeFrom", "closeTo", "open", "submittedFrom", "submittedTo", "partnerTier"];
+
+/** The filters a chart or another page chose, in words. */
+function described(f) {
+  const parts = [f.open ? "the open deals" : "the deals"];
+  if (f.partnerId) parts.push("of one partner");
+  if (f.distributorId) parts.push("of one distributor");
+  if (f.partnerTier) parts.push(`of ${f.partnerTier} partners`);
+  if (f.closeFrom || f.closeTo) parts.push(`expected to close${f.closeFrom ? ` from ${f.closeFrom}` : ""}${f.closeTo ? ` to ${f.closeTo}` : ""}`);
+  if (f.submittedFrom || f.submittedTo) parts.push(`submitted${f.submittedFrom ? ` from ${f.submittedFrom}` : ""}${f.submittedTo ? ` to ${f.submittedTo}` : ""}`);
+  return parts.join(" ");
+}
 
 export async function deals(params) {
   const pageNo = Math.max(1, Number(params.page) || 1);
-  const filters = Object.fromEntries(["status", "customer", "region", "partnerId", "distributorId", "closeFrom", "closeTo", "sort", "direction"].filter((k) => params[k]).map((k) => [k, params[k]]));
+  const filters = Object.fromEntries(["status", "customer", "region", ...chosenElsewhere, "sort", "direction"].filter((k) => params[k]).map((k) => [k, params[k]]));
   const page = await api(`/api/deals?${new URLSearchParams({ ...filters, page: String(pageNo), pageSize: String(pageSize) })}`);
   const link = (n) => `#/deals?${new URLSearchParams({ ...filters, page: String(n) })}`;
   main.innerHTML = `<h1>${session.user.role === "partner" ? "My deals" : "Deals"}</h1>
@@ -19,8 +30,7 @@ export async function deals(params) {
       ${["submitted", "compliance_review", "approved", "returned", "won", "lost", "rejected", "expired"].map((s) => `<option value="${s}"${params.status === s ? " selected" : ""}>${stageName(s)}</option>`).join("")}
       </select></label><button type="submit">Show</button>
       <button type="button" class="secondary" data-export="csv">Export CSV</button><button type="button" class="secondary" data-export="xlsx">Export Excel</button></form>
-    ${filters.partnerId || filters.distributorId || filters.closeFrom || filters.closeTo ? `<p class="notice" data-testid="deal-filter">Only the deals
-      ${filters.partnerId ? "of one partner" : filters.distributorId ? "of one distributor" : ""}${filters.closeFrom || filters.closeTo ? ` expected to close ${filters.closeFrom ? `from ${esc(filters.closeFrom)}` : ""} ${filters.closeTo ? `to ${esc(filters.closeTo)}` : ""}` : ""}
+    ${chosenElsewhere.some((k) => filters[k]) ? `<p class="notice" data-testid="deal-filter">Only ${esc(described(filters))}
       (from the chart or list you came from). <a href="#/deals?${new URLSearchParams(Object.entries(filters).filter(([k]) => !chosenElsewhere.includes(k)))}">Show all</a></p>` : ""}
     <div class="card table-wrap" tabindex="0"><table data-testid="deal-list"><thead><tr>${[["customer", "Customer"], ["status", "Status"], ["value", "Value", "num"], ["close", "Expected close"], ["protection", "Protected until"]]
       .map(([key, title, cls]) => sortable("#/deals", filters, "submitted", key, title, cls)).join("")}</tr></thead><tbody>

@@ -22,6 +22,13 @@ const change = (now, before) => {
 /** Where a chart's bar leads: the deals behind it, under the same filters. */
 const dealsOf = (params, extra) => `#/deals?${new URLSearchParams({ ...(params.region ? { region: params.region } : {}), ...extra })}`;
 
+/** The open deals whose age (days since submission, as the ageing chart counts it) falls in a bucket ("31-60 days", "over 90 days"). */
+const agedIn = (params, bucket) => {
+  const [lo, hi] = bucket.startsWith("over") ? [Number(bucket.match(/\d+/)[0]) + 1, null] : bucket.match(/\d+/g).map(Number);
+  const daysAgo = (n) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  return dealsOf(params, { open: "true", submittedTo: daysAgo(lo), ...(hi === null ? {} : { submittedFrom: daysAgo(hi) }) });
+};
+
 /** The deals expected to close in a month ("2026-11"), and in a status if given. */
 const closingIn = (params, month, extra = {}) => {
   const [y, m] = month.split("-").map(Number);
@@ -71,7 +78,8 @@ export async function pipeline(params) {
       ${barChart("by-region", "Value by region", p.byRegion.map((r) => ({ label: r.key, value: r.value, note: plural(r.deals, "deal"), href: dealsOf({}, { region: r.key }) })))}
       ${session.user.role === "distributor" ? "" : barChart("by-distributor", "Value by distributor", p.byDistributor.map((r) => ({ label: r.label || r.key, value: r.value, note: plural(r.deals, "deal"),
         href: r.key && r.key !== "00000000-0000-0000-0000-000000000000" ? dealsOf(params, { distributorId: r.key }) : undefined })))}
-      ${isStaff() ? barChart("by-tier", "Value by partner tier", p.byTier.map((r) => ({ label: r.label || r.key, value: r.value, note: `${plural(r.deals, "deal")}, ${money(r.wonValue)} won` }))) : ""}
+      ${isStaff() ? barChart("by-tier", "Value by partner tier", p.byTier.map((r) => ({ label: r.label || r.key, value: r.value, note: `${plural(r.deals, "deal")}, ${money(r.wonValue)} won`,
+        href: ["registered", "silver", "gold", "platinum"].includes(r.key) ? dealsOf(params, { partnerTier: r.key }) : undefined }))) : ""}
       ${lineChart("trend", "Value and wins by month of expected close", months, [
         { name: "All deals", color: "#0b5cad", values: p.byMonth.map((r) => r.value), href: (i) => closingIn(params, months[i]) },
         { name: "Won", color: "#1f8a4c", values: p.byMonth.map((r) => r.wonValue), href: (i) => closingIn(params, months[i], { status: "won" }) }], { format: money })}
@@ -81,7 +89,7 @@ export async function pipeline(params) {
       ${params.region ? "" : barChart("coverage", `Coverage: the share of sell-through linked to a registered deal (${pct(s.totals.coverage)} overall)`,
         st.map((r) => ({ label: r.key, value: Number(r.revenue) ? Number(r.registered ?? 0) / Number(r.revenue) : 0, note: `${money(r.registered ?? 0)} of ${money(r.revenue)}` })),
         { format: pct, color: "#1f8a4c" })}
-      ${barChart("ageing", "Open deals by age", p.ageing.map((r) => ({ label: r.key, value: r.deals, note: money(r.value) })), { format: (v) => plural(v, "deal"), color: "#8a6d3b" })}
+      ${barChart("ageing", "Open deals by age", p.ageing.map((r) => ({ label: r.key, value: r.deals, note: money(r.value), href: agedIn(params, r.key) })), { format: (v) => plural(v, "deal"), color: "#8a6d3b" })}
     </div>
     ${isStaff() ? `<section class="card spaced table-wrap" tabindex="0"><h2>Partner leaderboard</h2>
       ${rows(board, "No partner has registered yet.", '<th>#</th><th>Partner</th><th class="num">Registered</th><th class="num">Deals</th><th class="num">Won</th><th class="num">Win rate</th><th class="num">Sell-through</th>',

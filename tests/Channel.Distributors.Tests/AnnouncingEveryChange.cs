@@ -164,7 +164,7 @@ public sealed class AnnouncingEveryChange(DistributorsApp app) : IClassFixture<D
         {
             case Aggregate.Authorization:
                 var authorization = (await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers?includeRevoked=true"))
-                    .EnumerateArray().Single(a => a.GetProperty("partnerId").GetGuid() == other);
+                    .GetProperty("items").EnumerateArray().Single(a => a.GetProperty("partnerId").GetGuid() == other);
                 var version = authorization.GetProperty("version").GetInt32();
                 var id = authorization.GetProperty("id").GetGuid();
                 await app.Events.WaitForCount(r => r.Message is IResellerAuthorizationEvent e && e.AuthorizationId == id, version, TimeSpan.FromSeconds(15));

@@ -65,7 +65,7 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
         Assert.Equal(1, authorized.Version);
         Assert.Equal(["CA", "OR"], authorized.Authorization.Regions);
         var resellers = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers");
-        Assert.Equal(partner, Assert.Single(resellers.EnumerateArray()).GetProperty("partnerId").GetGuid());
+        Assert.Equal(partner, Assert.Single(resellers.GetProperty("items").EnumerateArray()).GetProperty("partnerId").GetGuid());
         var ofPartner = await app.Partner(partner).GetFromJsonAsync<JsonElement>($"/api/distributors/partners/{partner}");
         Assert.Equal(distributor, Assert.Single(ofPartner.EnumerateArray()).GetProperty("distributorId").GetGuid());
         Assert.Equal([distributor], (await app.Partner(partner).GetFromJsonAsync<JsonElement>("/api/distributors")).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
@@ -113,7 +113,7 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
 
         var again = await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations/{partner}/revoke", new { reason = "twice" });
         Assert.Equal("revoked", (await again.AssertProblem(HttpStatusCode.Conflict)).GetProperty("currentStatus").GetString());
-        Assert.Empty((await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers")).EnumerateArray());
+        Assert.Empty((await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers")).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
         var partner = await app.AuthorizedReseller(distributor, "CA");
         (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations/{partner}/revoke", new { reason = "Contract ended." }))
             .EnsureSuccessStatusCode();
-        Assert.Empty((await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers")).EnumerateArray());
+        Assert.Empty((await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers")).GetProperty("items").EnumerateArray());
 
         (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = partner, regions = new[] { "TX" } }))
             .EnsureSuccessStatusCode();
@@ -131,7 +131,7 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
         var again = await app.Events.WaitFor<ResellerAuthorized>(e => e.Authorization.PartnerId == partner && e.Version == 3);
         Assert.True(again.Authorization.Active);
         Assert.Equal(["TX"], again.Authorization.Regions);
-        var served = Assert.Single((await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers")).EnumerateArray());
+        var served = Assert.Single((await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers")).GetProperty("items").EnumerateArray());
         Assert.Equal((partner, true), (served.GetProperty("partnerId").GetGuid(), served.GetProperty("active").GetBoolean()));
         Assert.Equal([distributor], (await app.Partner(partner).GetFromJsonAsync<JsonElement>("/api/distributors")).GetProperty("items").EnumerateArray()
             .Select(d => d.GetProperty("id").GetGuid()));

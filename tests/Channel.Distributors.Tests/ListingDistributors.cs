@@ -49,6 +49,33 @@ public sealed class ListingDistributors(DistributorsApp app) : IClassFixture<Dis
         await (await app.Manager().GetAsync($"/api/distributors?{query}")).AssertBadRequest(field);
 
     [Fact]
+    public async Task A_distributors_resellers_are_searched_and_paged_the_active_first()
+    {
+        var distributor = await app.Onboard();
+        var first = await app.AuthorizedReseller(distributor);
+        var second = await app.AuthorizedReseller(distributor);
+        var revoked = await app.AuthorizedReseller(distributor);
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations/{revoked}/revoke", new { reason = "ended" })).EnsureSuccessStatusCode();
+        var me = app.Distributor(distributor);
+        static List<Guid> Partners(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("partnerId").GetGuid())];
+
+        var active = await me.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers");
+        Assert.Equal(2, active.GetProperty("total").GetInt64());
+        Assert.Equal(new[] { first, second }.Order(), Partners(active).Order());
+        var all = await me.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers?includeRevoked=true");
+        Assert.Equal(3, all.GetProperty("total").GetInt64());
+        Assert.Equal(revoked, Partners(all)[^1]); // the revoked one after the active ones
+        // Searched by the reseller's name (its first characters are its id's: "Reseller 1a2b3c4d") or its id.
+        Assert.Equal([second], Partners(await me.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers?q=reseller {second.ToString("N")[..8]}")));
+        Assert.Equal([first], Partners(await me.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers?q={first}")));
+        var paged = new List<Guid>();
+        for (var page = 1; page <= 3; page++)
+            paged.AddRange(Partners(await me.GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers?includeRevoked=true&pageSize=1&page={page}")));
+        Assert.Equal(Partners(all), paged);
+        await (await me.GetAsync($"/api/distributors/{distributor}/resellers?pageSize=0")).AssertBadRequest("pageSize");
+    }
+
+    [Fact]
     public async Task A_partner_sees_only_the_distributors_serving_it_whatever_it_searches()
     {
         var tag = Guid.NewGuid().ToString("N")[..6];

@@ -16,6 +16,7 @@ public static class ListReportLines
         public DateOnly InvoiceDate { get; set; }
         public string TransactionType { get; set; } = "";
         public Guid ResellerId { get; set; }
+        public string? ResellerName { get; set; }
         public string EndCustomerName { get; set; } = "";
         public string? EndCustomerDomain { get; set; }
         public string EndCustomerCountry { get; set; } = "";
@@ -30,11 +31,12 @@ public static class ListReportLines
     }
 
     const string Lines = """
-        select line_number, invoice_number, invoice_date, transaction_type, reseller_id, end_customer_name, end_customer_domain,
-               end_customer_country, end_customer_region, end_customer_postal_code, vendor_sku, quantity, unit_price, extended_amount,
-               currency, deal_id
-        from report_lines where report_id = @ReportId and line_number > @After
-        order by line_number limit @Limit
+        select l.line_number, l.invoice_number, l.invoice_date, l.transaction_type, l.reseller_id, p.legal_name as reseller_name,
+               l.end_customer_name, l.end_customer_domain, l.end_customer_country, l.end_customer_region, l.end_customer_postal_code,
+               l.vendor_sku, l.quantity, l.unit_price, l.extended_amount, l.currency, l.deal_id
+        from report_lines l left join partners p on p.id = l.reseller_id
+        where l.report_id = @ReportId and l.line_number > @After
+        order by l.line_number limit @Limit
         """;
 
     const string Rejections = """

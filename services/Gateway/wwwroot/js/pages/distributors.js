@@ -13,6 +13,7 @@ function refused(form, err) {
 }
 
 const pageSize = 25;
+const resellersPerPage = 25;
 
 export async function distributors(params) {
   if (!isStaff()) { location.hash = session.user.distributorId ? `#/distributor?id=${session.user.distributorId}` : "#/pipeline"; return; }
@@ -58,7 +59,8 @@ export async function distributor(params) {
   const id = params.id;
   const [d, resellers, users] = await Promise.all([
     api(`/api/distributors/${encodeURIComponent(id)}`),
-    api(`/api/distributors/${encodeURIComponent(id)}/resellers?includeRevoked=true`),
+    api(`/api/distributors/${encodeURIComponent(id)}/resellers?${new URLSearchParams({ includeRevoked: "true", pageSize: String(resellersPerPage),
+      page: String(Math.max(1, Number(params.rpage) || 1)), ...(params.rq ? { q: params.rq } : {}) })}`),
     api(`/api/distributors/${encodeURIComponent(id)}/users`).catch(() => null),
   ]);
   const manager = isManager();
@@ -71,11 +73,15 @@ export async function distributor(params) {
       ${d.status !== "terminated" ? '<button type="button" class="danger" data-dist-act="terminate">Terminate</button>' : ""}
       <textarea id="dist-reason" aria-label="Reason" placeholder="Reason (to suspend, terminate or revoke a reseller)"></textarea></div>` : ""}
     <section class="card spaced" data-testid="resellers"><h2>Resellers it serves</h2>
-      ${rows(resellers, "None yet.", "<th>Reseller</th><th>Regions</th><th>Since</th><th>Status</th><th></th>",
+      <form class="filters" id="reseller-filter" role="search"><label>Reseller <input name="rq" value="${esc(params.rq ?? "")}" placeholder="name or id"></label>
+        <button type="submit">Find</button></form>
+      ${rows(resellers.items, params.rq ? "No reseller matches." : "None yet.", "<th>Reseller</th><th>Regions</th><th>Since</th><th>Status</th><th></th>",
         (a) => `<tr><td>${isStaff() ? `<a href="#/partner?id=${esc(a.partnerId)}">${esc(a.partnerName ?? a.partnerId)}</a>` : esc(a.partnerName ?? a.partnerId)}</td>
           <td>${esc(a.regions.join(", "))}</td><td>${day(a.authorizedAt)}</td>
           <td>${a.active ? '<span class="badge active">Authorized</span>' : `<span class="badge revoked">Revoked</span> <span class="muted">${esc(a.revokeReason ?? "")}</span>`}</td>
           <td>${manager && a.active ? `<button type="button" class="secondary" data-revoke="${esc(a.partnerId)}">Revoke</button>` : ""}</td></tr>`)}
+      ${pager(resellers.total, Math.max(1, Number(params.rpage) || 1), resellersPerPage,
+        (n) => `#/distributor?${new URLSearchParams({ id, ...(params.rq ? { rq: params.rq } : {}), rpage: String(n) })}`, "Pages of resellers")}
       ${manager ? `<form class="register spaced" id="authorize" novalidate><fieldset><legend>Authorize a reseller</legend>
         <label>Find a reseller <input type="search" id="reseller-search" placeholder="name or domain" aria-controls="reseller-choice"></label>
         <label>Reseller <select name="partnerId" id="reseller-choice"></select></label>
@@ -123,6 +129,11 @@ export async function distributor(params) {
       toast("Reseller authorized");
       await render();
     } catch (err) { if (err instanceof ApiError) refused(e.target, err); else toast(String(err)); }
+  });
+  document.getElementById("reseller-filter").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const rq = new FormData(e.target).get("rq").trim();
+    location.hash = `#/distributor?${new URLSearchParams({ id, ...(rq ? { rq } : {}) })}`;
   });
   document.getElementById("add-user")?.addEventListener("submit", (e) => {
     e.preventDefault();

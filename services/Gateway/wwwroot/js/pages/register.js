@@ -24,6 +24,11 @@ const field = (name, label, input) => `<label>${label} ${input.replace("<input",
   .replace("<select", `<select aria-describedby="e-${name.replaceAll(".", "-")}"`)}</label>
   <span class="field-error" id="e-${name.replaceAll(".", "-")}" data-error="${name}"></span>`;
 
+/** The active resellers this distributor serves whose name (or id) matches, 50 at a time. */
+const resellersMatching = (q) => api(`/api/distributors/${session.user.distributorId}/resellers?${new URLSearchParams({ pageSize: "50", ...(q ? { q } : {}) })}`);
+const resellerOptions = (served, chosen) => `<option value="">Choose…</option>${served.map((r) => `<option value="${esc(r.partnerId)}" data-regions="${esc(r.regions.join(","))}"${chosen === r.partnerId ? " selected" : ""}>${esc(r.partnerName)} (${esc(r.regions.join(", "))})</option>`).join("")}`;
+const resellersShown = (page) => (page.total > page.items.length ? `${page.items.length} of ${page.total} shown: type more of the name to find the others.` : "");
+
 export async function register(params) {
   const role = session.user.role;
   if (!["partner", "distributor"].includes(role)) {
@@ -34,9 +39,9 @@ export async function register(params) {
   const [form, prices, resellers] = await Promise.all([
     api("/api/deals/registration-form"),
     api("/api/pricing/prices?pageSize=500").catch(() => ({ items: [] })),
-    role === "distributor" ? api(`/api/distributors/${session.user.distributorId}/resellers`) : Promise.resolve([]),
+    role === "distributor" ? resellersMatching(editing?.deal?.partnerId ?? "") : Promise.resolve({ items: [], total: 0 }),
   ]);
-  const served = (Array.isArray(resellers) ? resellers : resellers.items ?? []).filter((r) => r.active);
+  const served = resellers.items.filter((r) => r.active);
   const deal = editing?.deal;
   const lines = editing ? editing.lines : [{}];
   const familyOf = (sku) => form.skuPrefixes[sku.split("-")[0].toUpperCase()] ?? null;
@@ -46,7 +51,9 @@ export async function register(params) {
     <form id="register" class="card register" novalidate>
       <p id="form-errors" class="error" role="alert"></p>
       ${role === "distributor" ? `<fieldset><legend>Reseller</legend>
-        ${field("partnerId", "Reseller", `<select name="partnerId" required><option value="">Choose…</option>${served.map((r) => `<option value="${esc(r.partnerId)}" data-regions="${esc(r.regions.join(","))}"${deal?.partnerId === r.partnerId ? " selected" : ""}>${esc(r.partnerName)} (${esc(r.regions.join(", "))})</option>`).join("")}</select>`)}
+        <label>Find a reseller you serve <input type="search" id="reseller-search" placeholder="name or id" aria-controls="reseller-choice"></label>
+        ${field("partnerId", "Reseller", `<select name="partnerId" id="reseller-choice" required>${resellerOptions(served, deal?.partnerId)}</select>`)}
+        <span class="muted" id="reseller-more" aria-live="polite">${resellersShown(resellers)}</span>
         </fieldset>` : ""}
       <fieldset><legend>End customer</legend>
         ${field("customer.legalName", "Legal name", `<input name="customer.legalName" required autocomplete="off" value="${esc(deal?.customerName ?? "")}">`)}
@@ -135,6 +142,20 @@ export async function register(params) {
     return found.items.filter((d) => open.includes(d.status) && d.id !== deal?.id);
   }
   const key = crypto.randomUUID(); // one registration however often the button is pressed or the answer lost
+  // A distributor serving many resellers finds one by typing (the API answers 50 matches at a time).
+  const search = document.getElementById("reseller-search");
+  let asked = 0, typing;
+  search?.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(async () => {
+      const mine = ++asked;
+      const found = await resellersMatching(search.value.trim()).catch((err) => { toast(err.message); return null; });
+      if (!found || mine !== asked) return;
+      const choice = document.getElementById("reseller-choice");
+      choice.innerHTML = resellerOptions(found.items.filter((r) => r.active), choice.value);
+      document.getElementById("reseller-more").textContent = resellersShown(found) || `${found.total} matching.`;
+    }, 250);
+  });
   el.addEventListener("submit", async (e) => {
     e.preventDefault();
     const request = body();

@@ -29,13 +29,13 @@ function result(report) {
 const linesPerPage = 50;
 
 /** A report's accepted lines, fifty at a time by line number (the API pages by keyset: the lines after a line number). */
-function linesSection(report, lines, after, resellerNames) {
+function linesSection(report, lines, after) {
   const next = lines.length === linesPerPage ? lines[lines.length - 1].lineNumber : null;
   const at = (n) => `#/reports?${new URLSearchParams({ report: report.id, after: String(n) })}`;
   return `<section class="card spaced" data-testid="report-lines"><h2>Accepted lines${after ? ` after line ${after}` : ""}</h2>
     ${rows(lines, after ? "No more lines." : "No line was accepted.", '<th class="num">Line</th><th>Invoice</th><th>Type</th><th>Reseller</th><th>End customer</th><th>SKU</th><th class="num">Qty</th><th class="num">Amount</th><th>Deal</th>',
       (l) => `<tr><td class="num">${l.lineNumber}</td><td>${esc(l.invoiceNumber)}<div class="muted">${esc(l.invoiceDate)}</div></td><td>${esc(l.transactionType)}</td>
-        <td>${esc(resellerNames[l.resellerId] ?? l.resellerId)}</td><td>${esc(l.endCustomerName)}<div class="muted">${esc([l.endCustomerDomain, l.endCustomerRegion, l.endCustomerCountry].filter(Boolean).join(" · "))}</div></td>
+        <td>${esc(l.resellerName ?? l.resellerId)}</td><td>${esc(l.endCustomerName)}<div class="muted">${esc([l.endCustomerDomain, l.endCustomerRegion, l.endCustomerCountry].filter(Boolean).join(" · "))}</div></td>
         <td>${esc(l.vendorSku)}</td><td class="num">${l.quantity}</td><td class="num">${money(l.extendedAmount)}</td>
         <td>${l.dealId ? `<a href="#/deal?id=${esc(l.dealId)}">linked</a>` : '<span class="muted">none</span>'}</td></tr>`)}
     <nav class="pager" aria-label="Pages of lines">${after ? `<a href="${at(0)}">From the first line</a>` : ""}${next ? `<a href="${at(next)}" rel="next">Next ${linesPerPage}</a>` : ""}</nav></section>`;
@@ -58,11 +58,10 @@ export async function reports(params) {
   const after = Math.max(0, Number(params.after) || 0);
   const [list, resellers, opened, lines] = await Promise.all([
     api(mine ? `/api/distributors/${mine}/reports?page=${pageNo}&pageSize=25` : `/api/distributors/reports?page=${pageNo}&pageSize=25`),
-    mine ? api(`/api/distributors/${mine}/resellers`) : Promise.resolve(null),
+    mine ? api(`/api/distributors/${mine}/resellers?pageSize=50`) : Promise.resolve(null),
     params.report ? api(`/api/distributors/reports/${encodeURIComponent(params.report)}`) : Promise.resolve(null),
     params.report ? api(`/api/distributors/reports/${encodeURIComponent(params.report)}/lines?after=${after}&limit=${linesPerPage}`) : Promise.resolve(null),
   ]);
-  const resellerNames = Object.fromEntries((resellers ?? []).map((r) => [r.partnerId, r.partnerName]));
   main.innerHTML = `<h1>Sell-through reports</h1>
     ${mine ? `<section class="card" id="upload"><h2>Upload a report</h2>
       <p class="muted">CSV with a header row (report_number, period_start, period_end, invoice_number, invoice_date, transaction_type, reseller_id,
@@ -71,10 +70,11 @@ export async function reports(params) {
       <div class="drop" id="drop" tabindex="0">Drop the file here, or <label class="linklike">choose one <input type="file" id="report-file" accept=".csv,.json,text/csv,application/json"></label></div>
       <div id="progress" hidden><progress id="bar" max="1" value="0"></progress> <span id="stage" role="status"></span></div>
     </section>` : ""}
-    <div id="outcome">${opened ? result(opened) + linesSection(opened, lines, after, resellerNames) : ""}</div>
+    <div id="outcome">${opened ? result(opened) + linesSection(opened, lines, after) : ""}</div>
     ${listSection(list, pageNo, mine)}
     ${resellers ? `<section class="card spaced"><h2>Resellers you serve</h2>
-      ${rows(resellers.filter((r) => r.active), "None yet.", "<th>Reseller</th><th>Regions</th><th>Reseller id (for reports)</th>",
+      ${resellers.total > resellers.items.length ? `<p class="muted">The first ${resellers.items.length} of ${resellers.total}: <a href="#/distributor?id=${esc(mine)}">find the others</a>.</p>` : ""}
+      ${rows(resellers.items.filter((r) => r.active), "None yet.", "<th>Reseller</th><th>Regions</th><th>Reseller id (for reports)</th>",
         (r) => `<tr><td>${esc(r.partnerName)}</td><td>${esc(r.regions.join(", "))}</td><td><code>${esc(r.partnerId)}</code></td></tr>`)}</section>` : ""}`;
 
   document.getElementById("outcome").addEventListener("click", async (e) => {

@@ -186,6 +186,7 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         // The trend's axis is at round values (d3-scale's nice ticks: a step of 1, 2 or 5 × 10^k, the top tick at or above the largest value),
         // and each point leads to the deals expected to close in its month: the won point to the one won deal, the other to all three.
         await page.GotoAsync(channel.System.Gateway.Address + "/#/pipeline");
+        await Expect(page.Locator("main[data-page=pipeline]:not([aria-busy]) #trend text.tick").First).ToBeAttachedAsync(); // drawn, not the page before
         var ticks = (await page.Locator("#trend text.tick").EvaluateAllAsync<string[]>("ts => ts.map(t => t.dataset.tick)")).Select(decimal.Parse).ToList();
         Assert.True(ticks.Count >= 3, string.Join(", ", ticks));
         var step = ticks[1] - ticks[0];

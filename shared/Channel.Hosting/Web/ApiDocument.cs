@@ -60,7 +60,7 @@ public static class ApiDocument
             foreach (var declared in metadata.OfType<ParameterValues>())
                 foreach (var parameter in operation.Parameters ?? [])
                     if (parameter.Name == declared.Name && parameter.Schema is OpenApiSchema schema)
-                        Enumerate(schema.Type?.HasFlag(JsonSchemaType.Array) == true && schema.Items is OpenApiSchema items ? items : schema, declared.Values);
+                        Enumerate(schema, declared.Values);
             return Task.CompletedTask;
         });
         options.AddSchemaTransformer((schema, context, _) =>
@@ -68,13 +68,15 @@ public static class ApiDocument
             var from = context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(ValuesFromAttribute), true)
                 .OfType<ValuesFromAttribute>().FirstOrDefault();
             if (from is not null)
-                Enumerate(schema.Type?.HasFlag(JsonSchemaType.Array) == true && schema.Items is OpenApiSchema items ? items : schema, from.Values);
+                Enumerate(schema, from.Values);
             return Task.CompletedTask;
         });
     }
 
+    /// <summary>Lists the values on the schema, or on its items when it is an array (<c>status=a&amp;status=b</c>).</summary>
     static void Enumerate(OpenApiSchema schema, IReadOnlyCollection<string> values) =>
-        schema.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
+        (schema.Type?.HasFlag(JsonSchemaType.Array) == true && schema.Items is OpenApiSchema items ? items : schema).Enum =
+            [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
 }
 
 /// <summary>

@@ -42,6 +42,14 @@ public sealed record DealState
     public required string CustomerCountry { get; init; }
     public required string CustomerRegion { get; init; }
     public required string CustomerSector { get; init; }
+    /// <summary>The end customer's type (<c>CustomerTypes</c>); the sector is derived from it.</summary>
+    public string? CustomerType { get; init; }
+    /// <summary>Where the money comes from (<c>FundingSources</c>).</summary>
+    public string? FundingSource { get; init; }
+    /// <summary>The version of the public-sector statement the registrant attested to, when one was needed.</summary>
+    public string? AttestationVersion { get; init; }
+    /// <summary>Where compliance screening stands: pending, clear, review or block.</summary>
+    public string? Screening { get; init; }
     public required IReadOnlyList<string> ProductFamilies { get; init; }
     public IReadOnlyList<DealLine>? Lines { get; init; }
     public required decimal TotalValue { get; init; }

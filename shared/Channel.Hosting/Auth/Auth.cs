@@ -13,7 +13,9 @@ public static class Roles
     public const string Distributor = "distributor";
     public const string Leadership = "leadership";
     public const string Admin = "admin";
-    public static readonly string[] All = [ChannelManager, Partner, Distributor, Leadership, Admin];
+    /// <summary>Vendor staff who keep the screening lists and public-sector rules and work the compliance queue.</summary>
+    public const string ComplianceOfficer = "compliance-officer";
+    public static readonly string[] All = [ChannelManager, Partner, Distributor, Leadership, ComplianceOfficer, Admin];
 }
 
 public static class Policies
@@ -26,6 +28,8 @@ public static class Policies
     public const string Staff = "staff";
     /// <summary>Operators of the system itself.</summary>
     public const string Admin = "admin";
+    /// <summary>Those who see screening evidence and decide on it: compliance officers and admins.</summary>
+    public const string ComplianceOfficer = "compliance-officer";
 }
 
 /// <summary>Who is calling, as the token says: the role, and the partner or distributor it is scoped to.</summary>
@@ -112,7 +116,8 @@ public static class AuthSetup
             .AddPolicy(Policies.Authenticated, p => p.RequireAuthenticatedUser().RequireClaim("role", Roles.All))
             .AddPolicy(Policies.ChannelManager, p => p.RequireRole(Roles.ChannelManager, Roles.Admin))
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.ChannelManager, Roles.Admin, Roles.Leadership))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.ComplianceOfficer, p => p.RequireRole(Roles.ComplianceOfficer, Roles.Admin));
         return services;
     }
 

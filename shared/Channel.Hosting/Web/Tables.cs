@@ -2,11 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Channel.Hosting.Web;
 using CsvHelper;
 using CsvHelper.Configuration;
 
-namespace Channel.Pricing;
+namespace Channel.Hosting.Web;
 
 /// <summary>
 /// A table a client uploads (a price list, a claim): CSV with a header row, or JSON — an array of row objects, or an

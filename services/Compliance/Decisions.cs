@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Channel.Compliance.Screening;
+using Channel.Contracts.Compliance;
+using Channel.Messaging;
+using Dapper;
+using Npgsql;
+
+namespace Channel.Compliance;
+
+/// <summary>A subject as Compliance keeps it: what its owner last said of it and where its screening stands.</summary>
+public sealed class Subject
+{
+    public string Kind { get; init; } = "";
+    public string Id { get; init; } = "";
+    public int Version { get; init; }
+    public string Name { get; init; } = "";
+    public string Inputs { get; init; } = "{}";
+    public bool Live { get; init; }
+    public string? Outcome { get; init; }
+    public string? Reason { get; init; }
+    public Guid? DecisionId { get; init; }
+    public int ScreenedVersion { get; init; }
+    public long Sequence { get; init; }
+    public string? Review { get; init; }
+    public string[] Evidence { get; init; } = [];
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public Inputs Read() => JsonSerializer.Deserialize<Inputs>(Inputs, Decisions.Json) ?? new Inputs();
+}
+
+/// <summary>
+/// The one place a screening decision is made and saved: the verdict from the list and rules in force, the decision
+/// row with its inputs, evidence and versions, the subject's new standing, and the <see cref="ScreeningDecided"/> the
+/// subject's owner acts on — all in the caller's transaction, so a decision and its announcement commit together.
+/// </summary>
+public sealed class Decisions(Catalog catalog, Outbox outbox, ComplianceSettings settings, TimeProvider clock)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    const string LockSql = "select * from subjects where kind = @kind and id = @id for update";
+
+    const string ClearedSql = "select evidence from clearances where kind = @kind and subject_id = @id";
+
+    const string InsertDecision = """
+        insert into decisions (id, kind, subject_id, subject_version, sequence, decided_at, trigger, change_id, actor, outcome, previous_outcome,
+            reason, citation, list_version, rules_version, inputs, hits, applied_rules)
+        values (@Id, @Kind, @SubjectId, @SubjectVersion, @Sequence, @DecidedAt, @Trigger, @ChangeId, @Actor, @Outcome, @PreviousOutcome,
+            @Reason, @Citation, @ListVersion, @RulesVersion, @Inputs::jsonb, @Hits::jsonb, @AppliedRules::jsonb)
+        """;
+
+    const string UpdateSubject = """
+        update subjects set outcome = @Outcome, reason = @Reason, decision_id = @DecisionId, sequence = @Sequence, screened_version = @ScreenedVersion,
+            review = @Review, evidence = @Evidence, updated_at = @Now
+        where kind = @Kind and id = @Id
+        """;
+
+    public static Task<Subject?> Lock(NpgsqlTransaction tx, string kind, string id, CancellationToken ct) =>
+        tx.Connection!.QuerySingleOrDefaultAsync<Subject>(new CommandDefinition(LockSql, new { kind, id }, tx, cancellationToken: ct));
+
+    /// <summary>Screens inputs against the list and rules in force at a moment (now, or a past one: what was known then).</summary>
+    public async Task<Verdict> Evaluate(NpgsqlConnection conn, NpgsqlTransaction? tx, Inputs inputs, DateTimeOffset? asOf,
+        IReadOnlySet<string> cleared, CancellationToken ct)
+    {
+        var versions = await Catalog.At(conn, tx, asOf, ct);
+        var list = await catalog.List(conn, tx, versions.List, ct);
+        var book = await catalog.Rules(conn, tx, versions.Rules, ct);
+        var day = DateOnly.FromDateTime((asOf ?? clock.GetUtcNow()).UtcDateTime);
+        return Verdict.Decide(inputs, list, book, day, cleared, settings);
+    }
+
+    public static async Task<IReadOnlySet<string>> Cleared(NpgsqlConnection conn, NpgsqlTransaction? tx, string kind, string id, CancellationToken ct) =>
+        (await conn.QueryAsync<string>(new CommandDefinition(ClearedSql, new { kind, id }, tx, cancellationToken: ct))).ToHashSet();
+
+    /// <summary>
+    /// Screens a subject the caller has locked. A decision is saved and announced when <paramref name="announce"/> asks
+    /// (its owner waits for one: a new registration) or when the outcome or the evidence changed; otherwise nothing is
+    /// written. A subject an officer confirmed keeps that decision.
+    /// </summary>
+    public async Task<Guid?> Screen(NpgsqlTransaction tx, Subject subject, string trigger, Guid? changeId, string actor, bool announce, CancellationToken ct)
+    {
+        if (subject.Review == "confirmed") return null;
+        var conn = tx.Connection!;
+        var cleared = await Cleared(conn, tx, subject.Kind, subject.Id, ct);
+        var verdict = await Evaluate(conn, tx, subject.Read(), null, cleared, ct);
+        var changed = verdict.Outcome != subject.Outcome || !verdict.Evidence.Order(StringComparer.Ordinal).SequenceEqual(subject.Evidence.Order(StringComparer.Ordinal));
+        if (!announce && !changed) return null;
+        var review = verdict.Outcome == ScreeningOutcome.Review ? "open" : null;
+        return await Save(tx, subject, verdict, review, trigger, changeId, actor, ct);
+    }
+
+    /// <summary>An officer's decision on a held subject: cleared (its evidence no longer holds it) or confirmed (it is refused).</summary>
+    public async Task<Guid> Decide(NpgsqlTransaction tx, Subject subject, bool clear, string reason, string actor, CancellationToken ct)
+    {
+        var conn = tx.Connection!;
+        var cleared = await Cleared(conn, tx, subject.Kind, subject.Id, ct);
+        var current = await Evaluate(conn, tx, subject.Read(), null, cleared, ct);
+        var verdict = clear
+            ? current with { Outcome = ScreeningOutcome.Clear, Reason = "Cleared by a compliance officer", Citation = null, Evidence = [] }
+            : current with { Outcome = ScreeningOutcome.Block, Reason = $"Refused by a compliance officer: {reason}", Evidence = subject.Evidence };
+        return await Save(tx, subject, verdict, clear ? "cleared" : "confirmed", clear ? "officer-cleared" : "officer-confirmed", null, actor, ct);
+    }
+
+    async Task<Guid> Save(NpgsqlTransaction tx, Subject subject, Verdict verdict, string? review, string trigger, Guid? changeId, string actor, CancellationToken ct)
+    {
+        var conn = tx.Connection!;
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7();
+        var sequence = subject.Sequence + 1;
+        await conn.ExecuteAsync(new CommandDefinition(InsertDecision, new
+        {
+            Id = id,
+            subject.Kind,
+            SubjectId = subject.Id,
+            SubjectVersion = subject.Version,
+            Sequence = sequence,
+            DecidedAt = now,
+            Trigger = trigger,
+            ChangeId = changeId,
+            Actor = actor,
+            verdict.Outcome,
+            PreviousOutcome = subject.Outcome,
+            verdict.Reason,
+            verdict.Citation,
+            verdict.ListVersion,
+            verdict.RulesVersion,
+            subject.Inputs,
+            Hits = JsonSerializer.Serialize(verdict.Hits, Json),
+            AppliedRules = JsonSerializer.Serialize(verdict.Rules, Json),
+        }, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(UpdateSubject, new
+        {
+            verdict.Outcome,
+            verdict.Reason,
+            DecisionId = id,
+            Sequence = sequence,
+            ScreenedVersion = subject.Version,
+            Review = review,
+            Evidence = verdict.Evidence.ToArray(),
+            Now = now,
+            subject.Kind,
+            subject.Id,
+        }, tx, cancellationToken: ct));
+        await outbox.Add(tx, new ScreeningDecided
+        {
+            DecisionId = id,
+            SubjectKind = subject.Kind,
+            SubjectId = subject.Id,
+            SubjectVersion = subject.Version,
+            Sequence = sequence,
+            Outcome = verdict.Outcome,
+            PreviousOutcome = subject.Outcome,
+            Reason = verdict.Reason,
+            Citation = verdict.Citation,
+            ListVersion = verdict.ListVersion,
+            RulesVersion = verdict.RulesVersion,
+            ChangeId = changeId,
+            Actor = actor,
+            OccurredAt = now,
+        }, ct);
+        return id;
+    }
+}

@@ -100,7 +100,12 @@ public class ComplianceApp : WebApplicationFactory<Program>, IAsyncLifetime
         var id = Guid.NewGuid();
         await Events.Publish(new DealRegistered
         {
-            DealId = id, Version = 1, OccurredAt = Clock.GetUtcNow(), Actor = "test", ConflictCount = 0, Deal = State(customer),
+            DealId = id,
+            Version = 1,
+            OccurredAt = Clock.GetUtcNow(),
+            Actor = "test",
+            ConflictCount = 0,
+            Deal = State(customer),
         }, messageId);
         var decided = await Events.WaitFor<ScreeningDecided>(d => d.SubjectId == id.ToString());
         return (id, decided);
@@ -111,7 +116,11 @@ public class ComplianceApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await Events.Publish(new DealApproved
         {
-            DealId = deal, Version = version, OccurredAt = Clock.GetUtcNow(), Actor = "test", Deal = State(customer, status, screening),
+            DealId = deal,
+            Version = version,
+            OccurredAt = Clock.GetUtcNow(),
+            Actor = "test",
+            Deal = State(customer, status, screening),
         });
         await Db.WaitFor("select count(*) from subjects where id = @id and version = @version", args: new { id = deal.ToString(), version });
     }

@@ -19,8 +19,15 @@ public sealed class RefusingBadComplianceInput(ComplianceApp app) : IClassFixtur
         var before = await app.Db.Scalar<long>("select count(*) from changes");
         var fields = await Fields(await app.Officer().PostAsJsonAsync("/api/compliance/rules", new
         {
-            country = "USA", customerType = "alien", fundingSource = "lottery", productPattern = "sw 4800; drop", action = "forbid",
-            citation = "", description = "x", effectiveFrom = "2026-02-01", effectiveTo = "2026-01-01",
+            country = "USA",
+            customerType = "alien",
+            fundingSource = "lottery",
+            productPattern = "sw 4800; drop",
+            action = "forbid",
+            citation = "",
+            description = "x",
+            effectiveFrom = "2026-02-01",
+            effectiveTo = "2026-01-01",
         }));
 
         Assert.Equal(["action", "citation", "country", "customerType", "effectiveTo", "fundingSource", "productPattern"], fields.Order());

@@ -14,8 +14,14 @@ public sealed class ReplayingDecisions(ComplianceApp app) : IClassFixture<Compli
         app.Clock.Advance(TimeSpan.FromDays(2));
         var rule = await app.Send(HttpMethod.Post, "/api/compliance/rules", new
         {
-            country = "US", region = "CA", customerType = "critical-infrastructure", fundingSource = "*", productPattern = "security", action = "review",
-            citation = "Demo: state utility security order", description = "Security appliances for California utilities are reviewed.",
+            country = "US",
+            region = "CA",
+            customerType = "critical-infrastructure",
+            fundingSource = "*",
+            productPattern = "security",
+            action = "review",
+            citation = "Demo: state utility security order",
+            description = "Security appliances for California utilities are reviewed.",
             effectiveFrom = "2026-01-01",
         }, 201);
         await app.Events.WaitFor<ScreeningDecided>(d => d.SubjectId == deal.ToString() && d.ChangeId == rule.GetProperty("changeId").GetGuid());

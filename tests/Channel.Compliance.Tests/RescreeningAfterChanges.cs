@@ -54,8 +54,13 @@ public sealed class RescreeningAfterChanges(ComplianceApp app) : IClassFixture<C
 
         var added = await app.Send(HttpMethod.Post, "/api/compliance/rules", new
         {
-            country = "US", customerType = "critical-infrastructure", fundingSource = "*", productPattern = "routing", action = "review",
-            citation = "Demo: CISA advisory on core routing", description = "Core routing for critical infrastructure is reviewed.",
+            country = "US",
+            customerType = "critical-infrastructure",
+            fundingSource = "*",
+            productPattern = "routing",
+            action = "review",
+            citation = "Demo: CISA advisory on core routing",
+            description = "Core routing for critical infrastructure is reviewed.",
             effectiveFrom = "2026-11-01",
         }, 201);
         var change = added.GetProperty("changeId").GetGuid();

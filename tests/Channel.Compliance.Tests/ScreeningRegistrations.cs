@@ -98,7 +98,11 @@ public sealed class ScreeningRegistrations(ComplianceApp app) : IClassFixture<Co
         var (deal, _) = await app.Register(new("Harbour Logistics"), messageId);
         await app.Events.Publish(new Channel.Contracts.Deals.DealRegistered
         {
-            DealId = deal, Version = 2, OccurredAt = app.Clock.GetUtcNow(), Actor = "test", ConflictCount = 0,
+            DealId = deal,
+            Version = 2,
+            OccurredAt = app.Clock.GetUtcNow(),
+            Actor = "test",
+            ConflictCount = 0,
             Deal = ComplianceApp.State(new("Harbour Logistics Renamed")),
         }, messageId);
         // A marker after the copy: a later version of another deal, screened once it is handled.

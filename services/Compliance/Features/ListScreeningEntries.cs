@@ -56,7 +56,12 @@ public static class ListScreeningEntries
         var versions = await Catalog.At(conn, null, asOf, ct);
         var rows = (await conn.QueryAsync<Row>(new CommandDefinition(Sql, new
         {
-            version = versions.List, q, like = q is null ? null : Like.Containing(q), source, pageSize, offset = (page - 1) * pageSize,
+            version = versions.List,
+            q,
+            like = q is null ? null : Like.Containing(q),
+            source,
+            pageSize,
+            offset = (page - 1) * pageSize,
         }, cancellationToken: ct))).ToList();
         return TypedResults.Ok(new Listing([.. rows.Select(r => new ListEntry
         {

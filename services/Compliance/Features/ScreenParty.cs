@@ -43,8 +43,15 @@ public static class ScreenParty
         if (check.Failed) return check.Problem();
         var inputs = new Inputs
         {
-            Name = name!, OtherNames = others, Domain = domain, Country = country?.ToUpperInvariant(), Region = region, CustomerType = type,
-            FundingSource = funding, Products = products, Attestation = attestation,
+            Name = name!,
+            OtherNames = others,
+            Domain = domain,
+            Country = country?.ToUpperInvariant(),
+            Region = region,
+            CustomerType = type,
+            FundingSource = funding,
+            Products = products,
+            Attestation = attestation,
         };
         await using var conn = await db.OpenConnectionAsync(ct);
         var verdict = await decisions.Evaluate(conn, null, inputs, request.AsOf, new HashSet<string>(), ct);

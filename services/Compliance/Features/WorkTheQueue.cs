@@ -109,7 +109,12 @@ public static class WorkTheQueue
         var decision = await decisions.Decide(tx, subject, clear, reason!, actor, ct);
         await conn.ExecuteAsync(new CommandDefinition(Audit, new
         {
-            now, actor, action = clear ? "cleared" : "confirmed", kind, id, reason,
+            now,
+            actor,
+            action = clear ? "cleared" : "confirmed",
+            kind,
+            id,
+            reason,
             detail = JsonSerializer.Serialize(new { evidence = subject.Evidence, decision }, Decisions.Json),
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);

@@ -74,8 +74,19 @@ public static class Changes
                 version,
                 rows = JsonSerializer.Serialize(added.Select(e => new
                 {
-                    e.EntryKey, e.Origin, e.Name, e.AltNames, e.Domains, e.Addresses, e.Countries, e.SourceList, e.Programs,
-                    StartDate = e.StartDate?.ToString("yyyy-MM-dd"), EndDate = e.EndDate?.ToString("yyyy-MM-dd"), e.Remarks, ContentHash = Hash(e),
+                    e.EntryKey,
+                    e.Origin,
+                    e.Name,
+                    e.AltNames,
+                    e.Domains,
+                    e.Addresses,
+                    e.Countries,
+                    e.SourceList,
+                    e.Programs,
+                    StartDate = e.StartDate?.ToString("yyyy-MM-dd"),
+                    EndDate = e.EndDate?.ToString("yyyy-MM-dd"),
+                    e.Remarks,
+                    ContentHash = Hash(e),
                 }), snake),
             }, tx, cancellationToken: ct));
     }
@@ -91,8 +102,17 @@ public static class Changes
                 version,
                 rows = JsonSerializer.Serialize(added.Select(r => new
                 {
-                    r.RuleId, r.Country, r.Region, r.CustomerType, r.FundingSource, r.ProductPattern, r.Action, r.Citation, r.Description,
-                    EffectiveFrom = r.EffectiveFrom.ToString("yyyy-MM-dd"), EffectiveTo = r.EffectiveTo?.ToString("yyyy-MM-dd"),
+                    r.RuleId,
+                    r.Country,
+                    r.Region,
+                    r.CustomerType,
+                    r.FundingSource,
+                    r.ProductPattern,
+                    r.Action,
+                    r.Citation,
+                    r.Description,
+                    EffectiveFrom = r.EffectiveFrom.ToString("yyyy-MM-dd"),
+                    EffectiveTo = r.EffectiveTo?.ToString("yyyy-MM-dd"),
                 }), snake),
             }, tx, cancellationToken: ct));
     }

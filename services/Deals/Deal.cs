@@ -12,6 +12,15 @@ public static class Sectors
     public static readonly string[] All = ["commercial", "education", "healthcare", "government", "military"];
 }
 
+/// <summary>Where Compliance's screening of a registration stands (its outcomes, and pending until one arrives).</summary>
+public static class Screenings
+{
+    public const string Pending = "pending";
+    public const string Clear = Channel.Contracts.Compliance.ScreeningOutcome.Clear;
+    public const string Review = Channel.Contracts.Compliance.ScreeningOutcome.Review;
+    public const string Block = Channel.Contracts.Compliance.ScreeningOutcome.Block;
+}
+
 /// <summary>
 /// A deal registration as stored and as the API shows it, and its whole lifecycle: each transition
 /// takes the current state and returns the next one with the event that announces it, or a refusal.
@@ -34,6 +43,14 @@ public sealed record Deal
     public string CustomerCountry { get; init; } = "";
     public string CustomerRegion { get; init; } = "";
     public string CustomerSector { get; init; } = "";
+    public string? CustomerType { get; init; }
+    public string? FundingSource { get; init; }
+    public string? AttestationVersion { get; init; }
+    public string? AttestedBy { get; init; }
+    public DateTimeOffset? AttestedAt { get; init; }
+    /// <summary>Compliance's screening: pending until its decision arrives, then clear, review or block.</summary>
+    public string Screening { get; init; } = Screenings.Clear;
+    [JsonIgnore] public long ScreeningSequence { get; init; }
     public string[] ProductFamilies { get; init; } = [];
     public decimal TotalValue { get; init; }
     public string Currency { get; init; } = "";
@@ -82,6 +99,10 @@ public sealed record Deal
         CustomerCountry = CustomerCountry,
         CustomerRegion = CustomerRegion,
         CustomerSector = CustomerSector,
+        CustomerType = CustomerType,
+        FundingSource = FundingSource,
+        AttestationVersion = AttestationVersion,
+        Screening = Screening,
         ProductFamilies = ProductFamilies,
         Lines = Lines(),
         TotalValue = TotalValue,
@@ -114,11 +135,13 @@ public sealed record Deal
         ComplianceReason = ComplianceReason,
     };
 
-    public Outcome<Deal> Approve(Caller by, DateTimeOffset now, int protectionDays, int openConflicts) => AwaitingDecision
-        ? new Moved<Deal>(this with { Status = DealStatus.Approved, ApprovedAt = now, ApprovedBy = by.Subject, ProtectionEndsAt = now.AddDays(protectionDays) }, "approved",
+    public Outcome<Deal> Approve(Caller by, DateTimeOffset now, int protectionDays, int openConflicts) => !AwaitingDecision
+        ? Refuse("approved")
+        : Screening is Screenings.Review or Screenings.Block
+        ? Refuse("approved", $"It is held for compliance review: {ComplianceReason ?? "screening found something"}. A compliance officer decides first.")
+        : new Moved<Deal>(this with { Status = DealStatus.Approved, ApprovedAt = now, ApprovedBy = by.Subject, ProtectionEndsAt = now.AddDays(protectionDays) }, "approved",
             (d, v) => new DealApproved { DealId = Id, Version = v, OccurredAt = d.UpdatedAt, Actor = by.Subject, Deal = d.State() },
-            null, new { status = DealStatus.Approved, protectionEndsAt = now.AddDays(protectionDays), openConflicts })
-        : Refuse("approved");
+            null, new { status = DealStatus.Approved, protectionEndsAt = now.AddDays(protectionDays), openConflicts });
 
     public Outcome<Deal> Reject(string reason, Caller by, DateTimeOffset now) => AwaitingDecision
         ? new Moved<Deal>(this with { Status = DealStatus.Rejected, StatusReason = reason, ClosedAt = now }, "rejected",
@@ -133,7 +156,7 @@ public sealed record Deal
         : Refuse("returned");
 
     /// <summary>The registrant rewrites a returned registration (customer, lines, value, close date, notes).</summary>
-    public Outcome<Deal> Edit(Registration form, Caller by) => Status == DealStatus.Returned
+    public Outcome<Deal> Edit(Registration form, Caller by, DateTimeOffset now) => Status == DealStatus.Returned
         ? new Moved<Deal>(this with
         {
             CustomerName = form.CustomerName,
@@ -142,6 +165,11 @@ public sealed record Deal
             CustomerCountry = form.Country,
             CustomerRegion = form.Region,
             CustomerSector = form.Sector,
+            CustomerType = form.CustomerType,
+            FundingSource = form.FundingSource,
+            AttestationVersion = form.Attestation,
+            AttestedBy = form.Attestation is null ? null : by.Subject,
+            AttestedAt = form.Attestation is null ? null : now,
             ProductFamilies = form.Families,
             LinesJson = LinesOf(form.Lines),
             TotalValue = form.TotalValue,
@@ -154,12 +182,16 @@ public sealed record Deal
             null, new { customer = form.CustomerName, totalValue = form.TotalValue })
         : Refuse("edited", "Only a returned registration can be edited.");
 
-    /// <summary>The registrant sends a returned registration back for a decision: screened again, with a new SLA.</summary>
-    public Outcome<Deal> Resubmit(string? concern, DateTimeOffset slaDueAt, int conflicts, Caller by)
+    /// <summary>The registrant sends a returned registration back for a decision: screened again by Compliance, with a new SLA.</summary>
+    public Outcome<Deal> Resubmit(DateTimeOffset slaDueAt, int conflicts, Caller by)
     {
         if (Status != DealStatus.Returned) return Refuse("resubmitted");
-        var status = concern is null ? DealStatus.Submitted : DealStatus.ComplianceReview;
-        return new Moved<Deal>(this with { Status = status, ComplianceReason = concern, StatusReason = null, Overdue = false, SlaDueAt = slaDueAt },
+        const string status = DealStatus.Submitted;
+        string? concern = null;
+        return new Moved<Deal>(this with
+        {
+            Status = status, Screening = Screenings.Pending, ComplianceReason = concern, StatusReason = null, Overdue = false, SlaDueAt = slaDueAt,
+        },
             "resubmitted",
             (d, v) => new DealResubmitted
             {
@@ -228,6 +260,28 @@ public sealed record Deal
             null, new { protectionEndedAt = ProtectionEndsAt })
         : Refuse("expired");
 
+    /// <summary>
+    /// Compliance's decision on the registration. A hold moves a deal awaiting a decision to compliance review; a
+    /// refusal rejects it (with the rule's citation as its reason); a clearance sends a held one back to the normal
+    /// queue. A deal already decided keeps its status and carries the new screening (Pricing acts on a held one).
+    /// </summary>
+    public Outcome<Deal> Screened(string outcome, string reason, string? citation, long sequence, string actor, DateTimeOffset now)
+    {
+        if (sequence <= ScreeningSequence) return Refuse("screened again", $"Screening {sequence} is not newer than {ScreeningSequence}.");
+        var next = this with { Screening = outcome, ScreeningSequence = sequence };
+        if (AwaitingDecision)
+            next = outcome switch
+            {
+                Screenings.Block => next with { Status = DealStatus.Rejected, StatusReason = reason, ComplianceReason = reason, ClosedAt = now },
+                Screenings.Review => next with { Status = DealStatus.ComplianceReview, ComplianceReason = reason },
+                _ => next with { Status = DealStatus.Submitted, ComplianceReason = null },
+            };
+        else if (outcome != Screenings.Clear) next = next with { ComplianceReason = reason };
+        return new Moved<Deal>(next, "screened",
+            (d, v) => new DealScreened { DealId = Id, Version = v, OccurredAt = d.UpdatedAt, Actor = actor, Outcome = outcome, Reason = reason, Citation = citation, Deal = d.State() },
+            outcome == Screenings.Clear ? null : reason, new { screening = outcome, status = next.Status, citation });
+    }
+
     /// <summary>The decision is later than its SLA: the deal rises to the top of the queue.</summary>
     public Outcome<Deal> MarkOverdue(DateTimeOffset now) => AwaitingDecision && !Overdue && SlaDueAt <= now
         ? new Moved<Deal>(this with { Overdue = true }, "approval_overdue",
@@ -245,7 +299,7 @@ public sealed record PossibleDuplicate(Guid DealId, string Status, string Rule, 
 /// <summary>A registration (or the edit of a returned one) that passed validation.</summary>
 public sealed record Registration(string CustomerName, string? Domain, string Country, string Region, string Sector,
     IReadOnlyList<DealLine> Lines, decimal TotalValue, string Currency, DateOnly ExpectedClose, string? Notes,
-    string? IncumbentVendor = null)
+    string? IncumbentVendor, string CustomerType, string FundingSource, string? Attestation)
 {
     public string[] Families => [.. Lines.Select(l => l.ProductFamily).Distinct().Order(StringComparer.Ordinal)];
 }

@@ -131,17 +131,21 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return new Guid(bytes);
     }
 
-    public Task WaitUntil(string countSql, long expected = 1, TimeSpan? timeout = null) => Db.WaitFor(countSql, expected, timeout);
+    public Task WaitUntil(string countSql, long expected = 1, TimeSpan? timeout = null, object? args = null) => Db.WaitFor(countSql, expected, timeout, args);
 
     /// <summary>A registration body for an end customer; products are (family or SKU, amount).</summary>
     public object Registration(string customer, string? domain = null, string country = "US", string region = "CA",
-        string sector = "commercial", Guid? partnerId = null, params (string Product, decimal Amount)[] products)
+        string? sector = "commercial", Guid? partnerId = null, string? type = null, string? funding = null, bool attested = false,
+        params (string Product, decimal Amount)[] products)
     {
+        if (type is not null) sector = null;
         if (products.Length == 0) products = [("switching", 50_000m)];
         return new
         {
             partnerId,
-            customer = new { legalName = customer, domain, country, region, sector },
+            customer = new { legalName = customer, domain, country, region, sector, type },
+            fundingSource = funding,
+            attestation = attested ? new { version = "2026-1", accepted = true } : null,
             products = products.Select(p => p.Product.Contains('-')
                 ? (object)new { sku = p.Product, quantity = 10, amount = p.Amount }
                 : new { productFamily = p.Product, quantity = 10, amount = p.Amount }).ToArray(),
@@ -169,6 +173,33 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
         var id = await RegisterFor(partnerId, customer);
         (await Manager().PostAsync($"/api/deals/{id}/approve", null)).EnsureSuccessStatusCode();
         return id;
+    }
+
+    /// <summary>Compliance's decision on a deal, as the Compliance service announces it; waits until Deals has applied it.</summary>
+    public async Task Screen(Guid dealId, long sequence, string outcome, string reason, string? citation = null, bool wait = true)
+    {
+        await Events.Publish(new Channel.Contracts.Compliance.ScreeningDecided
+        {
+            DecisionId = Guid.NewGuid(),
+            SubjectKind = "deal",
+            SubjectId = dealId.ToString(),
+            SubjectVersion = 1,
+            Sequence = sequence,
+            Outcome = outcome,
+            Reason = reason,
+            Citation = citation,
+            ListVersion = 1,
+            RulesVersion = 1,
+            Actor = "compliance",
+            OccurredAt = Clock.GetUtcNow(),
+        });
+        if (wait) await WaitUntil("select count(*) from deals where id = @id and screening_sequence = @sequence", args: new { id = dealId, sequence });
+    }
+
+    public async Task<(string Status, string Screening)> StatusAndScreening(Guid id)
+    {
+        var deal = (await Get(id)).GetProperty("deal");
+        return (deal.GetProperty("status").GetString()!, deal.GetProperty("screening").GetString()!);
     }
 
     public async Task<JsonElement> Get(Guid id)

@@ -154,4 +154,22 @@ public sealed class RefusingBadDealInput(DealsApp app) : IClassFixture<DealsApp>
 
     static Guid? DealOf(object message) => (Guid?)message.GetType().GetProperty("DealId")?.GetValue(message);
     static int VersionOf(object message) => (int)message.GetType().GetProperty("Version")!.GetValue(message)!;
+
+    [Fact]
+    public async Task A_government_customer_must_say_which_and_a_public_sector_one_needs_the_attestation()
+    {
+        var partner = await app.ActivePartner();
+        var before = await app.Db.Scalar<long>("select count(*) from deals");
+
+        await (await app.Partner(partner).PostAsJsonAsync("/api/deals", app.Registration("City of Fresno", sector: "government")))
+            .AssertBadRequest("customer.type");
+        await (await app.Partner(partner).PostAsJsonAsync("/api/deals", app.Registration("City of Fresno", type: "state-local-government")))
+            .AssertBadRequest("attestation.accepted", "attestation.version");
+        await (await app.Partner(partner).PostAsJsonAsync("/api/deals", app.Registration("Fresno Bakery", funding: "federal-grant")))
+            .AssertBadRequest("attestation.accepted", "attestation.version");
+        await (await app.Partner(partner).PostAsJsonAsync("/api/deals", app.Registration("Fresno Bakery", type: "space-agency")))
+            .AssertBadRequest("customer.type");
+
+        Assert.Equal(before, await app.Db.Scalar<long>("select count(*) from deals"));
+    }
 }

@@ -182,16 +182,71 @@ public sealed class RegisteringADeal(DealsApp app) : IClassFixture<DealsApp>
     }
 
     [Fact]
-    public async Task A_restricted_end_customer_goes_to_compliance_review()
+    public async Task A_registration_waits_for_compliance_then_a_hold_sends_it_to_compliance_review_where_it_cannot_be_approved_until_cleared()
     {
         var partner = await app.ActivePartner();
+        var deal = await app.Register(app.Partner(partner), app.Registration("Harbour Star Shipping (US) Inc."));
+        var id = deal.GetProperty("id").GetGuid();
+        Assert.Equal(("submitted", "pending"), (deal.GetProperty("status").GetString(), deal.GetProperty("screening").GetString()));
 
-        var deal = await app.Register(app.Partner(partner), app.Registration("Crimson Peak Telecom Holdings (US) Inc."));
+        await app.Screen(id, 1, "review", "Held for compliance review: a possible screening-list match");
+        var held = (await app.Get(id)).GetProperty("deal");
+        Assert.Equal(("compliance_review", "review"), (held.GetProperty("status").GetString(), held.GetProperty("screening").GetString()));
+        Assert.Equal("Held for compliance review: a possible screening-list match", held.GetProperty("complianceReason").GetString());
+        var queue = await app.Manager().GetFromJsonAsync<JsonElement>("/api/deals/queue?queue=compliance&pageSize=500");
+        Assert.Contains(id, queue.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+        await (await app.Manager().PostAsync($"/api/deals/{id}/approve", null)).AssertProblem(HttpStatusCode.Conflict);
 
-        Assert.Equal("compliance_review", deal.GetProperty("status").GetString());
-        Assert.Contains("SDN List", deal.GetProperty("complianceReason").GetString());
-        var queue = await app.Manager().GetFromJsonAsync<JsonElement>("/api/deals/queue?queue=compliance");
-        Assert.Contains(deal.GetProperty("id").GetGuid(), queue.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+        await app.Screen(id, 2, "clear", "Cleared by a compliance officer");
+        Assert.Equal(("submitted", "clear"), await app.StatusAndScreening(id));
+        (await app.Manager().PostAsync($"/api/deals/{id}/approve", null)).EnsureSuccessStatusCode();
+        var screened = await app.Events.WaitFor<DealScreened>(e => e.DealId == id && e.Outcome == "clear");
+        Assert.Equal("compliance", screened.Actor);
+    }
+
+    [Fact]
+    public async Task A_refusal_from_compliance_rejects_the_registration_with_its_citation()
+    {
+        var partner = await app.ActivePartner();
+        var id = (await app.Register(app.Partner(partner), app.Registration("Department of Transportation", type: "federal-agency", attested: true))).GetProperty("id").GetGuid();
+
+        await app.Screen(id, 1, "block", "Refused under NDAA FY2019 §889(a)(1)(A): U.S. executive agencies may not procure covered equipment.",
+            "NDAA FY2019 §889(a)(1)(A)");
+
+        var deal = (await app.Get(id)).GetProperty("deal");
+        Assert.Equal(("rejected", "block"), (deal.GetProperty("status").GetString(), deal.GetProperty("screening").GetString()));
+        Assert.Contains("§889(a)(1)(A)", deal.GetProperty("statusReason").GetString());
+        var announced = await app.Events.WaitFor<DealScreened>(e => e.DealId == id);
+        Assert.Equal(("block", "NDAA FY2019 §889(a)(1)(A)", "rejected"), (announced.Outcome, announced.Citation, announced.Deal.Status));
+    }
+
+    [Fact]
+    public async Task An_older_decision_arriving_after_a_newer_one_changes_nothing()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.RegisterFor(partner);
+
+        await app.Screen(id, 2, "clear", "Screened clear");
+        await app.Screen(id, 1, "review", "Held for compliance review under a rule", wait: false);
+        var marker = await app.RegisterFor(partner);
+        await app.Screen(marker, 1, "clear", "Screened clear");
+
+        Assert.Equal(("submitted", "clear"), await app.StatusAndScreening(id));
+        Assert.Equal(2, await app.Db.Scalar<long>("select screening_sequence from deals where id = @id", new { id }));
+    }
+
+    [Fact]
+    public async Task A_public_sector_registration_keeps_the_customer_type_funding_and_attestation_it_was_made_with()
+    {
+        var partner = await app.ActivePartner();
+        var deal = await app.Register(app.Partner(partner),
+            app.Registration("Lincoln Unified School District", type: "usf-recipient", funding: "usf-e-rate", attested: true));
+
+        Assert.Equal(("usf-recipient", "usf-e-rate", "2026-1", "education"), (deal.GetProperty("customerType").GetString(),
+            deal.GetProperty("fundingSource").GetString(), deal.GetProperty("attestationVersion").GetString(), deal.GetProperty("customerSector").GetString()));
+        var registered = await app.Events.WaitFor<DealRegistered>(e => e.DealId == deal.GetProperty("id").GetGuid());
+        Assert.Equal(("usf-recipient", "usf-e-rate", "2026-1", "pending"),
+            (registered.Deal.CustomerType, registered.Deal.FundingSource, registered.Deal.AttestationVersion, registered.Deal.Screening));
     }
 
     [Fact]
@@ -200,6 +255,7 @@ public sealed class RegisteringADeal(DealsApp app) : IClassFixture<DealsApp>
         var partner = await app.ActivePartner();
         var normal = (await app.Register(app.Partner(partner), app.Registration($"Harbor Dental {Guid.NewGuid():N}"))).GetProperty("id").GetGuid();
         var flagged = (await app.Register(app.Partner(partner), app.Registration("Crimson Peak Telecom Holdings (US) Inc."))).GetProperty("id").GetGuid();
+        await app.Screen(flagged, 1, "review", "Held for compliance review: a possible screening-list match");
 
         async Task<List<Guid>> Queue(string query) =>
             [.. (await app.Manager().GetFromJsonAsync<JsonElement>($"/api/deals/queue?pageSize=500{query}")).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid())];
@@ -235,20 +291,5 @@ public sealed class RegisteringADeal(DealsApp app) : IClassFixture<DealsApp>
         Assert.Equal([third], Ids(page2));
         Assert.Equal(3, page2.GetProperty("total").GetInt64());
         await (await app.Manager().GetAsync("/api/deals/queue?pageSize=0")).AssertBadRequest("pageSize");
-    }
-
-    [Fact]
-    public async Task Government_end_users_in_a_restricted_country_go_to_compliance_review_but_commercial_ones_do_not()
-    {
-        var partner = await app.ActivePartner();
-
-        var government = await app.Register(app.Partner(partner), app.Registration("Department of Roads", country: "AU", region: "NSW", sector: "government"));
-        var commercial = await app.Register(app.Partner(partner), app.Registration("Sydney Freight Pty Ltd", country: "AU", region: "NSW"));
-        var elsewhere = await app.Register(app.Partner(partner), app.Registration("Department of Roads", country: "NZ", region: "AKL", sector: "government"));
-
-        Assert.Equal("compliance_review", government.GetProperty("status").GetString());
-        Assert.Contains("government end users in AU", government.GetProperty("complianceReason").GetString());
-        Assert.Equal("submitted", commercial.GetProperty("status").GetString());
-        Assert.Equal("submitted", elsewhere.GetProperty("status").GetString());
     }
 }

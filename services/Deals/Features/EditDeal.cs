@@ -33,7 +33,7 @@ public static class EditDeal
         if (!Deals.IsRegistrant(caller, deal)) return TypedResults.Forbid();
         if (request.PartnerId is { } p && p != deal.PartnerId) check.Add("partnerId", "the registrant of a deal cannot be changed");
         if (check.Failed || form is null) return check.Problem();
-        var move = deal.Edit(form, caller);
+        var move = deal.Edit(form, caller, now);
         if (move is Refused<Deal> refused) return refused.Problem();
         if (await RegisterDeal.MayRegister(tx, deal.PartnerId, deal.DistributorId, form.Region, ct) is { } refusal) return refusal;
         var saved = await deals.Commit(tx, deal, (Moved<Deal>)move, caller.Subject, now, ct);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Channel.Contracts.Compliance;
 using Channel.Contracts.Deals;
 using Channel.Contracts.Partners;
 using Channel.Deals.Rules;
@@ -15,19 +16,27 @@ namespace Channel.Deals.Features;
 /// A partner user registers an opportunity for its own partner, or a distributor registers one on
 /// behalf of a reseller it is authorized to serve in the customer's region. Only an active partner
 /// may be the registrant. Conflicts with other partners' open registrations are stored as evidence;
-/// a restricted end customer or sector goes to compliance review instead of the normal queue. The
+/// Compliance screens every registration (its customer, type, funding and products): until its decision arrives the
+/// screening is pending; a hold moves the deal to compliance review, a refusal rejects it with the rule's citation. The
 /// partner's own open registrations for the same opportunity come back as possible duplicates (and
 /// are evidence for the approver); a client that got no answer retries safely with the same
 /// Idempotency-Key.
 /// </summary>
 public static partial class RegisterDeal
 {
-    public sealed record Customer(string? LegalName, string? Domain, string? Country, string? Region, [property: ValuesFrom(typeof(Sectors))] string? Sector);
+    /// <summary>The end customer. Its type (what public-sector rules are written in) gives the sector; a sector alone still
+    /// serves where it says who the customer is (not "government", which could be a federal agency or a city).</summary>
+    public sealed record Customer(string? LegalName, string? Domain, string? Country, string? Region, [property: ValuesFrom(typeof(Sectors))] string? Sector,
+        [property: ValuesFrom(typeof(CustomerTypes))] string? Type = null);
+
+    /// <summary>The registrant's statement that a public-sector customer is as described (the version read from /api/compliance/attestation).</summary>
+    public sealed record Attestation(string? Version, bool? Accepted);
 
     public sealed record Product(string? Sku, string? ProductFamily, decimal? Quantity, decimal? Amount);
 
     public sealed record Request(Guid? PartnerId, Customer? Customer, List<Product>? Products, decimal? TotalValue,
-        string? Currency, DateOnly? ExpectedClose, string? Notes, string? IncumbentVendor = null);
+        string? Currency, DateOnly? ExpectedClose, string? Notes, string? IncumbentVendor = null,
+        [property: ValuesFrom(typeof(FundingSources))] string? FundingSource = null, Attestation? Attestation = null);
 
     const string PartnerStatusSql = "select status from partners where id = @id";
 
@@ -67,7 +76,6 @@ public static partial class RegisterDeal
         var distributorId = caller.Role == Roles.Distributor ? caller.DistributorId : null;
         if (await MayRegister(tx, partnerId.Value, distributorId, form.Region, ct) is { } refusal) return refusal;
 
-        var concern = rules.ComplianceConcern(form.CustomerName, form.Domain, form.Country, form.Sector);
         var deal = new Deal
         {
             Id = Guid.CreateVersion7(),
@@ -80,21 +88,26 @@ public static partial class RegisterDeal
             CustomerCountry = form.Country,
             CustomerRegion = form.Region,
             CustomerSector = form.Sector,
+            CustomerType = form.CustomerType,
+            FundingSource = form.FundingSource,
+            AttestationVersion = form.Attestation,
+            AttestedBy = form.Attestation is null ? null : caller.Subject,
+            AttestedAt = form.Attestation is null ? null : now,
+            Screening = Screenings.Pending,
             ProductFamilies = form.Families,
             TotalValue = form.TotalValue,
             Currency = form.Currency,
             ExpectedClose = form.ExpectedClose,
             Notes = form.Notes,
             IncumbentVendor = form.IncumbentVendor,
-            Status = concern is null ? DealStatus.Submitted : DealStatus.ComplianceReview,
-            ComplianceReason = concern,
+            Status = DealStatus.Submitted,
             SubmittedAt = now,
             SlaDueAt = DealRules.AddBusinessDays(now, rules.ApprovalSlaBusinessDays),
             UpdatedAt = now,
         };
         var conflicts = await Conflicts.Find(tx, deal, DealStatus.Open, ct, ownToo: true);
         deal = await deals.Create(tx, deal, form.Lines, conflicts.Count, caller.Subject,
-            new { status = deal.Status, conflicts = conflicts.Count, compliance = concern }, ct);
+            new { status = deal.Status, conflicts = conflicts.Count, screening = deal.Screening }, ct);
         await Conflicts.Record(tx, deal.Id, conflicts, "registration", now, ct);
 
         var answer = deal with
@@ -140,7 +153,21 @@ public static partial class RegisterDeal
         var domain = check.Domain("customer.domain", c?.Domain, required: false);
         var country = check.Country("customer.country", c?.Country);
         var region = check.Text("customer.region", c?.Region, 100);
-        var sector = check.OneOf("customer.sector", c?.Sector, Sectors.All);
+        var type = check.OneOf("customer.type", c?.Type, CustomerTypes.All, required: false);
+        var sector = check.OneOf("customer.sector", c?.Sector, Sectors.All, required: type is null);
+        if (type is null && sector is not null)
+        {
+            if (Array.IndexOf(CustomerTypes.All, sector) >= 0) type = sector;
+            else check.Add("customer.type", $"is required for a {sector} customer: one of {string.Join(", ", CustomerTypes.PublicSector)}");
+        }
+        else if (type is not null && sector is null) sector = CustomerTypes.SectorOf(type);
+        var funding = check.OneOf("fundingSource", request.FundingSource, FundingSources.All, required: false) ?? FundingSources.Own;
+        string? attestation = null;
+        if (type is not null && (CustomerTypes.PublicSector.Contains(type) || FundingSources.Public.Contains(funding)))
+        {
+            if (request.Attestation is not { Accepted: true }) check.Add("attestation.accepted", "a public-sector customer or public funds need the registrant's attestation");
+            attestation = check.Text("attestation.version", request.Attestation?.Version, 40);
+        }
         var lines = new List<DealLine>();
         if (request.Products is null || request.Products.Count == 0) check.Add("products", "at least one product line is required");
         else if (request.Products.Count > 200) check.Add("products", "at most 200 product lines");
@@ -170,7 +197,7 @@ public static partial class RegisterDeal
         var incumbent = check.Text("incumbentVendor", request.IncumbentVendor, 100, required: false);
         if (check.Failed) return null;
         return new Registration(name!, domain is null ? null : Domains.Normalize(domain), country!, region!, sector!, lines, total!.Value,
-            currency!, close!.Value, notes, incumbent);
+            currency!, close!.Value, notes, incumbent, type!, funding, attestation);
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.\-]{1,39}$")]

@@ -28,12 +28,11 @@ public static class ResubmitDeal
         var deal = await Deals.Lock(tx, id, ct);
         if (deal is null || !await Deals.MaySee(conn, tx, caller, deal, ct)) return Deals.NotFound(id);
         if (!Deals.IsRegistrant(caller, deal)) return TypedResults.Forbid();
-        var concern = rules.ComplianceConcern(deal.CustomerName, deal.CustomerDomain, deal.CustomerCountry, deal.CustomerSector);
         var sla = DealRules.AddBusinessDays(now, rules.ApprovalSlaBusinessDays);
-        if (deal.Resubmit(concern, sla, 0, caller) is Refused<Deal> refused) return refused.Problem();
+        if (deal.Resubmit(sla, 0, caller) is Refused<Deal> refused) return refused.Problem();
         if (await RegisterDeal.MayRegister(tx, deal.PartnerId, deal.DistributorId, deal.CustomerRegion, ct) is { } refusal) return refusal;
         var conflicts = await Conflicts.Find(tx, deal, DealStatus.Open, ct, ownToo: true);
-        var saved = await deals.Commit(tx, deal, (Moved<Deal>)deal.Resubmit(concern, sla, conflicts.Count, caller), caller.Subject, now, ct);
+        var saved = await deals.Commit(tx, deal, (Moved<Deal>)deal.Resubmit(sla, conflicts.Count, caller), caller.Subject, now, ct);
         await Conflicts.Record(tx, deal.Id, conflicts, "resubmission", now, ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(saved);

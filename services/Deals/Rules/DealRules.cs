@@ -10,27 +10,11 @@ public sealed class DealRules
     public TimeSpan TimerInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>SKU prefix (before the first '-') → product family. A SKU with an unknown prefix is its own family.</summary>
     public Dictionary<string, string> ProductFamilies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-    public List<RestrictedCustomer> RestrictedCustomers { get; set; } = [];
-    RestrictedCustomers? restricted;
-    /// <summary>Sectors whose end users a country's policy bars (for example government and military).</summary>
-    public List<SectorPolicy> RestrictedSectors { get; set; } = [];
 
     public string FamilyOf(string sku)
     {
         var prefix = sku.Split('-', 2)[0];
         return ProductFamilies.TryGetValue(prefix, out var family) ? family : prefix.ToLowerInvariant();
-    }
-
-    /// <summary>Why a registration for this end customer needs compliance review, or null.</summary>
-    public string? ComplianceConcern(string customerName, string? domain, string country, string sector)
-    {
-        restricted ??= new RestrictedCustomers(RestrictedCustomers);
-        if (restricted.Match(customerName, domain) is { } match) return $"end customer {match}";
-        foreach (var policy in RestrictedSectors)
-            if (string.Equals(policy.Country, country, StringComparison.OrdinalIgnoreCase)
-                && policy.Sectors.Contains(sector, StringComparer.OrdinalIgnoreCase))
-                return $"{sector} end users in {country} are restricted by policy{(policy.Reason is null ? "" : $": {policy.Reason}")}";
-        return null;
     }
 
     /// <summary>Adds business days, skipping Saturdays and Sundays: Friday 10:00 + 2 is Tuesday 10:00.</summary>
@@ -48,11 +32,4 @@ public sealed class DealRules
         }
         return at;
     }
-}
-
-public sealed class SectorPolicy
-{
-    public string Country { get; set; } = "";
-    public List<string> Sectors { get; set; } = [];
-    public string? Reason { get; set; }
 }

@@ -143,6 +143,23 @@ public sealed record DealResubmitted : IDealEvent
     public string? ComplianceReason { get; init; }
 }
 
+/// <summary>
+/// Compliance screened the registration (or screened it again, or an officer decided): its screening is now
+/// <see cref="Outcome"/>; a hold moves a deal awaiting a decision to compliance review, a refusal rejects it, a
+/// clearance sends it back to the normal queue.
+/// </summary>
+public sealed record DealScreened : IDealEvent
+{
+    public required Guid DealId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required DealState Deal { get; init; }
+    public required string Outcome { get; init; }
+    public required string Reason { get; init; }
+    public string? Citation { get; init; }
+}
+
 /// <summary>The registrant asked for its protection to be extended; a channel manager decides.</summary>
 public sealed record DealExtensionRequested : IDealEvent
 {

@@ -17,7 +17,7 @@ namespace Channel.Architecture.Tests;
 /// </summary>
 public sealed partial class KeepingTheLines
 {
-    static readonly string[] services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications", "Identity", "Pricing"];
+    static readonly string[] services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications", "Identity", "Pricing", "Compliance"];
 
     /// <summary>The one class per service that saves its aggregates and writes its outbox (Reporting and Notifications have none: they publish nothing).</summary>
     public static TheoryData<string, string?> CommitPaths => new()
@@ -29,6 +29,7 @@ public sealed partial class KeepingTheLines
         { "Notifications", null },
         { "Identity", "Channel.Identity.Accounts" },
         { "Pricing", "Channel.Pricing.Ledger" },
+        { "Compliance", "Channel.Compliance.Decisions" },
     };
 
     static string Configuration =>
@@ -93,6 +94,7 @@ public sealed partial class KeepingTheLines
         { "Identity", "accounts", "Accounts.cs" },
         { "Pricing", "authorizations", "Ledger.cs" },
         { "Pricing", "claims", "Ledger.cs" },
+        { "Compliance", "decisions", "Decisions.cs" },
     };
 
     [Theory]

@@ -244,6 +244,23 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
             entries[$"POST /api/{service}/admin/outbox/dead-letters/{{id}}/requeue"] = new(admins);
         }
         entries.Remove("POST /api/reports/admin/replay"); // Reporting and Notifications publish nothing to replay
+        entries.Remove("POST /api/compliance/admin/replay"); // Compliance's decisions are replayed as of a date instead
+        // Compliance: evidence and what screening uses are for compliance officers (and admins), the attestation for anyone.
+        Rule officer = (w, _) => w.Role == Roles.Admin ? 200 : 403;
+        Rule officers = (w, _) => w.Role == Roles.Admin ? null : 403;
+        entries["GET /api/compliance/attestation"] = new(anyone);
+        entries["GET /api/compliance/queue"] = new(officer);
+        entries["GET /api/compliance/rules"] = new(officer);
+        entries["GET /api/compliance/lists/entries"] = new(officer);
+        entries["GET /api/compliance/changes"] = new(officer);
+        entries["GET /api/compliance/changes/{id}"] = new(adminMissing);
+        entries["GET /api/compliance/changes/{id}/impact"] = new(adminMissing);
+        entries["GET /api/compliance/decisions"] = new((w, _) => w.Role == Roles.Admin ? 400 : 403); // names no subject
+        entries["GET /api/compliance/subjects/{kind}/{id}/screening"] = new(officer);
+        foreach (var write in new[] { "POST /api/compliance/rules", "PUT /api/compliance/rules/{id}", "POST /api/compliance/rules/{id}/retire",
+                     "POST /api/compliance/lists/imports", "POST /api/compliance/lists/entries", "POST /api/compliance/lists/entries/{key}/remove",
+                     "POST /api/compliance/screenings", "POST /api/compliance/queue/{kind}/{id}/clear", "POST /api/compliance/queue/{kind}/{id}/confirm" })
+            entries[write] = new(officers);
         entries.Remove("POST /api/notifications/admin/replay");
         entries.Remove("POST /api/identity/admin/replay"); // Identity's accounts follow the partners' and distributors' replays
         // Accounts are the vendor's business: channel managers read them, admins act on them. A token naming no account has no "me".
@@ -297,7 +314,9 @@ public sealed class AuthorizationMatrix(TwoTenants system, ITestOutputHelper out
                     .Replace("{lineNo}", "1")
                     .Replace("{bidId}", "00000000-0000-7000-8000-000000000001")
                     .Replace("{sku}", "SW-9300-48P")
-                    .Replace("{view}", view);
+                    .Replace("{view}", view)
+                    .Replace("{kind}", "deal")
+                    .Replace("{key}", "matrix-entry");
                 Func<HttpContent>? content = entry.Body is { } body ? () => body(tenant ?? system.A) : null;
                 yield return new Target(path, tenant, content);
                 if (endpoint.Method != "GET") continue;

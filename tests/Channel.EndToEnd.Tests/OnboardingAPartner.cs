@@ -145,7 +145,7 @@ public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<Run
     public async Task Health_endpoints_answer_on_every_process()
     {
         using var http = new HttpClient();
-        var services = new[] { system.Partners, system.Distributors, system.Deals, system.Reporting, system.Notifications, system.Identity, system.Pricing };
+        var services = new[] { system.Partners, system.Distributors, system.Deals, system.Reporting, system.Notifications, system.Identity, system.Pricing, system.Compliance };
         foreach (var process in services.Append(system.Gateway))
         {
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{process.Address}/health/live")).StatusCode);

@@ -237,6 +237,22 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             ["POST /api/identity/accounts/{id}/disable"] = null,
             ["POST /api/identity/accounts/{id}/enable"] = null,
             ["POST /api/identity/accounts/{id}/revoke-sessions"] = null,
+
+            // Compliance: what an officer (here an admin) sends. The list import's rows are checked by its feature tests.
+            ["POST /api/compliance/rules"] = new(Admin, "/api/compliance/rules", () => JsonNode.Parse(JsonSerializer.Serialize(new
+            {
+                country = "US", customerType = "federal-agency", fundingSource = "*", productPattern = "optics", action = "review",
+                citation = "Hostile run", description = "Hostile input run.", effectiveFrom = "2026-01-01",
+            }, JsonSerializerOptions.Web))!),
+            ["POST /api/compliance/lists/entries"] = new(Admin, "/api/compliance/lists/entries",
+                () => new JsonObject { ["name"] = $"Hostile Listed Party {Guid.NewGuid():N}", ["sourceList"] = "Hostile run" }),
+            ["POST /api/compliance/screenings"] = new(Admin, "/api/compliance/screenings", () => new JsonObject { ["name"] = "Hostile Screened Party" }),
+            ["POST /api/compliance/lists/imports"] = null,
+            ["PUT /api/compliance/rules/{id}"] = null,
+            ["POST /api/compliance/rules/{id}/retire"] = null,
+            ["POST /api/compliance/lists/entries/{key}/remove"] = null,
+            ["POST /api/compliance/queue/{kind}/{id}/clear"] = null,
+            ["POST /api/compliance/queue/{kind}/{id}/confirm"] = null,
         };
         foreach (var service in TwoTenants.Services)
         {
@@ -245,7 +261,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             targets[$"DELETE /api/{service}/admin/outbox/dead-letters/{{id}}"] = null;
             targets[$"POST /api/{service}/admin/outbox/dead-letters/{{id}}/requeue"] = null;
             targets[$"POST /api/{service}/admin/errors/{{queue}}/requeue"] = null;
-            if (service is not ("reports" or "notifications" or "identity")) targets[$"POST /api/{service}/admin/replay"] = null;
+            if (service is not ("reports" or "notifications" or "identity" or "compliance")) targets[$"POST /api/{service}/admin/replay"] = null;
         }
         return targets;
     }
@@ -386,7 +402,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             // Webhook subscriptions are read by their owner: staff who own none are refused before any parameter is read.
             var target = new Target(() => e.Template.Contains("/admin/") ? system.Client(Roles.Admin)
                 : e.Service == "notifications" ? system.Client(Roles.Partner, a.PartnerId)
-                : system.Client(e.Method == "GET" ? Roles.ChannelManager : Roles.Admin), path, () => new JsonObject());
+                : system.Client(e.Method == "GET" && e.Service != "compliance" ? Roles.ChannelManager : Roles.Admin), path, () => new JsonObject());
             foreach (var parameter in e.QueryParameters)
                 foreach (var value in values)
                     yield return new Case($"{e.Method} {e.Template}?{parameter}={Printable(value)}", e.Service, target, () => null!,
@@ -429,6 +445,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
         "notifications" => system.NotificationsDb,
         "identity" => system.IdentityDb,
         "pricing" => system.PricingDb,
+        "compliance" => system.ComplianceDb,
         _ => system.ReportingDb,
     };
 
@@ -450,7 +467,7 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
     /// <summary>Until no database changes for a second: the events of earlier requests have all landed.</summary>
     async Task Settle()
     {
-        var dbs = new[] { system.PartnersDb, system.DistributorsDb, system.DealsDb, system.ReportingDb, system.NotificationsDb, system.IdentityDb, system.PricingDb };
+        var dbs = new[] { system.PartnersDb, system.DistributorsDb, system.DealsDb, system.ReportingDb, system.NotificationsDb, system.IdentityDb, system.PricingDb, system.ComplianceDb };
         var last = "";
         var stillSince = DateTime.UtcNow;
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -23,6 +23,8 @@ public class RunningSystem : IAsyncLifetime
     public ServiceProcess Notifications { get; private set; } = null!;
     public TestDatabase PricingDb { get; private set; } = null!;
     public ServiceProcess Pricing { get; private set; } = null!;
+    public TestDatabase ComplianceDb { get; private set; } = null!;
+    public ServiceProcess Compliance { get; private set; } = null!;
     public TestDatabase IdentityDb { get; private set; } = null!;
     public ServiceProcess Identity { get; private set; } = null!;
     /// <summary>The portal as a client of the Identity service (the code flow with PKCE), for the sign-in tests.</summary>
@@ -74,6 +76,7 @@ public class RunningSystem : IAsyncLifetime
         ReportingDb = await TestDatabase.Create("e2e_reporting");
         NotificationsDb = await TestDatabase.Create("e2e_notifications");
         PricingDb = await TestDatabase.Create("e2e_pricing");
+        ComplianceDb = await TestDatabase.Create("e2e_compliance");
         Events = await EventCollector.Start(Broker.Uri, "test-e2e-events",
             typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold),
             typeof(DealRegistered), typeof(DealApproved), typeof(DealWon));
@@ -113,6 +116,11 @@ public class RunningSystem : IAsyncLifetime
             ["ConnectionStrings__Db"] = PricingDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
         }));
+        Compliance = await ServiceProcess.Start("Compliance", With("Compliance", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Db"] = ComplianceDb.ConnectionString,
+            ["RabbitMq__Uri"] = Broker.Uri,
+        }));
         Identity = await ServiceProcess.Start("Identity", With("Identity", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = IdentityDb.ConnectionString,
@@ -138,6 +146,7 @@ public class RunningSystem : IAsyncLifetime
             ["Gateway__Session__ClientSecret"] = DashboardSecret,
             ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = Reporting.Address,
             ["ReverseProxy__Clusters__pricing__Destinations__main__Address"] = Pricing.Address,
+            ["ReverseProxy__Clusters__compliance__Destinations__main__Address"] = Compliance.Address,
             ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = Partners.Address,
             ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = Deals.Address,
             ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = Distributors.Address,
@@ -184,6 +193,7 @@ public class RunningSystem : IAsyncLifetime
         await Identity.DisposeAsync();
         await Reporting.DisposeAsync();
         await Pricing.DisposeAsync();
+        await Compliance.DisposeAsync();
         await Deals.DisposeAsync();
         await Distributors.DisposeAsync();
         await Partners.DisposeAsync();
@@ -195,6 +205,7 @@ public class RunningSystem : IAsyncLifetime
         await ReportingDb.DisposeAsync();
         await NotificationsDb.DisposeAsync();
         await PricingDb.DisposeAsync();
+        await ComplianceDb.DisposeAsync();
         await IdentityDb.DisposeAsync();
     }
 }

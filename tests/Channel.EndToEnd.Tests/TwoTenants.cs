@@ -150,7 +150,7 @@ public class TwoTenants : RunningSystem
             distributorRegisters, subscriptionId, deliveryId, pricedDealId, pricedCustomer, pa.GetProperty("id").GetGuid(), paNumber, claimId, claimNumber);
     }
 
-    public static readonly string[] Services = ["partners", "distributors", "deals", "reports", "notifications", "identity", "pricing"];
+    public static readonly string[] Services = ["partners", "distributors", "deals", "reports", "notifications", "identity", "pricing", "compliance"];
 
     public string AddressOf(string service) => service switch
     {
@@ -161,6 +161,7 @@ public class TwoTenants : RunningSystem
         "notifications" => Notifications.Address,
         "identity" => Identity.Address,
         "pricing" => Pricing.Address,
+        "compliance" => Compliance.Address,
         _ => throw new ArgumentOutOfRangeException(nameof(service)),
     };
 

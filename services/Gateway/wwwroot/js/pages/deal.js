@@ -30,6 +30,7 @@ export async function deal(params) {
     <p class="muted">${esc(deal.customerSector)} · ${esc(deal.customerRegion)}, ${esc(deal.customerCountry)} · ${money(deal.actualAmount ?? deal.totalValue)}
       · expected close ${esc(deal.expectedClose)} · protected until ${day(deal.protectionEndsAt)}
       · <a href="${isManager() ? `#/queue?deal=${esc(deal.id)}` : "#/deals"}">${conflictCount} conflicting registrations</a></p>
+    <p data-testid="screening" class="${deal.screening === "clear" ? "muted" : "notice"}">Compliance screening: ${esc({ pending: "waiting for compliance screening", clear: "clear", review: "held for compliance review", block: "refused" }[deal.screening] ?? deal.screening)}${deal.complianceReason ? ` — ${esc(deal.complianceReason)}` : ""}</p>
     <ol class="chain" data-testid="chain">
       <li class="card"><h2>Registration</h2>
         ${rows(lines, "No lines.", '<th>SKU</th><th>Family</th><th class="num">Quantity</th><th class="num">Amount</th>',

@@ -60,7 +60,13 @@ export async function register(params) {
         ${field("customer.domain", "Web domain", `<input name="customer.domain" placeholder="example.com" value="${esc(deal?.customerDomain ?? "")}">`)}
         ${field("customer.country", "Country", `<input name="customer.country" size="3" maxlength="2" placeholder="US" value="${esc(deal?.customerCountry ?? "US")}">`)}
         ${field("customer.region", "Region", `<input name="customer.region" size="6" placeholder="CA" value="${esc(deal?.customerRegion ?? "")}">`)}
-        ${field("customer.sector", "Sector", `<select name="customer.sector">${form.sectors.map((s) => `<option${(deal?.customerSector ?? "commercial") === s ? " selected" : ""}>${esc(s)}</option>`).join("")}</select>`)}
+        ${field("customer.type", "Customer type", `<select name="customer.type">${form.customerTypes.map((t) => `<option value="${esc(t)}"${(deal?.customerType ?? "commercial") === t ? " selected" : ""}>${esc(t.replaceAll("-", " "))}</option>`).join("")}</select>`)}
+        ${field("fundingSource", "Paid with", `<select name="fundingSource">${form.fundingSources.map((f) => `<option value="${esc(f)}"${(deal?.fundingSource ?? "own-funds") === f ? " selected" : ""}>${esc(f.replaceAll("-", " "))}</option>`).join("")}</select>`)}
+      </fieldset>
+      <fieldset id="attestation" hidden><legend>Public-sector attestation</legend>
+        <p class="muted" id="attestation-text"></p>
+        <label><input type="checkbox" name="attestation.accepted" aria-describedby="e-attestation-accepted"> I attest to the statement above.</label>
+        <span class="field-error" id="e-attestation-accepted" data-error="attestation.accepted"></span>
       </fieldset>
       <datalist id="skus">${prices.items.map((p) => `<option value="${esc(p.sku)}">${esc(p.productFamily)} · list ${money(p.listPrice)}</option>`).join("")}</datalist>
       <div id="lines">${lines.map((l, i) => lineRow(i, form.productFamilies, l)).join("")}</div>
@@ -116,13 +122,26 @@ export async function register(params) {
     linesBox.querySelector(`[data-line="${current.length}"] [name="sku"]`).focus();
   });
 
+  // A public-sector customer, or public money, needs the registrant's attestation (Compliance's statement, its version kept).
+  const statement = await api("/api/compliance/attestation").catch(() => null);
+  const needsAttestation = () => form.publicSectorTypes.includes(el.querySelector('[name="customer.type"]').value)
+    || form.publicFunds.includes(el.querySelector('[name="fundingSource"]').value);
+  const attestationBox = document.getElementById("attestation");
+  document.getElementById("attestation-text").textContent = statement ? `${statement.text} (statement ${statement.version})` : "The attestation statement cannot be read now.";
+  const showAttestation = () => { attestationBox.hidden = !needsAttestation(); };
+  el.querySelector('[name="customer.type"]').addEventListener("change", showAttestation);
+  el.querySelector('[name="fundingSource"]').addEventListener("change", showAttestation);
+  showAttestation();
+
   const num = (v) => (v === "" ? null : Number(v));
   const body = () => {
     const v = (name) => el.querySelector(`[name="${name}"]`)?.value.trim() ?? "";
     return {
       ...(role === "distributor" ? { partnerId: v("partnerId") || null } : {}),
       customer: { legalName: v("customer.legalName") || null, domain: v("customer.domain") || null, country: v("customer.country") || null,
-        region: v("customer.region") || null, sector: v("customer.sector") || null },
+        region: v("customer.region") || null, type: v("customer.type") || null },
+      fundingSource: v("fundingSource") || null,
+      ...(needsAttestation() ? { attestation: { version: statement?.version ?? null, accepted: el.querySelector('[name="attestation.accepted"]').checked } } : {}),
       products: collectLines().map((l) => ({ sku: l.sku || null, productFamily: l.productFamily || null, quantity: num(l.quantity), amount: num(l.amount) })),
       totalValue: num(v("totalValue")),
       currency: v("currency") || null,

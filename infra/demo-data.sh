@@ -70,9 +70,12 @@ echo "loaded $((i + 6)) demo partners"
 token_for() { "$CHANNEL" token partner --partner "$1" --sub "demo-$2"; }
 get() { curl -fsS "$GW$1" -H "Authorization: Bearer $2"; }
 partner_id() { get "/api/partners?q=$(printf %s "$1" | sed 's/ /%20/g')&status=active" "$MANAGER" | id_of; }
-deal() { # partner-id customer region sector families-json value [country] [incumbent vendor]
-  local body
-  body="{\"customer\":{\"legalName\":\"$2\",\"country\":\"${7:-US}\",\"region\":\"$3\",\"sector\":\"$4\"},\"products\":$5,\"totalValue\":$6,\"currency\":\"USD\",\"expectedClose\":\"$(date -d '+75 days' +%F)\",\"notes\":\"Demo registration.\"${8:+,\"incumbentVendor\":\"$8\"}}"
+deal() { # partner-id customer region customer-type families-json value [country] [incumbent vendor] [funding source]
+  local body attest=""
+  # A public-sector customer, or public money, comes with the registrant's attestation (Compliance's current statement).
+  case "$4:${9:-own-funds}" in commercial:own-funds|education:own-funds|healthcare:own-funds|critical-infrastructure:own-funds) ;;
+    *) attest=",\"attestation\":{\"version\":\"$ATTESTATION\",\"accepted\":true}";; esac
+  body="{\"customer\":{\"legalName\":\"$2\",\"country\":\"${7:-US}\",\"region\":\"$3\",\"type\":\"$4\"},\"fundingSource\":\"${9:-own-funds}\"$attest,\"products\":$5,\"totalValue\":$6,\"currency\":\"USD\",\"expectedClose\":\"$(date -d '+75 days' +%F)\",\"notes\":\"Demo registration.\"${8:+,\"incumbentVendor\":\"$8\"}}"
   local i
   for i in $(seq 1 40); do # the Deals service learns of newly approved partners from events
     out=$(curl -sS -X POST "$GW/api/deals" -H 'Content-Type: application/json' -H "Authorization: Bearer $(token_for "$1" deals)" -d "$body")
@@ -83,6 +86,18 @@ deal() { # partner-id customer region sector families-json value [country] [incu
 }
 act() { post "/api/deals/$1/$2" "${3:-{\}}" "${4:-$MANAGER}" >/dev/null; }
 
+# Compliance: the demo's public-sector rules (NDAA §889, universal-service funds, foreign government bans) and a small
+# screening list in the consolidated screening list's CSV format, loaded by a compliance officer.
+OFFICER=$("$CHANNEL" token compliance-officer --sub demo-compliance-officer)
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [ "$(curl -fsS "$GW/api/compliance/rules" -H "Authorization: Bearer $OFFICER" | jq '.rules | length')" = 0 ]; then
+  jq -c '.[]' "$ROOT_DIR/compliance/demo-rules.json" | while read -r rule; do post /api/compliance/rules "$rule" "$OFFICER" >/dev/null; done
+  curl -fsS -o /dev/null -X POST "$GW/api/compliance/lists/imports?name=demo-screening-list.csv" -H 'Content-Type: text/csv' \
+    -H "Authorization: Bearer $OFFICER" --data-binary @"$ROOT_DIR/compliance/demo-screening-list.csv"
+fi
+ATTESTATION=$(curl -fsS "$GW/api/compliance/attestation" -H "Authorization: Bearer $OFFICER" | jq -r .version)
+echo "loaded compliance rules and screening list"
+
 SUMMIT=$(partner_id "Summit Networks"); BAYSIDE=$(partner_id "Bayside Managed"); LAKESHORE=$(partner_id "Lakeshore Systems")
 PIONEER=$(partner_id "Pioneer Data"); GRANITE=$(partner_id "Granite State"); MAPLE=$(partner_id "Maple Leaf")
 SW='[{"sku":"SW-9300-48P","quantity":24,"amount":180000}]'
@@ -92,19 +107,21 @@ FW='[{"sku":"FW-5500","quantity":2,"amount":38000}]'
 
 d=$(deal "$SUMMIT" "Mercy General Hospital" CA healthcare "$SWWL" 132000); act "$d" approve; MERCY="$d"
 d=$(deal "$BAYSIDE" "Mercy General Hospital Inc." CA healthcare "$SW" 180000)                    # conflicts with Summit's approved deal
-d=$(deal "$LAKESHORE" "Redwood Unified School District" OR education "$SWWL" 132000)              # waiting
+d=$(deal "$LAKESHORE" "Redwood Unified School District" OR usf-recipient "$SWWL" 132000 US "" usf-e-rate) # E-Rate: compliance review
 d=$(deal "$PIONEER" "Hudson Valley Logistics LLC" NY commercial "$RT" 64000); act "$d" approve
 d=$(deal "$GRANITE" "Seacoast Credit Union" NH commercial "$FW" 38000); act "$d" approve; act "$d" won '{"actualAmount":36500}' "$(token_for "$GRANITE" x)"
 d=$(deal "$SUMMIT" "Golden Gate Biotech" CA commercial "$SW" 180000); act "$d" approve; act "$d" lost '{"reason":"Lost on price to the incumbent."}' "$(token_for "$SUMMIT" x)"
 d=$(deal "$BAYSIDE" "Gulf Coast Shipping" TX commercial "$RT" 64000); act "$d" reject '{"reason":"End customer is a direct named account."}'
 d=$(deal "$LAKESHORE" "Prairie State Insurance" IL commercial "$SWWL" 132000); act "$d" return '{"reason":"Which sites, and what is the install date?"}'
-d=$(deal "$MAPLE" "Department of Defence" ACT military "$SW" 180000 AU)                           # compliance review
+d=$(deal "$MAPLE" "Department of Defence" ACT federal-agency "$SW" 180000 AU)                     # refused: a foreign government ban
+d=$(deal "$PIONEER" "U.S. Department of Transportation" DC federal-agency "$RT" 64000 US "" federal-appropriation) # refused: NDAA §889(a)(1)(A)
+d=$(deal "$GRANITE" "O.S.T. Middle East Trading" NH commercial "$FW" 38000)                        # held: a screening-list alternate name
 d=$(deal "$PIONEER" "Empire Media Group" NY commercial "$SWWL" 132000 US Cisco); act "$d" approve      # a competitive deal: silver + bonus
 act "$d" extension-request '{"reason":"Customer board meets next quarter."}' "$(token_for "$PIONEER" x)"
 d=$(deal "$GRANITE" "White Mountain Resorts" NH commercial "$SW" 180000); act "$d" approve
 EXPIRE="$d"
 d=$(deal "$SUMMIT" "Lake Tahoe Medical Center" CA healthcare "$SW" 180000 US Juniper); act "$d" approve # platinum + bonus: its PA waits for a second approver
-d=$(deal "$SUMMIT" "Bay Area Transit Authority" CA government "$RT" 64000)
+d=$(deal "$SUMMIT" "Bay Area Transit Authority" CA state-local-government "$RT" 64000 US "" state-local-budget)
 OVERDUE="$d"
 # Time travel for the demo only: the timers then expire one deal and raise one SLA breach the normal way.
 if command -v psql >/dev/null && [ -n "${CHANNEL_DEALS_DB:-}" ]; then

@@ -45,7 +45,9 @@ public sealed class DealDeskChannel : IAsyncLifetime
         await System.DealsDb.WaitFor("select count(*) from partners where id = @id and status = 'active'", args: new { id = Partner });
         var registered = await System.Client("partner", Partner).PostAsJsonAsync("/api/deals", new
         {
-            customer = new { legalName = "Kitsap Transit Authority", country = "US", region = "WA", sector = "government" },
+            customer = new { legalName = "Kitsap Transit Authority", country = "US", region = "WA", type = "state-local-government" },
+            fundingSource = "state-local-budget",
+            attestation = new { version = "2026-1", accepted = true },
             products = new[] { new { sku = "RT-7700", quantity = 2, amount = 30_000m } },
             totalValue = 30_000m,
             currency = "USD",
@@ -85,7 +87,12 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel)
         var form = avery.Locator("#register");
         await form.Locator("[name='customer.legalName']").FillAsync("Olympic Peninsula Clinics");
         await form.Locator("[name='customer.region']").FillAsync("WA");
-        await form.Locator("[name='customer.sector']").SelectOptionAsync("healthcare");
+        // A public-sector customer asks for the registrant's attestation, with Compliance's statement; a hospital does not.
+        await form.Locator("[name='customer.type']").SelectOptionAsync("federal-contractor");
+        await Expect(form.Locator("#attestation")).ToBeVisibleAsync();
+        await Expect(form.Locator("#attestation-text")).ToContainTextAsync("covered telecommunications equipment");
+        await form.Locator("[name='customer.type']").SelectOptionAsync("healthcare");
+        await Expect(form.Locator("#attestation")).ToBeHiddenAsync();
         await form.Locator("[data-line='0'] [name='sku']").FillAsync("SW-9300-48P");
         await Expect(form.Locator("[data-line='0'] [name='productFamily']")).ToHaveValueAsync("switching");
         await form.Locator("[data-line='0'] [name='quantity']").FillAsync("4");

@@ -190,7 +190,12 @@ public sealed record Deal
         string? concern = null;
         return new Moved<Deal>(this with
         {
-            Status = status, Screening = Screenings.Pending, ComplianceReason = concern, StatusReason = null, Overdue = false, SlaDueAt = slaDueAt,
+            Status = status,
+            Screening = Screenings.Pending,
+            ComplianceReason = concern,
+            StatusReason = null,
+            Overdue = false,
+            SlaDueAt = slaDueAt,
         },
             "resubmitted",
             (d, v) => new DealResubmitted

@@ -241,8 +241,14 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
             // Compliance: what an officer (here an admin) sends. The list import's rows are checked by its feature tests.
             ["POST /api/compliance/rules"] = new(Admin, "/api/compliance/rules", () => JsonNode.Parse(JsonSerializer.Serialize(new
             {
-                country = "US", customerType = "federal-agency", fundingSource = "*", productPattern = "optics", action = "review",
-                citation = "Hostile run", description = "Hostile input run.", effectiveFrom = "2026-01-01",
+                country = "US",
+                customerType = "federal-agency",
+                fundingSource = "*",
+                productPattern = "optics",
+                action = "review",
+                citation = "Hostile run",
+                description = "Hostile input run.",
+                effectiveFrom = "2026-01-01",
             }, JsonSerializerOptions.Web))!),
             ["POST /api/compliance/lists/entries"] = new(Admin, "/api/compliance/lists/entries",
                 () => new JsonObject { ["name"] = $"Hostile Listed Party {Guid.NewGuid():N}", ["sourceList"] = "Hostile run" }),

@@ -156,8 +156,10 @@ public sealed class RelayingTheOutbox : IAsyncLifetime
         for (var i = 0; i < 2; i++)
             await bus.Publish(message, c => c.MessageId = messageId);
 
-        await Eventually.True(async () => await db.Scalar<long>("select count(*) from deliveries where message_id = @messageId", new { messageId }) == 2,
-            "both deliveries");
+        // Deliveries are recorded before the inbox transaction: wait until both are handled to their end before counting effects.
+        await Eventually.True(async () => await db.Scalar<long>("select count(*) from handled where message_id = @messageId", new { messageId }) == 2,
+            "both deliveries handled");
+        Assert.Equal(2L, await db.Scalar<long>("select count(*) from deliveries where message_id = @messageId", new { messageId }));
         Assert.Equal(1L, await db.Scalar<long>("select count(*) from effects where message_id = @messageId", new { messageId }));
         Assert.Equal(1L, await db.Scalar<long>("select count(*) from inbox where message_id = @messageId and consumer = @consumer",
             new { messageId, consumer = Inbox<SomethingHappenedConsumer>.Consumer }));

@@ -36,10 +36,12 @@ export async function register(params) {
     return;
   }
   const editing = params.edit ? await api(`/api/deals/${encodeURIComponent(params.edit)}`) : null;
-  const [form, prices, resellers] = await Promise.all([
+  // Compliance's public-sector statement, for the attestation a public-sector customer or public money needs.
+  const [form, prices, resellers, statement] = await Promise.all([
     api("/api/deals/registration-form"),
     api("/api/pricing/prices?pageSize=500").catch(() => ({ items: [] })),
     role === "distributor" ? resellersMatching(editing?.deal?.partnerId ?? "") : Promise.resolve({ items: [], total: 0 }),
+    api("/api/compliance/attestation").catch(() => null),
   ]);
   const served = resellers.items.filter((r) => r.active);
   const deal = editing?.deal;
@@ -122,8 +124,7 @@ export async function register(params) {
     linesBox.querySelector(`[data-line="${current.length}"] [name="sku"]`).focus();
   });
 
-  // A public-sector customer, or public money, needs the registrant's attestation (Compliance's statement, its version kept).
-  const statement = await api("/api/compliance/attestation").catch(() => null);
+  // A public-sector customer, or public money, needs the registrant's attestation (its statement's version is kept).
   const needsAttestation = () => form.publicSectorTypes.includes(el.querySelector('[name="customer.type"]').value)
     || form.publicFunds.includes(el.querySelector('[name="fundingSource"]').value);
   const attestationBox = document.getElementById("attestation");

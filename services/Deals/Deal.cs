@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Channel.Contracts.Compliance;
 using Channel.Contracts.Deals;
 using Channel.Deals.Rules;
 using Channel.Hosting.Auth;
@@ -10,15 +11,6 @@ namespace Channel.Deals;
 public static class Sectors
 {
     public static readonly string[] All = ["commercial", "education", "healthcare", "government", "military"];
-}
-
-/// <summary>Where Compliance's screening of a registration stands (its outcomes, and pending until one arrives).</summary>
-public static class Screenings
-{
-    public const string Pending = "pending";
-    public const string Clear = Channel.Contracts.Compliance.ScreeningOutcome.Clear;
-    public const string Review = Channel.Contracts.Compliance.ScreeningOutcome.Review;
-    public const string Block = Channel.Contracts.Compliance.ScreeningOutcome.Block;
 }
 
 /// <summary>
@@ -49,7 +41,7 @@ public sealed record Deal
     public string? AttestedBy { get; init; }
     public DateTimeOffset? AttestedAt { get; init; }
     /// <summary>Compliance's screening: pending until its decision arrives, then clear, review or block.</summary>
-    public string Screening { get; init; } = Screenings.Clear;
+    public string Screening { get; init; } = ScreeningOutcome.Clear;
     [JsonIgnore] public long ScreeningSequence { get; init; }
     public string[] ProductFamilies { get; init; } = [];
     public decimal TotalValue { get; init; }
@@ -137,7 +129,7 @@ public sealed record Deal
 
     public Outcome<Deal> Approve(Caller by, DateTimeOffset now, int protectionDays, int openConflicts) => !AwaitingDecision
         ? Refuse("approved")
-        : Screening is Screenings.Review or Screenings.Block
+        : Screening is ScreeningOutcome.Review or ScreeningOutcome.Block
         ? Refuse("approved", $"It is held for compliance review: {ComplianceReason ?? "screening found something"}. A compliance officer decides first.")
         : new Moved<Deal>(this with { Status = DealStatus.Approved, ApprovedAt = now, ApprovedBy = by.Subject, ProtectionEndsAt = now.AddDays(protectionDays) }, "approved",
             (d, v) => new DealApproved { DealId = Id, Version = v, OccurredAt = d.UpdatedAt, Actor = by.Subject, Deal = d.State() },
@@ -187,12 +179,11 @@ public sealed record Deal
     {
         if (Status != DealStatus.Returned) return Refuse("resubmitted");
         const string status = DealStatus.Submitted;
-        string? concern = null;
         return new Moved<Deal>(this with
         {
             Status = status,
-            Screening = Screenings.Pending,
-            ComplianceReason = concern,
+            Screening = ScreeningOutcome.Pending,
+            ComplianceReason = null,
             StatusReason = null,
             Overdue = false,
             SlaDueAt = slaDueAt,
@@ -206,7 +197,6 @@ public sealed record Deal
                 Actor = by.Subject,
                 Deal = d.State(),
                 ConflictCount = conflicts,
-                ComplianceReason = concern,
             },
             null, new { status, conflicts });
     }
@@ -277,14 +267,14 @@ public sealed record Deal
         if (AwaitingDecision)
             next = outcome switch
             {
-                Screenings.Block => next with { Status = DealStatus.Rejected, StatusReason = reason, ComplianceReason = reason, ClosedAt = now },
-                Screenings.Review => next with { Status = DealStatus.ComplianceReview, ComplianceReason = reason },
+                ScreeningOutcome.Block => next with { Status = DealStatus.Rejected, StatusReason = reason, ComplianceReason = reason, ClosedAt = now },
+                ScreeningOutcome.Review => next with { Status = DealStatus.ComplianceReview, ComplianceReason = reason },
                 _ => next with { Status = DealStatus.Submitted, ComplianceReason = null },
             };
-        else if (outcome != Screenings.Clear) next = next with { ComplianceReason = reason };
+        else next = next with { ComplianceReason = outcome == ScreeningOutcome.Clear ? null : reason };
         return new Moved<Deal>(next, "screened",
             (d, v) => new DealScreened { DealId = Id, Version = v, OccurredAt = d.UpdatedAt, Actor = actor, Outcome = outcome, Reason = reason, Citation = citation, Deal = d.State() },
-            outcome == Screenings.Clear ? null : reason, new { screening = outcome, status = next.Status, citation });
+            outcome == ScreeningOutcome.Clear ? null : reason, new { screening = outcome, status = next.Status, citation });
     }
 
     /// <summary>The decision is later than its SLA: the deal rises to the top of the queue.</summary>

@@ -28,6 +28,8 @@ public class ComplianceApp : WebApplicationFactory<Program>, IAsyncLifetime
     public TestDatabase Db { get; private set; } = null!;
     public TestVirtualHost Broker { get; private set; } = null!;
     public EventCollector Events { get; private set; } = null!;
+    /// <summary>The messages the service finished handling, by message id (a duplicate the inbox turns away included).</summary>
+    public ConsumedMessages Consumed { get; private set; } = null!;
 
     public static string DemoFile(string name) => File.ReadAllText(Path.Combine(TestEnvironment.Root, "infra", "compliance", name));
 
@@ -37,6 +39,7 @@ public class ComplianceApp : WebApplicationFactory<Program>, IAsyncLifetime
         Broker = await TestVirtualHost.Create("compliance");
         Events = await EventCollector.Start(Broker.Uri, "test-compliance-events", typeof(ScreeningDecided));
         _ = Server;
+        Consumed = ConsumedMessages.Watch(Services.GetRequiredService<MassTransit.IBus>());
         foreach (var rule in JsonDocument.Parse(DemoFile("demo-rules.json")).RootElement.EnumerateArray())
             (await Officer().PostAsJsonAsync("/api/compliance/rules", rule)).EnsureSuccessStatusCode();
         (await Officer().PostAsync("/api/compliance/lists/imports?name=demo", Csv(DemoFile("demo-screening-list.csv")))).EnsureSuccessStatusCode();
@@ -73,7 +76,7 @@ public class ComplianceApp : WebApplicationFactory<Program>, IAsyncLifetime
         public string[] Products => Families.Length == 0 ? ["switching"] : Families;
     }
 
-    public static DealState State(Customer c, string status = DealStatus.Submitted, string screening = "pending") => new()
+    public static DealState State(Customer c, string status = DealStatus.Submitted, string screening = ScreeningOutcome.Pending) => new()
     {
         Status = status,
         PartnerId = Guid.NewGuid(),

@@ -15,8 +15,6 @@ namespace Channel.Compliance.Consumers;
 /// </summary>
 public sealed class DealStateConsumer(Inbox<DealStateConsumer> inbox, Decisions decisions, TimeProvider clock) : IConsumer<IDealEvent>
 {
-    public const string Pending = "pending";
-
     const string Upsert = """
         insert into subjects (kind, id, version, name, inputs, live, updated_at)
         values (@Kind, @Id, @Version, @Name, @Inputs::jsonb, @Live, @Now)
@@ -51,7 +49,7 @@ public sealed class DealStateConsumer(Inbox<DealStateConsumer> inbox, Decisions 
                 Live = DealStatus.InPipeline.Contains(d.Status),
                 Now = clock.GetUtcNow(),
             }, tx, cancellationToken: ct));
-            if (changed == 0 || d.Screening != Pending) return;
+            if (changed == 0 || d.Screening != ScreeningOutcome.Pending) return;
             if (await Decisions.Lock(tx, ScreeningSubject.Deal, id, ct) is { } subject && subject.ScreenedVersion < m.Version)
                 await decisions.Screen(tx, subject, m.GetType().Name, null, "compliance", announce: true, ct);
         });

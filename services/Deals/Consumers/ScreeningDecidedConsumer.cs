@@ -15,9 +15,9 @@ public sealed class ScreeningDecidedConsumer(Inbox<ScreeningDecidedConsumer> inb
         {
             var m = context.Message;
             if (m.SubjectKind != ScreeningSubject.Deal || !Guid.TryParse(m.SubjectId, out var id)) return;
-            var deal = await Deals.Lock(tx, id, ct);
-            if (deal is null || m.Sequence <= deal.ScreeningSequence) return;
+            if (await Deals.Lock(tx, id, ct) is not { } deal) return;
             var now = clock.GetUtcNow();
+            // An older decision than the one applied is refused by the deal itself, and changes nothing.
             if (deal.Screened(m.Outcome, m.Reason, m.Citation, m.Sequence, m.Actor, now) is Moved<Deal> move)
                 await deals.Commit(tx, deal, move, m.Actor, now, ct);
         });

@@ -93,7 +93,7 @@ public static partial class RegisterDeal
             AttestationVersion = form.Attestation,
             AttestedBy = form.Attestation is null ? null : caller.Subject,
             AttestedAt = form.Attestation is null ? null : now,
-            Screening = Screenings.Pending,
+            Screening = ScreeningOutcome.Pending,
             ProductFamilies = form.Families,
             TotalValue = form.TotalValue,
             Currency = form.Currency,

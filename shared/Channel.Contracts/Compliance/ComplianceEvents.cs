@@ -8,6 +8,12 @@ public static class ScreeningOutcome
     public const string Block = "block";
     public static readonly IReadOnlyList<string> All = [Clear, Review, Block];
 
+    /// <summary>
+    /// Not an outcome: where a subject's owner keeps its screening before Compliance's first decision on the version it
+    /// announced (a deal registered or resubmitted); Compliance screens a deal announced with it.
+    /// </summary>
+    public const string Pending = "pending";
+
     /// <summary>The stricter of two outcomes (block over review over clear).</summary>
     public static string Stricter(string a, string b) => Rank(a) >= Rank(b) ? a : b;
 

@@ -7,6 +7,15 @@ using Npgsql;
 
 namespace Channel.Compliance;
 
+/// <summary>Where an officer's review of a held subject stands (the <c>subjects.review</c> column).</summary>
+public static class Reviews
+{
+    /// <summary>Held, waiting in the compliance queue.</summary>
+    public const string Open = "open";
+    public const string Cleared = "cleared";
+    public const string Confirmed = "confirmed";
+}
+
 /// <summary>A subject as Compliance keeps it: what its owner last said of it and where its screening stands.</summary>
 public sealed class Subject
 {
@@ -57,11 +66,14 @@ public sealed class Decisions(Catalog catalog, Outbox outbox, ComplianceSettings
     public static Task<Subject?> Lock(NpgsqlTransaction tx, string kind, string id, CancellationToken ct) =>
         tx.Connection!.QuerySingleOrDefaultAsync<Subject>(new CommandDefinition(LockSql, new { kind, id }, tx, cancellationToken: ct));
 
-    /// <summary>Screens inputs against the list and rules in force at a moment (now, or a past one: what was known then).</summary>
+    /// <summary>
+    /// Screens inputs against the list and rules in force at a moment (now, or a past one: what was known then), or
+    /// against the versions a caller screening many subjects at once has read.
+    /// </summary>
     public async Task<Verdict> Evaluate(NpgsqlConnection conn, NpgsqlTransaction? tx, Inputs inputs, DateTimeOffset? asOf,
-        IReadOnlySet<string> cleared, CancellationToken ct)
+        IReadOnlySet<string> cleared, CancellationToken ct, Catalog.Versions? known = null)
     {
-        var versions = await Catalog.At(conn, tx, asOf, ct);
+        var versions = known ?? await Catalog.At(conn, tx, asOf, ct);
         var list = await catalog.List(conn, tx, versions.List, ct);
         var book = await catalog.Rules(conn, tx, versions.Rules, ct);
         var day = DateOnly.FromDateTime((asOf ?? clock.GetUtcNow()).UtcDateTime);
@@ -76,15 +88,16 @@ public sealed class Decisions(Catalog catalog, Outbox outbox, ComplianceSettings
     /// (its owner waits for one: a new registration) or when the outcome or the evidence changed; otherwise nothing is
     /// written. A subject an officer confirmed keeps that decision.
     /// </summary>
-    public async Task<Guid?> Screen(NpgsqlTransaction tx, Subject subject, string trigger, Guid? changeId, string actor, bool announce, CancellationToken ct)
+    public async Task<Guid?> Screen(NpgsqlTransaction tx, Subject subject, string trigger, Guid? changeId, string actor, bool announce, CancellationToken ct,
+        Catalog.Versions? versions = null)
     {
-        if (subject.Review == "confirmed") return null;
+        if (subject.Review == Reviews.Confirmed) return null;
         var conn = tx.Connection!;
         var cleared = await Cleared(conn, tx, subject.Kind, subject.Id, ct);
-        var verdict = await Evaluate(conn, tx, subject.Read(), null, cleared, ct);
+        var verdict = await Evaluate(conn, tx, subject.Read(), null, cleared, ct, versions);
         var changed = verdict.Outcome != subject.Outcome || !verdict.Evidence.Order(StringComparer.Ordinal).SequenceEqual(subject.Evidence.Order(StringComparer.Ordinal));
         if (!announce && !changed) return null;
-        var review = verdict.Outcome == ScreeningOutcome.Review ? "open" : null;
+        var review = verdict.Outcome == ScreeningOutcome.Review ? Reviews.Open : null;
         return await Save(tx, subject, verdict, review, trigger, changeId, actor, ct);
     }
 
@@ -97,7 +110,7 @@ public sealed class Decisions(Catalog catalog, Outbox outbox, ComplianceSettings
         var verdict = clear
             ? current with { Outcome = ScreeningOutcome.Clear, Reason = "Cleared by a compliance officer", Citation = null, Evidence = [] }
             : current with { Outcome = ScreeningOutcome.Block, Reason = $"Refused by a compliance officer: {reason}", Evidence = subject.Evidence };
-        return await Save(tx, subject, verdict, clear ? "cleared" : "confirmed", clear ? "officer-cleared" : "officer-confirmed", null, actor, ct);
+        return await Save(tx, subject, verdict, clear ? Reviews.Cleared : Reviews.Confirmed, clear ? "officer-cleared" : "officer-confirmed", null, actor, ct);
     }
 
     async Task<Guid> Save(NpgsqlTransaction tx, Subject subject, Verdict verdict, string? review, string trigger, Guid? changeId, string actor, CancellationToken ct)

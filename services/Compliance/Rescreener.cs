@@ -1,3 +1,4 @@
+using Channel.Compliance.Screening;
 using Dapper;
 using Npgsql;
 
@@ -64,12 +65,14 @@ public sealed class Rescreener(NpgsqlDataSource db, Decisions decisions, Complia
             new { batch = settings.RescreenBatch }, tx, cancellationToken: ct))).ToList();
         if (queued.Count == 0) return 0;
         var triggers = new Dictionary<Guid, string>();
+        // The latest versions, read once for the batch: every subject in it is screened against them.
+        var versions = await Catalog.At(conn, tx, null, ct);
         foreach (var (changeId, kind, subjectId) in queued)
         {
             if (!triggers.TryGetValue(changeId, out var trigger))
                 triggers[changeId] = trigger = await conn.QuerySingleAsync<string>(new CommandDefinition(Trigger, new { id = changeId }, tx, cancellationToken: ct));
             if (await Decisions.Lock(tx, kind, subjectId, ct) is { Live: true } subject)
-                await decisions.Screen(tx, subject, trigger, changeId, "compliance", announce: false, ct);
+                await decisions.Screen(tx, subject, trigger, changeId, "compliance", announce: false, ct, versions);
             await conn.ExecuteAsync(new CommandDefinition(Done, new { ChangeId = changeId, Kind = kind, SubjectId = subjectId }, tx, cancellationToken: ct));
         }
         foreach (var group in queued.GroupBy(q => q.ChangeId))

@@ -22,23 +22,6 @@ public static class ListScreeningEntries
         limit @pageSize offset @offset
         """;
 
-    sealed class Row
-    {
-        public string EntryKey { get; init; } = "";
-        public string Origin { get; init; } = "";
-        public string Name { get; init; } = "";
-        public string[] AltNames { get; init; } = [];
-        public string[] Domains { get; init; } = [];
-        public string[] Addresses { get; init; } = [];
-        public string[] Countries { get; init; } = [];
-        public string SourceList { get; init; } = "";
-        public string[] Programs { get; init; } = [];
-        public DateOnly? StartDate { get; init; }
-        public DateOnly? EndDate { get; init; }
-        public string? Remarks { get; init; }
-        public long Total { get; init; }
-    }
-
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/lists/entries", Handle).RequireAuthorization(Policies.ComplianceOfficer)
             .Produces<Listing>().ProducesValidationProblem().WithSummary("The screening list entries (now, or as of a moment)");
@@ -54,7 +37,7 @@ public static class ListScreeningEntries
         if (check.Failed) return check.Problem();
         await using var conn = await db.OpenConnectionAsync(ct);
         var versions = await Catalog.At(conn, null, asOf, ct);
-        var rows = (await conn.QueryAsync<Row>(new CommandDefinition(Sql, new
+        var rows = (await conn.QueryAsync<ListEntry, long, (ListEntry Entry, long Total)>(new CommandDefinition(Sql, new
         {
             version = versions.List,
             q,
@@ -62,11 +45,7 @@ public static class ListScreeningEntries
             source,
             pageSize,
             offset = (page - 1) * pageSize,
-        }, cancellationToken: ct))).ToList();
-        return TypedResults.Ok(new Listing([.. rows.Select(r => new ListEntry
-        {
-            EntryKey = r.EntryKey, Origin = r.Origin, Name = r.Name, AltNames = r.AltNames, Domains = r.Domains, Addresses = r.Addresses,
-            Countries = r.Countries, SourceList = r.SourceList, Programs = r.Programs, StartDate = r.StartDate, EndDate = r.EndDate, Remarks = r.Remarks,
-        })], page, pageSize, rows.FirstOrDefault()?.Total ?? 0, versions.List));
+        }, cancellationToken: ct), (entry, total) => (entry, total), splitOn: "total")).ToList();
+        return TypedResults.Ok(new Listing([.. rows.Select(r => r.Entry)], page, pageSize, rows.Count == 0 ? 0 : rows[0].Total, versions.List));
     }
 }

@@ -34,12 +34,7 @@ public static class ManageListEntries
     {
         var check = new Check();
         var name = check.Text("name", request.Name, 500);
-        string[] Many(string field, List<string>? values, int max)
-        {
-            if (values is null) return [];
-            if (values.Count > 100) { check.Add(field, "at most 100"); return []; }
-            return [.. values.Select((v, i) => check.Text($"{field}[{i}]", v, max)).OfType<string>().Distinct()];
-        }
+        string[] Many(string field, List<string>? values, int max) => [.. ScreenParty.Texts(check, field, values, 100, max).Distinct()];
         var alt = Many("altNames", request.AltNames, 500);
         var domains = Many("domains", request.Domains, 253);
         for (var i = 0; i < domains.Length; i++)

@@ -24,19 +24,25 @@ public static class ScreenParty
         api.MapPost("/screenings", Handle).RequireAuthorization(Policies.ComplianceOfficer)
             .Produces<Answer>().ProducesValidationProblem().WithSummary("Screen a party now or as of a moment (nothing is stored)");
 
+    /// <summary>Each text of a list checked (at most <paramref name="most"/> of them).</summary>
+    public static string[] Texts(Check check, string field, List<string>? values, int most, int max)
+    {
+        if (values is null) return [];
+        if (values.Count > most) { check.Add(field, $"at most {most}"); return []; }
+        return [.. values.Select((v, i) => check.Text($"{field}[{i}]", v, max)).OfType<string>()];
+    }
+
     static async Task<IResult> Handle(Request request, NpgsqlDataSource db, Decisions decisions, TimeProvider clock, CancellationToken ct)
     {
         var check = new Check();
         var name = check.Text("name", request.Name, 500);
-        var others = (request.OtherNames ?? []).Take(21).Select((n, i) => check.Text($"otherNames[{i}]", n, 500)).OfType<string>().ToArray();
-        if (request.OtherNames?.Count > 20) check.Add("otherNames", "at most 20");
+        var others = Texts(check, "otherNames", request.OtherNames, 20, 500);
         var domain = check.Domain("domain", request.Domain, required: false);
         var country = check.Country("country", request.Country, required: false);
         var region = check.Text("region", request.Region, 100, required: false);
         var type = check.OneOf("customerType", request.CustomerType, CustomerTypes.All, required: false);
         var funding = check.OneOf("fundingSource", request.FundingSource, FundingSources.All, required: false);
-        var products = (request.Products ?? []).Take(201).Select((p, i) => check.Text($"products[{i}]", p, 60)).OfType<string>().ToArray();
-        if (request.Products?.Count > 200) check.Add("products", "at most 200");
+        var products = Texts(check, "products", request.Products, 200, 60);
         var attestation = check.Text("attestation", request.Attestation, 40, required: false);
         var now = clock.GetUtcNow();
         if (request.AsOf > now) check.Add("asOf", "must not be in the future");

@@ -101,7 +101,7 @@ public static class WorkTheQueue
         await using var tx = await conn.BeginTransactionAsync(ct);
         var subject = await Decisions.Lock(tx, kind, id, ct);
         if (subject is null) return TypedResults.Problem(statusCode: 404, title: "No such subject.");
-        if (subject.Review != "open")
+        if (subject.Review != Reviews.Open)
             return TypedResults.Problem(statusCode: 409, title: $"This {kind} is not waiting for a compliance decision.",
                 detail: $"Its screening is {subject.Outcome ?? "pending"}{(subject.Review is null ? "" : $" ({subject.Review})")}.");
         if (clear)
@@ -111,7 +111,7 @@ public static class WorkTheQueue
         {
             now,
             actor,
-            action = clear ? "cleared" : "confirmed",
+            action = clear ? Reviews.Cleared : Reviews.Confirmed,
             kind,
             id,
             reason,

@@ -76,14 +76,24 @@ public sealed class MailingChannelManagers(NotificationsApp app) : IClassFixture
             Version = 1,
             OccurredAt = DateTimeOffset.UtcNow,
             Actor = "pat",
-            ComplianceReason = "The customer is a government agency of a country that bans the vendor's equipment.",
-            Deal = Events.Deal(Guid.NewGuid(), DealStatus.ComplianceReview, customer) with { CustomerSector = "government" },
+            Deal = Events.Deal(Guid.NewGuid(), DealStatus.Submitted, customer) with { CustomerSector = "government" },
         };
+        const string why = "Held for compliance review under Demo policy: a government of a country that bans the vendor's equipment";
 
         await app.Bus.Publish(registered);
+        await app.Bus.Publish(new DealScreened
+        {
+            DealId = registered.DealId,
+            Version = 2,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "compliance",
+            Outcome = "review",
+            Reason = why,
+            Deal = registered.Deal with { Status = DealStatus.ComplianceReview, Screening = "review" },
+        });
 
         var held = await WaitAbout($"Compliance review needed: {customer}", 3, Managers);
-        Assert.All(held, m => Assert.Contains("Why: The customer is a government agency of a country that bans the vendor's equipment.", m.Text));
+        Assert.All(held, m => Assert.Contains($"Why: {why}", m.Text));
         var news = await WaitAbout($"New deal registration: {customer}", 2, Managers);
         Assert.Equal(new[] { "max@acme.example", NotificationsApp.AdminEmail }.Order(), news.SelectMany(m => m.To).Order());
         await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);

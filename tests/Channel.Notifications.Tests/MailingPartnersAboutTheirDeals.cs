@@ -1,6 +1,7 @@
 using Channel.Contracts.Deals;
 using Channel.Contracts.Partners;
 using Channel.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Channel.Notifications.Tests;
 
@@ -65,6 +66,40 @@ public sealed class MailingPartnersAboutTheirDeals(NotificationsApp app) : IClas
         Assert.Contains("What to fix: Add the end customer's <b>site address</b> & the switch count.", mail.Text);
         Assert.Contains("&lt;b&gt;site address&lt;/b&gt; &amp; the switch count.", mail.Html);
         Assert.DoesNotContain("<b>site address</b>", mail.Html);
+    }
+
+    [Fact]
+    public async Task A_registration_compliance_refuses_is_a_rejection_with_the_rules_citation_and_a_hold_is_not_the_partners_news()
+    {
+        var partner = Guid.NewGuid();
+        var user = Address("fay");
+        await PartnerWithUsers(partner, user);
+        const string why = "Refused under NDAA FY2019 §889(a)(1)(A): U.S. executive agencies may not procure covered equipment.";
+        DealScreened Screened(string outcome, string status, string reason) => new()
+        {
+            DealId = Guid.NewGuid(),
+            Version = 2,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "compliance",
+            Outcome = outcome,
+            Reason = reason,
+            Deal = Events.Deal(partner, status) with { CustomerName = $"{outcome} {Guid.NewGuid():N}"[..20] },
+        };
+        var held = Screened("review", DealStatus.ComplianceReview, "Held for compliance review: a possible screening-list match");
+        var refused = Screened("block", DealStatus.Rejected, why);
+
+        var consumed = ConsumedMessages.Watch(app.Services.GetRequiredService<MassTransit.IBus>());
+        var heldMessage = Guid.NewGuid();
+        await app.Bus.Publish(held, heldMessage);
+        await app.Bus.Publish(refused);
+        // Every consumer of the hold has handled it (and owes no mail for it) before the mailbox is counted.
+        await consumed.WaitFor(heldMessage, 4);
+
+        var mail = Assert.Single(await app.Mailbox.WaitFor(1, user));
+        Assert.Contains(refused.Deal.CustomerName, mail.Subject);
+        Assert.Contains(why, mail.Text);
+        await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
+        Assert.Single(await app.Mailbox.To(user));
     }
 
     [Fact]

@@ -8,19 +8,25 @@ namespace Channel.Notifications.Consumers;
 
 /// <summary>
 /// Tells the partner's users what became of their deal registrations: approved (with the
-/// protection's end), returned (with what to fix), rejected (with why), its protection extended or
+/// protection's end), returned (with what to fix), rejected (with why; a refusal by compliance screening too), its protection extended or
 /// expired, and won by the distributor's sell-through (with the amount). One mail per recipient per
 /// event, however often the event comes.
 /// </summary>
 public sealed class DealMailConsumer(Inbox<DealMailConsumer> inbox, Mails mails, MailOptions options) :
     IConsumer<DealApproved>, IConsumer<DealReturned>, IConsumer<DealRejected>, IConsumer<DealExtended>, IConsumer<DealExpired>,
-    IConsumer<DealWon>
+    IConsumer<DealWon>, IConsumer<DealScreened>
 {
     public Task Consume(ConsumeContext<DealApproved> context) => Mail(context, "deal-approved", null);
 
     public Task Consume(ConsumeContext<DealReturned> context) => Mail(context, "deal-returned", context.Message.Reason);
 
     public Task Consume(ConsumeContext<DealRejected> context) => Mail(context, "deal-rejected", context.Message.Reason);
+
+    /// <summary>A registration compliance screening refused is rejected, with the rule's citation as why; other screenings are not the partner's news.</summary>
+    public Task Consume(ConsumeContext<DealScreened> context) =>
+        context.Message.Deal.Status == DealStatus.Rejected
+            ? Mail(context, "deal-rejected", context.Message.Reason)
+            : inbox.Once(context, (_, _) => Task.CompletedTask);
 
     public Task Consume(ConsumeContext<DealExtended> context) => Mail(context, "deal-extended", null);
 

@@ -11,12 +11,13 @@ namespace Channel.Notifications.Consumers;
 
 /// <summary>
 /// Tells the channel managers what waits for them: a new partner application, a new deal
-/// registration (each one, unless they chose the daily digest), a registration held for compliance
-/// review (with why), and a registration whose approval is overdue. Each registration is also kept
+/// registration (each one, unless they chose the daily digest), a registration Compliance holds for
+/// review (with the public reason: a rule's citation, or a possible list match), and a registration
+/// whose approval is overdue. Each registration is also kept
 /// for the digest.
 /// </summary>
 public sealed class StaffMailConsumer(Inbox<StaffMailConsumer> inbox, Mails mails, MailOptions options) :
-    IConsumer<PartnerApplied>, IConsumer<DealRegistered>, IConsumer<DealResubmitted>, IConsumer<DealApprovalOverdue>
+    IConsumer<PartnerApplied>, IConsumer<DealRegistered>, IConsumer<DealScreened>, IConsumer<DealApprovalOverdue>
 {
     Task<IReadOnlyList<Recipient>> Managers(NpgsqlTransaction tx, CancellationToken ct) => Recipients.Staff(tx, options, ct, Roles.ChannelManager, Roles.Admin);
 
@@ -42,20 +43,17 @@ public sealed class StaffMailConsumer(Inbox<StaffMailConsumer> inbox, Mails mail
         {
             var e = context.Message;
             await Registrations.Keep(tx, e.DealId, e.Deal, ct);
-            var model = await Model(tx, e, e.ComplianceReason, ct);
-            var id = EventIds.Of("deal", e.DealId, e.Version);
-            await mails.Owe(tx, id, "deal-registered", await Managers(tx, ct), r => With(model, r), ct);
-            if (e.Deal.Status == DealStatus.ComplianceReview)
-                await mails.Owe(tx, id, "deal-compliance-review", await Managers(tx, ct), r => With(model, r), ct);
+            var model = await Model(tx, e, null, ct);
+            await mails.Owe(tx, EventIds.Of("deal", e.DealId, e.Version), "deal-registered", await Managers(tx, ct), r => With(model, r), ct);
         });
 
-    /// <summary>A returned registration sent again is news only if compliance holds it.</summary>
-    public Task Consume(ConsumeContext<DealResubmitted> context) =>
+    /// <summary>Compliance's screening is news to the managers when it holds a registration waiting for them.</summary>
+    public Task Consume(ConsumeContext<DealScreened> context) =>
         inbox.Once(context, async (tx, ct) =>
         {
             var e = context.Message;
             if (e.Deal.Status != DealStatus.ComplianceReview) return;
-            var model = await Model(tx, e, e.ComplianceReason, ct);
+            var model = await Model(tx, e, e.Reason, ct);
             await mails.Owe(tx, EventIds.Of("deal", e.DealId, e.Version), "deal-compliance-review", await Managers(tx, ct), r => With(model, r), ct);
         });
 

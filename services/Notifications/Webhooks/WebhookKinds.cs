@@ -20,6 +20,7 @@ public static class WebhookKinds
         ["DealReturned"] = "deal.returned",
         ["DealEdited"] = "deal.edited",
         ["DealResubmitted"] = "deal.resubmitted",
+        ["DealScreened"] = "deal.screened",
         ["DealExtensionRequested"] = "deal.extension_requested",
         ["DealExtended"] = "deal.extended",
         ["DealApprovalOverdue"] = "deal.approval_overdue",

@@ -175,9 +175,16 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return id;
     }
 
-    /// <summary>Compliance's decision on a deal, as the Compliance service announces it; waits until Deals has applied it.</summary>
-    public async Task Screen(Guid dealId, long sequence, string outcome, string reason, string? citation = null, bool wait = true)
+    ConsumedMessages? consumed;
+
+    /// <summary>
+    /// Compliance's decision on a deal, as the Compliance service announces it; waits until Deals has applied it, or
+    /// (<paramref name="applied"/> false: a decision Deals should turn away) until Deals has handled it.
+    /// </summary>
+    public async Task Screen(Guid dealId, long sequence, string outcome, string reason, string? citation = null, bool applied = true)
     {
+        consumed ??= ConsumedMessages.Watch(Services.GetRequiredService<MassTransit.IBus>());
+        var messageId = Guid.NewGuid();
         await Events.Publish(new Channel.Contracts.Compliance.ScreeningDecided
         {
             DecisionId = Guid.NewGuid(),
@@ -192,8 +199,9 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
             RulesVersion = 1,
             Actor = "compliance",
             OccurredAt = Clock.GetUtcNow(),
-        });
-        if (wait) await WaitUntil("select count(*) from deals where id = @id and screening_sequence = @sequence", args: new { id = dealId, sequence });
+        }, messageId);
+        if (!applied) await consumed.WaitFor(messageId, 1);
+        else await WaitUntil("select count(*) from deals where id = @id and screening_sequence = @sequence", args: new { id = dealId, sequence });
     }
 
     public async Task<(string Status, string Screening)> StatusAndScreening(Guid id)

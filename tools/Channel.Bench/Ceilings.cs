@@ -33,7 +33,7 @@ static partial class Ceilings
         return result;
     }
 
-    static async Task<(double Tps, double LatencyMs)> Pgbench(int clients, int seconds)
+    internal static async Task<(double Tps, double LatencyMs)> Pgbench(int clients, int seconds)
     {
         await using var db = await TestDatabase.Create("bench_ceiling");
         await using (var conn = await db.Open())

@@ -19,6 +19,9 @@ switch (options.Command)
     case "claims":
         await Claims.Run(options);
         return 0;
+    case "rescreening":
+        await Rescreening.Run(options);
+        return 0;
     case "all":
         return await Everything.Run(options);
     case "chaos":
@@ -33,6 +36,7 @@ switch (options.Command)
                    channel bench registrations [--seconds N] [--concurrency N] [--partners N] [--warmup N]
                    channel bench ingestion [--lines N]
                    channel bench claims [--lines N]
+                   channel bench rescreening [--deals N]   (100,000 open deals by default)
                    channel bench reports [--deals N] [--lines N] [--requests N] [--keep]
                    channel bench ceilings [--seconds N] [--concurrency N] [--messages N]
                    channel chaos [--rounds N] [--rate N] [--concurrency N] [--outage SECONDS]

@@ -94,4 +94,24 @@ public sealed class RescreeningAfterChanges(ComplianceApp app) : IClassFixture<C
         var entry = Assert.Single((await app.Get("/api/compliance/lists/entries?q=Quartz")).GetProperty("items").EnumerateArray());
         Assert.Equal(["Quartz Harbour"], entry.GetProperty("altNames").EnumerateArray().Select(a => a.GetString()));
     }
+
+    [Fact]
+    public async Task A_change_that_touches_many_deals_shows_them_a_page_at_a_time_with_the_total()
+    {
+        string[] names = ["Tidewater Freight Lines", "Tidewater Freight Lines West", "Tidewater Freight Lines East"];
+        var deals = new List<Guid>();
+        foreach (var name in names) deals.Add((await app.Register(new ComplianceApp.Customer(name, Region: "VA"))).Deal);
+
+        var added = await app.Send(HttpMethod.Post, "/api/compliance/lists/entries", new { name = "Tidewater Freight Lines", sourceList = "Vendor denied parties" }, 201);
+        var change = added.GetProperty("changeId").GetGuid();
+        await app.Rescreened();
+        var second = await app.Get($"/api/compliance/changes/{change}/impact?pageSize=2&page=2");
+        var first = await app.Get($"/api/compliance/changes/{change}/impact?pageSize=2");
+
+        Assert.Equal((3L, 3L), (second.GetProperty("total").GetInt64(), first.GetProperty("total").GetInt64()));
+        var shown = first.GetProperty("touched").EnumerateArray().Concat(second.GetProperty("touched").EnumerateArray())
+            .Select(t => Guid.Parse(t.GetProperty("subjectId").GetString()!)).ToList();
+        Assert.Equal(deals.Order(), shown.Order());
+        Assert.Equal(400, (int)(await app.Officer().GetAsync($"/api/compliance/changes/{change}/impact?pageSize=0")).StatusCode);
+    }
 }

@@ -122,7 +122,7 @@ public sealed class IdentityWithFastRotation : IdentityApp
 {
     protected override IEnumerable<(string Key, string Value)> More =>
     [
-        ("Identity:RotateKeysEvery", "00:00:20"),
+        ("Identity:RotateKeysEvery", "00:00:30"),
         ("Identity:PublishKeysAhead", "00:00:08"),
         ("Identity:CheckKeysEvery", "00:00:00.500"),
     ];

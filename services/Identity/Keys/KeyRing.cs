@@ -58,9 +58,12 @@ public sealed class KeyRing(NpgsqlDataSource db, IdentitySettings settings, Time
             await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@LockId)", new { LockId }, tx, cancellationToken: ct));
             foreach (var use in new[] { Signing, Encryption })
             {
-                // Npgsql reads timestamptz as a UTC DateTime (Dapper will not turn a lone one into a DateTimeOffset).
+                // When the newest key began to sign: its not_before, or when it was made for a first key dated back to allow for skewed
+                // clocks (else its successor would be due at once). Npgsql reads timestamptz as a UTC DateTime (Dapper will not turn a
+                // lone one into a DateTimeOffset).
                 var newest = await connection.QuerySingleOrDefaultAsync<DateTime?>(new CommandDefinition(
-                    "select max(not_before) from signing_keys where use = @use and revoked_at is null", new { use }, tx, cancellationToken: ct)) is { } at
+                    "select max(greatest(not_before, created_at)) from signing_keys where use = @use and revoked_at is null", new { use }, tx,
+                    cancellationToken: ct)) is { } at
                     ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))
                     : (DateTimeOffset?)null;
                 var now = clock.GetUtcNow();
@@ -105,8 +108,8 @@ public sealed class KeyRing(NpgsqlDataSource db, IdentitySettings settings, Time
         using var certificate = request.CreateSelfSigned(from, until);
         var id = Convert.ToHexString(SHA256.HashData(certificate.RawData))[..32];
         await connection.ExecuteAsync(new CommandDefinition("""
-            insert into signing_keys (id, use, certificate, not_before, not_after) values (@id, @use, @pfx, @from, @until)
-            """, new { id, use, pfx = certificate.Export(X509ContentType.Pkcs12), from, until }, tx, cancellationToken: ct));
+            insert into signing_keys (id, use, certificate, created_at, not_before, not_after) values (@id, @use, @pfx, @now, @from, @until)
+            """, new { id, use, pfx = certificate.Export(X509ContentType.Pkcs12), now = clock.GetUtcNow(), from, until }, tx, cancellationToken: ct));
         logger.LogInformation("made a new {Use} key {Id}, valid from {From:u} to {Until:u}", use, id, from, until);
     }
 

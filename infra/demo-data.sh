@@ -84,7 +84,16 @@ deal() { # partner-id customer region customer-type families-json value [country
   done
   echo "registering a deal for $2 failed: $out" >&2; return 1
 }
-act() { post "/api/deals/$1/$2" "${3:-{\}}" "${4:-$MANAGER}" >/dev/null; }
+screened() { # deal: waits until the Compliance service's screening has reached Deals (no deal is approved before)
+  local screening
+  for _ in $(seq 1 300); do
+    screening=$(curl -fsS "$GW/api/deals/$1" -H "Authorization: Bearer $MANAGER" | jq -r .deal.screening)
+    [ "$screening" != pending ] && return 0
+    sleep 0.1
+  done
+  echo "deal $1 was not screened within 30 s" >&2; return 1
+}
+act() { if [ "$2" = approve ]; then screened "$1"; fi; post "/api/deals/$1/$2" "${3:-{\}}" "${4:-$MANAGER}" >/dev/null; }
 
 # Compliance: the demo's public-sector rules (NDAA §889, universal-service funds, foreign government bans) and a small
 # screening list in the consolidated screening list's CSV format, loaded by a compliance officer.

@@ -129,6 +129,8 @@ public sealed record Deal
 
     public Outcome<Deal> Approve(Caller by, DateTimeOffset now, int protectionDays, int openConflicts) => !AwaitingDecision
         ? Refuse("approved")
+        : Screening == ScreeningOutcome.Pending
+        ? Refuse("approved", "Its compliance screening has not finished yet; it is usually done within seconds of registering.")
         : Screening is ScreeningOutcome.Review or ScreeningOutcome.Block
         ? Refuse("approved", $"It is held for compliance review: {ComplianceReason ?? "screening found something"}. A compliance officer decides first.")
         : new Moved<Deal>(this with { Status = DealStatus.Approved, ApprovedAt = now, ApprovedBy = by.Subject, ProtectionEndsAt = now.AddDays(protectionDays) }, "approved",

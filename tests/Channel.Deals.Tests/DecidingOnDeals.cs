@@ -14,6 +14,7 @@ public sealed class DecidingOnDeals(DealsApp app) : IClassFixture<DealsApp>
     {
         var partner = await app.ActivePartner();
         var id = await app.RegisterFor(partner);
+        await app.Cleared(id);
 
         var response = await app.Manager().PostAsync($"/api/deals/{id}/approve", null);
 
@@ -22,7 +23,24 @@ public sealed class DecidingOnDeals(DealsApp app) : IClassFixture<DealsApp>
         Assert.Equal("approved", deal.GetProperty("status").GetString());
         Assert.Equal(app.Clock.GetUtcNow().AddDays(90), deal.GetProperty("protectionEndsAt").GetDateTimeOffset());
         var approved = await app.Events.WaitFor<DealApproved>(e => e.DealId == id);
-        Assert.Equal(2, approved.Version);
+        Assert.Equal(3, approved.Version); // registered, screened, approved
+        Assert.Equal("test-channel-manager", approved.Actor);
+    }
+
+    [Fact]
+    public async Task A_registration_is_not_approved_while_its_screening_is_pending()
+    {
+        var id = await app.RegisterFor(await app.ActivePartner());
+
+        var refused = await app.Manager().PostAsync($"/api/deals/{id}/approve", null);
+
+        var problem = await refused.AssertProblem(HttpStatusCode.Conflict);
+        Assert.Contains("screening has not finished", problem.GetProperty("detail").GetString());
+        Assert.Equal(("submitted", "pending"), await app.StatusAndScreening(id));
+        await app.Cleared(id);
+        (await app.Manager().PostAsync($"/api/deals/{id}/approve", null)).EnsureSuccessStatusCode();
+        var approved = await app.Events.WaitFor<DealApproved>(e => e.DealId == id);
+        Assert.Equal("clear", approved.Deal.Screening);
         Assert.Equal("test-channel-manager", approved.Actor);
     }
 
@@ -33,6 +51,7 @@ public sealed class DecidingOnDeals(DealsApp app) : IClassFixture<DealsApp>
         var second = await app.ActivePartner();
         var winner = await app.ApprovedDealFor(first, "Tailspin Toys GmbH");
         var loser = await app.RegisterFor(second, "Tailspin Toys AG");
+        await app.Cleared(loser);
 
         var response = await app.Manager().PostAsync($"/api/deals/{loser}/approve", null);
 
@@ -50,6 +69,7 @@ public sealed class DecidingOnDeals(DealsApp app) : IClassFixture<DealsApp>
         var second = await app.ActivePartner();
         var a = await app.RegisterFor(first, "Wide World Importers");
         var b = await app.RegisterFor(second, "Wide World Importers Ltd");
+        await Task.WhenAll(app.Cleared(a), app.Cleared(b));
 
         var responses = await Task.WhenAll(app.Manager().PostAsync($"/api/deals/{a}/approve", null), app.Manager().PostAsync($"/api/deals/{b}/approve", null));
 
@@ -74,6 +94,7 @@ public sealed class DecidingOnDeals(DealsApp app) : IClassFixture<DealsApp>
     {
         var partner = await app.ActivePartner();
         var id = await app.RegisterFor(partner, "Adventure Works");
+        await app.Cleared(id);
         (await app.Manager().PostAsJsonAsync($"/api/deals/{id}/return", new { reason = "Which campuses? Add the wireless lines." })).EnsureSuccessStatusCode();
         Assert.Equal("returned", await app.StatusOf(id));
 
@@ -89,9 +110,13 @@ public sealed class DecidingOnDeals(DealsApp app) : IClassFixture<DealsApp>
         Assert.Equal(65_000m, deal.GetProperty("totalValue").GetDecimal());
         var again = await app.Events.WaitFor<DealResubmitted>(e => e.DealId == id);
         Assert.Equal(["switching", "wireless"], again.Deal.ProductFamilies);
+        // What changed is screened again before anyone may approve it.
+        Assert.Equal("pending", again.Deal.Screening);
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Manager().PostAsync($"/api/deals/{id}/approve", null)).StatusCode);
+        await app.Cleared(id, sequence: 2);
         (await app.Manager().PostAsync($"/api/deals/{id}/approve", null)).EnsureSuccessStatusCode();
         var history = (await app.Get(id)).GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString());
-        Assert.Equal(["registered", "returned", "edited", "resubmitted", "approved"], history);
+        Assert.Equal(["registered", "screened", "returned", "edited", "resubmitted", "screened", "approved"], history);
     }
 
     [Fact]

@@ -88,6 +88,7 @@ public sealed class EnforcingDealScope(DealsApp app) : IClassFixture<DealsApp>
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/deals/{resellersOwn}")).StatusCode);
         await (await client.GetAsync($"/api/deals/{foreign}")).AssertProblem(HttpStatusCode.NotFound);
         // Seeing is not acting: the reseller's own registration is the reseller's to close.
+        await app.Cleared(resellersOwn);
         (await app.Manager().PostAsync($"/api/deals/{resellersOwn}/approve", null)).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync($"/api/deals/{resellersOwn}/lost", new { reason = "x" })).StatusCode);
     }

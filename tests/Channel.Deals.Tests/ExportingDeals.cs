@@ -17,6 +17,7 @@ public sealed class ExportingDeals(DealsApp app) : IClassFixture<DealsApp>
         foreach (var name in new[] { $"Alder {tag} Clinics", $"=HYPERLINK(\"http://evil.example\",\"{tag}\")", $"Birch {tag} Schools" })
             ids.Add((await app.Register(app.Partner(mine), app.Registration(name))).GetProperty("id").GetGuid());
         await app.RegisterFor(theirs, $"Cedar {tag} Port");
+        await app.Cleared(ids[0]);
         (await app.Manager().PostAsync($"/api/deals/{ids[0]}/approve", null)).EnsureSuccessStatusCode();
 
         var csv = await app.Partner(mine).GetAsync("/api/deals/export?format=csv");

@@ -97,6 +97,7 @@ public sealed class MatchingSellThrough(DealsApp app) : IClassFixture<DealsApp>
     {
         var partner = await app.ActivePartner();
         var id = await app.RegisterFor(partner, "Coho Winery", ("wireless", 9_000m), ("switching", 1_000m));
+        await app.Cleared(id);
         (await app.Manager().PostAsync($"/api/deals/{id}/approve", null)).EnsureSuccessStatusCode();
         var report = Report(Line(1, partner, "Coho Winery", "WL-AP9", 9_000m), Line(2, partner, "Coho Winery", "SW-1", 1_000m));
         var messageId = Guid.NewGuid();

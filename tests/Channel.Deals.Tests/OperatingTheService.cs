@@ -81,7 +81,7 @@ public sealed class OperatingTheService(DealsApp app) : IClassFixture<DealsApp>
         Assert.Equal(await app.Db.Scalar<long>("select count(*) from deals"), answer.GetProperty("replayed").GetInt64());
         var a = await app.Events.WaitFor<DealStateReplayed>(e => e.DealId == approved);
         var w = await app.Events.WaitFor<DealStateReplayed>(e => e.DealId == waiting);
-        Assert.Equal((2, DealStatus.Approved), (a.Version, a.Deal.Status));
+        Assert.Equal((3, DealStatus.Approved), (a.Version, a.Deal.Status));
         Assert.Equal((1, DealStatus.Submitted), (w.Version, w.Deal.Status));
     }
 

@@ -140,6 +140,7 @@ public sealed class RefusingBadDealInput(DealsApp app) : IClassFixture<DealsApp>
         if (state == "none") return Guid.Empty;
         var id = await app.RegisterFor(partner);
         if (state == "returned") (await app.Manager().PostAsJsonAsync($"/api/deals/{id}/return", new { reason = "more" })).EnsureSuccessStatusCode();
+        if (state == "approved") await app.Cleared(id);
         if (state == "approved") (await app.Manager().PostAsync($"/api/deals/{id}/approve", null)).EnsureSuccessStatusCode();
         return id;
     }

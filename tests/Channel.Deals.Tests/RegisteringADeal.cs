@@ -97,6 +97,7 @@ public sealed class RegisteringADeal(DealsApp app) : IClassFixture<DealsApp>
         Assert.Equal(first, evidence.GetProperty("otherDealId").GetGuid());
         Assert.Equal(partner, evidence.GetProperty("otherPartnerId").GetGuid());
 
+        await Task.WhenAll(app.Cleared(first), app.Cleared(secondId));
         (await app.Manager().PostAsync($"/api/deals/{first}/approve", null)).EnsureSuccessStatusCode();
         var refused = await app.Manager().PostAsync($"/api/deals/{secondId}/approve", null);
         Assert.Equal(first, (await refused.AssertProblem(HttpStatusCode.Conflict)).GetProperty("conflicts")[0].GetProperty("otherDealId").GetGuid());

@@ -105,7 +105,11 @@ public sealed class KeepingTheReadModelTrue(SmallBatchSystem system) : IClassFix
                 }
             }
             else if (roll < 44 && Pick("submitted", "compliance_review") is { } toApprove)
+            {
+                // As a manager would: once compliance screening has reached it (the portal offers no approval before).
+                await system.Screened(toApprove);
                 await Track(toApprove, await Step($"approve {toApprove}", manager.PostAsync($"/api/deals/{toApprove}/approve", null)));
+            }
             else if (roll < 49 && Pick("submitted", "compliance_review") is { } toDecide)
             {
                 var decision = random.Next(2) == 0 ? "reject" : "return";

@@ -51,10 +51,12 @@ public sealed class RegisteringADealEndToEnd(RunningSystem system) : IClassFixtu
 
         var queue = await system.Client("channel-manager").GetFromJsonAsync<JsonElement>("/api/deals/queue");
         Assert.Contains(dealId, queue.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
+        // The Compliance service screens it first (nothing on its lists or rules here): until then it cannot be approved.
+        Assert.Equal("clear", await system.Screened(dealId));
         (await system.Client("channel-manager").PostAsync($"/api/deals/{dealId}/approve", null)).EnsureSuccessStatusCode();
         (await partner.PostAsJsonAsync($"/api/deals/{dealId}/won", new { actualAmount = 91_500m })).EnsureSuccessStatusCode();
 
-        Assert.Equal(2, (await system.Events.WaitFor<DealApproved>(e => e.DealId == dealId)).Version);
+        Assert.Equal(3, (await system.Events.WaitFor<DealApproved>(e => e.DealId == dealId)).Version); // registered, screened, approved
         var won = await system.Events.WaitFor<DealWon>(e => e.DealId == dealId);
         Assert.Equal(91_500m, won.Deal.ActualAmount);
         Assert.Equal(partnerId, won.Deal.PartnerId);
@@ -91,6 +93,7 @@ public sealed class RegisteringADealEndToEnd(RunningSystem system) : IClassFixtu
             expectedClose = close,
         })).StatusCode == HttpStatusCode.Created);
         var dealId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("clear", await system.Screened(dealId));
         (await manager.PostAsync($"/api/deals/{dealId}/approve", null)).EnsureSuccessStatusCode();
 
         // … and then reports the sale, without naming the deal: reseller + customer + product family match it.
@@ -171,6 +174,7 @@ public sealed class HearingAboutItByMail(RunningSystem system) : IClassFixture<R
         while (registered.StatusCode == HttpStatusCode.Forbidden && DateTime.UtcNow < deadline && await Task.Delay(200).ContinueWith(_ => true));
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         var dealId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("clear", await system.Screened(dealId));
         (await manager.PostAsync($"/api/deals/{dealId}/approve", null)).EnsureSuccessStatusCode();
 
         using var mailbox = new Smtp4dev();

@@ -176,6 +176,17 @@ public class RunningSystem : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Waits until the Compliance service's screening of a registration has reached the Deals service (a deal may be decided only
+    /// then), and gives its outcome.
+    /// </summary>
+    public async Task<string> Screened(Guid dealId)
+    {
+        var manager = Client("channel-manager");
+        return await Eventually.Value(async () => (await manager.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/deals/{dealId}"))
+            .GetProperty("deal").GetProperty("screening").GetString()!, s => s != "pending", $"the screening of deal {dealId}");
+    }
+
     public HttpClient Client(string? role = null, Guid? partnerId = null, string? clientAddress = null, Guid? distributorId = null)
     {
         var client = new HttpClient { BaseAddress = new Uri(Gateway.Address), Timeout = TimeSpan.FromSeconds(60) };

@@ -110,6 +110,7 @@ public class TwoTenants : RunningSystem
             expectedClose = DateTime.UtcNow.AddDays(40).ToString("yyyy-MM-dd"),
         })).StatusCode == HttpStatusCode.Created);
         var pricedDealId = (await priced.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Screened(pricedDealId);
         await Expect(HttpStatusCode.OK, manager.PostAsync($"/api/deals/{pricedDealId}/approve", null));
         JsonElement pa = default;
         await Eventually.True(what: $"{name}: price authorization", condition: async () =>

@@ -124,7 +124,10 @@ public sealed class DashboardChannel : IAsyncLifetime
             currency = "USD",
             expectedClose = DateTime.UtcNow.AddDays(50).ToString("yyyy-MM-dd"),
         })).IsSuccessStatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        // Screened by the Compliance service before anyone may approve it.
+        Assert.Equal("clear", await System.Screened(id));
+        return id;
     }
 
     public Task<Microsoft.Playwright.IPage> SignIn(string who, int width = 1280) => Browser.SignIn(who, width);

@@ -141,8 +141,16 @@ public sealed class WorkingADealInTheBrowser(DealDeskChannel channel)
         await form.GetByRole(AriaRole.Button, new() { Name = "Save and resubmit" }).ClickAsync();
         await Expect(avery.GetByTestId("deal-title")).ToContainTextAsync("Submitted");
 
-        // Approved by the manager from the deal's page.
-        await morgan.ReloadAsync();
+        // Approved by the manager from the deal's page, once the Compliance service has screened what changed (until then the page
+        // says it is waiting and offers no approval).
+        await Eventually.True(async () =>
+        {
+            await morgan.ReloadAsync();
+            await morgan.Locator("main[data-page=deal]:not([aria-busy])").WaitForAsync();
+            var screening = await morgan.GetByTestId("screening").TextContentAsync();
+            if (screening!.Contains("waiting")) Assert.Equal(0, await morgan.GetByRole(AriaRole.Button, new() { Name = "Approve" }).CountAsync());
+            return screening.Contains("clear");
+        }, "the resubmitted deal screened clear");
         await Expect(morgan.GetByTestId("deal-title")).ToContainTextAsync("Submitted");
         await morgan.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Expect(morgan.GetByTestId("deal-title")).ToContainTextAsync("Approved");

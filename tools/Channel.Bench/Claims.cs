@@ -49,7 +49,8 @@ static class Claims
             expectedClose = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd"),
         })));
         var dealId = deal.GetProperty("id").GetGuid();
-        await Send(http, HttpMethod.Post, $"/api/deals/{dealId}/approve", manager, null);
+        // Once the Compliance service has screened it (409 until then).
+        await Retry(() => Send(http, HttpMethod.Post, $"/api/deals/{dealId}/approve", manager, null));
         var pa = await Retry(async () =>
         {
             var found = await Send(http, HttpMethod.Get, $"/api/pricing/authorizations?dealId={dealId}", manager, null);

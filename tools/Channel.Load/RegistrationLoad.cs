@@ -8,12 +8,17 @@ using System.Text.Json;
 namespace Channel.Load;
 
 /// <summary>One request the load made: when it started (since the load's clock started), how long it took, what came back.</summary>
-public sealed record Attempt(string Kind, double StartedMs, double Milliseconds, int Status, Guid? DealId);
+public sealed record Attempt(string Kind, double StartedMs, double Milliseconds, int Status, Guid? DealId)
+{
+    /// <summary>An approval refused because the deal's compliance screening has not reached Deals yet.</summary>
+    public bool ScreeningPending { get; init; }
+}
 
 /// <summary>
 /// Partners registering deals through the gateway at a fixed concurrency, as many as they can: one in
 /// ten for a customer another partner registered a moment earlier (a conflict with one deal), and a
-/// channel manager approving every fifth deal as it is registered. Every answer is kept: the ledger of
+/// channel manager approving every fifth deal once the Compliance service has screened it (an approval
+/// answered "screening not finished" is tried again later, and is not an answer the run counts). Every answer is kept: the ledger of
 /// 201s (deal id → when the answer came) is what a fault-injection run checks against the databases.
 /// A failed request is not retried (a registration has no idempotency key), so an error the client
 /// saw either wrote nothing or wrote a deal the client never heard of; the run reports both.
@@ -24,7 +29,11 @@ public sealed class RegistrationLoad(HttpClient http, IReadOnlyList<Guid> partne
     readonly Dictionary<Guid, AuthenticationHeaderValue> tokens =
         partners.ToDictionary(p => p, p => new AuthenticationHeaderValue("Bearer", partnerToken(p)));
     readonly AuthenticationHeaderValue manager = new("Bearer", managerToken);
+    readonly ConcurrentQueue<(Guid Id, double Since)> toApprove = new();
     int sequence;
+
+    /// <summary>How long a registration waits before its approval is tried (screening usually takes a few milliseconds).</summary>
+    static readonly TimeSpan ScreeningTime = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Each request's customer is named after the run and its number, so a deal can be traced to the request that made it.</summary>
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..8];
@@ -83,11 +92,19 @@ public sealed class RegistrationLoad(HttpClient http, IReadOnlyList<Guid> partne
             }
             Registered[id] = registered.StartedMs + registered.Milliseconds;
             PartnerOf[id] = partner;
-            if (n % 5 != 0) continue;
-            using var approve = new HttpRequestMessage(HttpMethod.Post, $"/api/deals/{id}/approve") { Headers = { Authorization = manager } };
-            var approved = await Send("approve", approve, id);
-            if (approved.Status == (int)HttpStatusCode.OK) Approved[id] = approved.StartedMs + approved.Milliseconds;
+            if (n % 5 == 0) toApprove.Enqueue((id, Clock.Elapsed.TotalMilliseconds));
+            if (toApprove.TryPeek(out var next) && Clock.Elapsed.TotalMilliseconds - next.Since >= ScreeningTime.TotalMilliseconds
+                && toApprove.TryDequeue(out next))
+                await Approve(next.Id);
         }
+    }
+
+    async Task Approve(Guid id)
+    {
+        using var approve = new HttpRequestMessage(HttpMethod.Post, $"/api/deals/{id}/approve") { Headers = { Authorization = manager } };
+        var approved = await Send("approve", approve, id);
+        if (approved.Status == (int)HttpStatusCode.OK) Approved[id] = approved.StartedMs + approved.Milliseconds;
+        else if (approved.ScreeningPending) toApprove.Enqueue((id, Clock.Elapsed.TotalMilliseconds));
     }
 
     /// <summary>Sends one request; the attempt names the deal (the one created, for a 201 on registration).</summary>
@@ -95,6 +112,7 @@ public sealed class RegistrationLoad(HttpClient http, IReadOnlyList<Guid> partne
     {
         var started = Clock.Elapsed.TotalMilliseconds;
         var status = 0; // no answer: refused, reset or timed out
+        var pending = false;
         try
         {
             using var response = await http.SendAsync(request);
@@ -102,10 +120,12 @@ public sealed class RegistrationLoad(HttpClient http, IReadOnlyList<Guid> partne
             status = (int)response.StatusCode;
             if (dealId is null && response.StatusCode == HttpStatusCode.Created)
                 dealId = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+            pending = response.StatusCode == HttpStatusCode.Conflict && System.Text.Encoding.UTF8.GetString(body).Contains("screening has not finished");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException) { }
-        var attempt = new Attempt(kind, started, Clock.Elapsed.TotalMilliseconds - started, status, dealId);
-        attempts.Enqueue(attempt);
+        var attempt = new Attempt(kind, started, Clock.Elapsed.TotalMilliseconds - started, status, dealId) { ScreeningPending = pending };
+        // Not yet screened is not an answer to count: the approval is simply tried again.
+        if (!pending) attempts.Enqueue(attempt);
         return attempt;
     }
 }

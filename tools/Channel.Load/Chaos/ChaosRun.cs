@@ -29,7 +29,7 @@ public sealed record ChaosReport(List<FaultResult> Faults, int Registered, int A
 public static class ChaosRun
 {
     /// <summary>The processes a "service killed" or "service stopped" fault takes down, in turn.</summary>
-    static readonly string[] Victims = ["Reporting", "Deals", "Gateway", "Partners", "Distributors"];
+    static readonly string[] Victims = ["Compliance", "Deals", "Reporting", "Gateway", "Partners", "Distributors"];
 
     public static async Task<ChaosReport> Run(int rounds, int concurrency, double perSecond, TextWriter output, TimeSpan? settleTimeout = null,
         TimeSpan? databaseOutage = null)

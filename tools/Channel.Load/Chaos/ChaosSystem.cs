@@ -9,7 +9,7 @@ namespace Channel.Load.Chaos;
 
 /// <summary>
 /// The system a chaos run breaks: Partners, Distributors, two instances of Deals, Reporting,
-/// Notifications and the gateway as their own processes, on a PostgreSQL cluster and a RabbitMQ node nobody else uses
+/// Notifications, Compliance (every registration is screened before it may be approved) and the gateway as their own processes, on a PostgreSQL cluster and a RabbitMQ node nobody else uses
 /// (<c>./channel</c> starts them and exports where they are), with fresh databases and a fresh
 /// virtual host for each run. The broker and PostgreSQL are broken through <c>./channel _chaos
 /// VERB</c>, the one place that knows how they run.
@@ -19,8 +19,8 @@ public sealed class ChaosSystem : IAsyncDisposable
     /// <summary>Each process by its name here, and the service it runs (two instances of Deals share its database).</summary>
     static readonly (string Name, string Service)[] Backends =
         [("Partners", "Partners"), ("Distributors", "Distributors"), ("Deals", "Deals"), ("Deals 2", "Deals"), ("Reporting", "Reporting"),
-         ("Notifications", "Notifications")];
-    public static readonly string[] Services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications"];
+         ("Notifications", "Notifications"), ("Compliance", "Compliance")];
+    public static readonly string[] Services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications", "Compliance"];
 
     readonly Dictionary<string, ServiceProcess> running = [];
     readonly Dictionary<string, (string Service, int Port, Dictionary<string, string> Environment)> launch = [];
@@ -78,6 +78,7 @@ public sealed class ChaosSystem : IAsyncDisposable
             ["ReverseProxy__Clusters__deals__Destinations__second__Address"] = system.running["Deals 2"].Address,
             ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = system.running["Reporting"].Address,
             ["ReverseProxy__Clusters__notifications__Destinations__main__Address"] = system.running["Notifications"].Address,
+            ["ReverseProxy__Clusters__compliance__Destinations__main__Address"] = system.running["Compliance"].Address,
             ["Gateway__RequestsPerSecondPerClient"] = "100000",
             ["Gateway__ApplicationsPerMinute"] = "100000",
         });

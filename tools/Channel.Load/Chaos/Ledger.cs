@@ -8,7 +8,8 @@ namespace Channel.Load.Chaos;
 /// is in the Reporting read model at its version with the same status and value, the pipeline sums
 /// count each deal once, every report the distributor was answered 201 for is stored, the
 /// sell-through and registered-revenue sums equal the stored lines and links, and every copy of a
-/// partner and an authorization equals its owner's.
+/// partner and an authorization equals its owner's; every deal is screened by Compliance once, and Deals holds
+/// Compliance's latest decision on it.
 /// </summary>
 public sealed class Ledger(ChaosSystem system, RegistrationLoad load, SideLoad? side)
 {
@@ -30,6 +31,15 @@ public sealed class Ledger(ChaosSystem system, RegistrationLoad load, SideLoad? 
         public decimal Value { get; set; }
         public string? Notes { get; set; }
         public bool Old { get; set; }
+        public string Screening { get; set; } = "";
+        public long ScreeningSequence { get; set; }
+    }
+
+    sealed class Screened
+    {
+        public string Id { get; set; } = "";
+        public long Sequence { get; set; }
+        public string Outcome { get; set; } = "";
     }
 
     sealed class ModelRow
@@ -79,7 +89,10 @@ public sealed class Ledger(ChaosSystem system, RegistrationLoad load, SideLoad? 
         var detail = new List<string>();
 
         var rows = (await deals.QueryAsync<DealRow>(
-            "select id, version, status, coalesce(actual_amount, total_value) as value, notes, updated_at < now() - @Allowance as old from deals",
+            """
+            select id, version, status, coalesce(actual_amount, total_value) as value, notes, updated_at < now() - @Allowance as old,
+                   screening, screening_sequence from deals
+            """,
             new { Allowance = allowance })).AsList();
         var model = (await reporting.QueryAsync<ModelRow>("select id, version, status, value from deals")).ToDictionary(r => r.Id);
         var stored = rows.ToDictionary(r => r.Id);
@@ -104,8 +117,26 @@ public sealed class Ledger(ChaosSystem system, RegistrationLoad load, SideLoad? 
             else if (sum < sums.Deals) { lost += (int)(sums.Deals - sum); detail.Add($"{name} misses {sums.Deals - sum} deals"); }
         }
         var storedWithout201 = rows.Count(r => r.Old && !load.Registered.ContainsKey(r.Id));
+
+        // Screening: each deal screened once by Compliance, its decision applied in Deals, nothing left waiting for one.
+        await using var compliance = await system.Open("Compliance");
+        var screened = (await compliance.QueryAsync<Screened>("select id, sequence, outcome from subjects where kind = 'deal' and sequence > 0"))
+            .ToDictionary(d => Guid.Parse(d.Id));
+        var unscreened = rows.Count(r => r.Old && (r.Screening == "pending" || !screened.ContainsKey(r.Id)));
+        var notApplied = rows.Count(r => r.Old && screened.TryGetValue(r.Id, out var d) && d.Sequence > r.ScreeningSequence);
+        var misapplied = rows.Count(r => screened.TryGetValue(r.Id, out var d) && d.Sequence == r.ScreeningSequence && d.Outcome != r.Screening);
+        var screenedTwice = await compliance.ExecuteScalarAsync<long>(
+            "select count(*) - count(distinct (subject_id, subject_version)) from decisions where kind = 'deal'");
+        if (unscreened > 0) detail.Add($"{unscreened} deals not screened");
+        if (notApplied > 0) detail.Add($"{notApplied} screening decisions not applied in Deals");
+        if (misapplied > 0) detail.Add($"{misapplied} deals with another screening outcome than Compliance's");
+        if (screenedTwice > 0) detail.Add($"{screenedTwice} deal versions screened twice");
+        lost += unscreened + notApplied;
+        wrong += misapplied;
+        duplicated += (int)screenedTwice;
+
         long waiting = 0;
-        foreach (var (service, conn) in new[] { ("Partners", partners), ("Distributors", distributors), ("Deals", deals) })
+        foreach (var (service, conn) in new[] { ("Partners", partners), ("Distributors", distributors), ("Deals", deals), ("Compliance", compliance) })
         {
             var old = await conn.ExecuteScalarAsync<long>("select count(*) from outbox where created_at < now() - @Allowance", new { Allowance = allowance });
             var dead = await conn.ExecuteScalarAsync<long>("select count(*) from outbox_dead_letters");

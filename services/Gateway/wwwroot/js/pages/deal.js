@@ -42,7 +42,7 @@ export async function deal(params) {
           ${registrant && ["approved", "submitted", "returned"].includes(deal.status) ? '<button type="button" class="danger" data-deal-act="lost">Close as lost</button>' : ""}
           ${isManager() && deal.status === "approved" ? '<button type="button" class="secondary" data-deal-act="extension">Grant an extension</button>' : ""}
           ${registrant && deal.status === "returned" ? `<a class="button" href="#/register?edit=${esc(deal.id)}">Edit and resubmit</a>` : ""}
-          ${isManager() && ["submitted", "compliance_review"].includes(deal.status) ? `<button type="button" data-deal-act="approve">Approve</button>
+          ${isManager() && ["submitted", "compliance_review"].includes(deal.status) ? `${deal.screening === "clear" ? '<button type="button" data-deal-act="approve">Approve</button>' : ""}
             <button type="button" class="secondary" data-deal-act="return">Return for information</button>
             <button type="button" class="danger" data-deal-act="reject">Reject</button>` : ""}
           ${(registrant && deal.status === "approved") || (isManager() && ["approved", "submitted", "compliance_review"].includes(deal.status))

@@ -51,7 +51,8 @@ async function review(id) {
         <div class="muted">by <a href="#/partner?id=${esc(c.otherPartnerId)}">${esc(c.otherPartnerName || "a partner not yet known here")}</a></div></td><td>${esc(stageName(c.otherStatus))}</td>
         <td>${esc(c.rule.replaceAll("_", " "))}</td><td>${esc(c.sharedFamilies.join(", "))}</td><td>${esc(c.stage)}</td></tr>`).join("")}</tbody></table></div>` : '<p class="muted">No conflicting registrations.</p>'}
     <p class="muted">${history.map((h) => `${esc(h.action)} by ${esc(h.actor)}`).join(" → ")}</p>
-    ${isManager() ? `<div class="actions"><button type="button" data-decide="approve">Approve</button>
+    ${deal.screening === "pending" ? '<p class="notice" data-testid="screening">Waiting for compliance screening: it can be approved once it is clear.</p>' : ""}
+    ${isManager() ? `<div class="actions">${deal.screening === "clear" ? '<button type="button" data-decide="approve">Approve</button>' : ""}
       <textarea aria-label="Reason" placeholder="Reason (to reject or return)" id="reason"></textarea>
       <button type="button" class="secondary" data-decide="return">Return for information</button>
       <button type="button" class="danger" data-decide="reject">Reject</button></div>` : ""}</div>`;

@@ -35,6 +35,19 @@ curl -fsS -o /dev/null -X POST "$GW/api/pricing/price-lists?name=Demo%20price%20
 rm -f "$book"
 echo "loaded the demo price book"
 
+# ---- Compliance first: every application and registration below is screened. The demo's public-sector rules
+# (NDAA §889, universal-service funds, foreign government bans) and a small screening list in the consolidated
+# screening list's CSV format, loaded by a compliance officer.
+OFFICER=$("$CHANNEL" token compliance-officer --sub demo-compliance-officer)
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [ "$(curl -fsS "$GW/api/compliance/rules" -H "Authorization: Bearer $OFFICER" | jq '.rules | length')" = 0 ]; then
+  jq -c '.[]' "$ROOT_DIR/compliance/demo-rules.json" | while read -r rule; do post /api/compliance/rules "$rule" "$OFFICER" >/dev/null; done
+  curl -fsS -o /dev/null -X POST "$GW/api/compliance/lists/imports?name=demo-screening-list.csv" -H 'Content-Type: text/csv' \
+    -H "Authorization: Bearer $OFFICER" --data-binary @"$ROOT_DIR/compliance/demo-screening-list.csv"
+fi
+ATTESTATION=$(curl -fsS "$GW/api/compliance/attestation" -H "Authorization: Bearer $OFFICER" | jq -r .version)
+echo "loaded compliance rules and screening list"
+
 i=0
 for row in \
   "Summit Networks Inc.|summitnet.example|US|CA|var|platinum" \
@@ -95,17 +108,6 @@ screened() { # deal: waits until the Compliance service's screening has reached 
 }
 act() { if [ "$2" = approve ]; then screened "$1"; fi; post "/api/deals/$1/$2" "${3:-{\}}" "${4:-$MANAGER}" >/dev/null; }
 
-# Compliance: the demo's public-sector rules (NDAA §889, universal-service funds, foreign government bans) and a small
-# screening list in the consolidated screening list's CSV format, loaded by a compliance officer.
-OFFICER=$("$CHANNEL" token compliance-officer --sub demo-compliance-officer)
-ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-if [ "$(curl -fsS "$GW/api/compliance/rules" -H "Authorization: Bearer $OFFICER" | jq '.rules | length')" = 0 ]; then
-  jq -c '.[]' "$ROOT_DIR/compliance/demo-rules.json" | while read -r rule; do post /api/compliance/rules "$rule" "$OFFICER" >/dev/null; done
-  curl -fsS -o /dev/null -X POST "$GW/api/compliance/lists/imports?name=demo-screening-list.csv" -H 'Content-Type: text/csv' \
-    -H "Authorization: Bearer $OFFICER" --data-binary @"$ROOT_DIR/compliance/demo-screening-list.csv"
-fi
-ATTESTATION=$(curl -fsS "$GW/api/compliance/attestation" -H "Authorization: Bearer $OFFICER" | jq -r .version)
-echo "loaded compliance rules and screening list"
 
 SUMMIT=$(partner_id "Summit Networks"); BAYSIDE=$(partner_id "Bayside Managed"); LAKESHORE=$(partner_id "Lakeshore Systems")
 PIONEER=$(partner_id "Pioneer Data"); GRANITE=$(partner_id "Granite State"); MAPLE=$(partner_id "Maple Leaf")
@@ -236,3 +238,16 @@ CLAIM=$(echo "$claim" | jq -r .claim.id)
 post "/api/pricing/claims/$CLAIM/lines/5/dispute" '{"comment":"Our book cost on INV-MG2 was the promotional cost agreed in March."}' "$DIST_PACIFIC" >/dev/null
 rm -f "$file"
 echo "loaded demo price authorizations and a ship-and-debit claim"
+# ---- A screening-list update a month on: the Unverified List gives a trading name that is one of the live partners'
+# names. Compliance screens every live partner and open deal again; Rio Grande Integrators goes on hold (its evidence in
+# the compliance queue, the change's impact report listing it).
+{ cat "$ROOT_DIR/compliance/demo-screening-list.csv"
+  echo 'demo-uvl-4001,Unverified List (UVL) - Bureau of Industry and Security,,Entity,,Rio Bravo Electronics Trading S.A. de C.V.,,"Avenida Juarez 1800, Ciudad Juarez, MX",91 FR 2026,2026-11-02,,,,,,,,,,,Demo entry: end use could not be verified.,,Rio Grande Integrators; RBET Trading,,,,,,'
+} | curl -fsS -o /dev/null -X POST "$GW/api/compliance/lists/imports?name=demo-screening-list-2026-11.csv" -H 'Content-Type: text/csv' \
+    -H "Authorization: Bearer $OFFICER" --data-binary @-
+RIO=$(partner_id "Rio Grande")
+for _ in $(seq 1 100); do
+  [ "$(curl -fsS "$GW/api/partners/$RIO" -H "Authorization: Bearer $MANAGER" | jq -r .status)" = on_hold ] && break
+  sleep 0.2
+done
+echo "imported a screening-list update: Rio Grande Integrators is on hold for compliance review"

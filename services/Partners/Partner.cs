@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Channel.Contracts.Compliance;
 using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
 using Channel.Messaging;
@@ -27,9 +28,11 @@ public sealed record PartnerSummary(Guid Id, string LegalName, string Country, s
 /// <code>
 /// applied ──approve──▶ active ◀──reinstate── suspended
 ///   │  ▲                 │  └──suspend──────────▲
-///   │  └clear hold─ on_hold                       any live state ──terminate──▶ terminated
+///   │  └clear hold─ on_hold ◀─compliance hold─┘ (and back when compliance clears it)
+///   │                                          any live state ──terminate──▶ terminated
 ///   └──reject──▶ rejected ◀──reject── on_hold
 /// </code>
+/// The Compliance service screens every application and live partner; its decisions arrive in the order it made them.
 /// </summary>
 public sealed record Partner
 {
@@ -54,6 +57,11 @@ public sealed record Partner
     public DateTimeOffset UpdatedAt { get; init; }
     public int Version { get; init; }
     [JsonIgnore] public int? ActiveSinceVersion { get; init; }
+    /// <summary>The Compliance service's latest decision: pending (an application not screened yet), clear, review or block.</summary>
+    public string Screening { get; init; } = ScreeningOutcome.Clear;
+    /// <summary>Why compliance holds it, as a manager may read it (the evidence stays with compliance officers).</summary>
+    public string? ScreeningReason { get; init; }
+    [JsonIgnore] public long ScreeningSequence { get; init; }
 
     /// <summary>The version the next change gets (the commit path adds one, always).</summary>
     int Next => Version + 1;
@@ -87,18 +95,51 @@ public sealed record Partner
     /// <summary>Who applied, for the events that tell them what became of it.</summary>
     public PartnerContact Contact() => new() { Name = ContactName, Email = ContactEmail };
 
-    /// <summary>Screening matched the restricted-party list: the application waits for a channel manager.</summary>
+    /// <summary>The application looks like an existing partner: it waits for a channel manager.</summary>
     public Outcome<Partner> PlaceOnHold(string reason) => Status == PartnerStatus.Applied
         ? new Moved<Partner>(this with { Status = PartnerStatus.OnHold, HoldReason = reason }, "placed_on_hold",
             (p, v) => new PartnerPlacedOnHold { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = "screening", Reason = reason, Partner = p.State() },
             reason, new { status = PartnerStatus.OnHold })
         : Refuse("placed on hold");
 
-    public Outcome<Partner> ClearHold(string reason, Caller by) => Status == PartnerStatus.OnHold
+    bool HeldByCompliance => Screening is ScreeningOutcome.Review or ScreeningOutcome.Block;
+
+    public Outcome<Partner> ClearHold(string reason, Caller by) => Status == PartnerStatus.OnHold && HeldByCompliance
+        ? new Refused<Partner>(Status, "Compliance screening holds this partner.",
+            $"{ScreeningReason}. A compliance officer decides in the compliance queue.")
+        : Status == PartnerStatus.OnHold
         ? new Moved<Partner>(this with { Status = PartnerStatus.Applied, HoldReason = null }, "hold_cleared",
             (p, v) => new PartnerHoldCleared { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State() },
             reason, new { status = PartnerStatus.Applied })
         : Refuse("cleared of a hold");
+
+    /// <summary>
+    /// The Compliance service's decision (an older one than applied is refused and changes nothing). A hold puts an
+    /// application or an active partner on hold; compliance clearing its own hold puts the partner back where it was
+    /// (in review, or active). Any other decision is recorded and announced.
+    /// </summary>
+    public Outcome<Partner> Screened(string outcome, string reason, long sequence, string actor)
+    {
+        if (sequence <= ScreeningSequence)
+            return new Refused<Partner>(Status, "An older screening decision.", $"Screening {sequence} is not newer than {ScreeningSequence}.");
+        var holds = outcome is ScreeningOutcome.Review or ScreeningOutcome.Block;
+        var next = this with { Screening = outcome, ScreeningReason = holds ? reason : null, ScreeningSequence = sequence };
+        if (holds && Status is PartnerStatus.Applied or PartnerStatus.Active)
+            return new Moved<Partner>(next with { Status = PartnerStatus.OnHold, HoldReason = reason }, "placed_on_hold",
+                (p, v) => new PartnerPlacedOnHold { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = actor, Reason = reason, Partner = p.State() },
+                reason, new { status = new { from = Status, to = PartnerStatus.OnHold }, screening = outcome });
+        if (!holds && Status == PartnerStatus.OnHold && HeldByCompliance)
+        {
+            var back = ActiveSinceVersion is null ? PartnerStatus.Applied : PartnerStatus.Active;
+            return new Moved<Partner>(next with { Status = back, HoldReason = null, ActiveSinceVersion = back == PartnerStatus.Active ? Next : null },
+                "hold_cleared",
+                (p, v) => new PartnerHoldCleared { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = actor, Reason = reason, Partner = p.State() },
+                reason, new { status = new { from = Status, to = back }, screening = outcome });
+        }
+        return new Moved<Partner>(next, "screened",
+            (p, v) => new PartnerScreened { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = actor, Outcome = outcome, Reason = reason, Partner = p.State() },
+            holds ? reason : null, new { screening = outcome });
+    }
 
     public Outcome<Partner> Approve(string tier, Caller by) => Status == PartnerStatus.Applied
         ? new Moved<Partner>(this with { Status = PartnerStatus.Active, Tier = tier, ActiveSinceVersion = Next }, "approved",
@@ -127,7 +168,10 @@ public sealed record Partner
             reason, new { status = PartnerStatus.Suspended })
         : Refuse("suspended");
 
-    public Outcome<Partner> Reinstate(string? reason, Caller by) => Status == PartnerStatus.Suspended
+    public Outcome<Partner> Reinstate(string? reason, Caller by) => Status == PartnerStatus.Suspended && HeldByCompliance
+        ? new Refused<Partner>(Status, "Compliance screening holds this partner.",
+            $"{ScreeningReason}. It can be reinstated once a compliance officer clears it.")
+        : Status == PartnerStatus.Suspended
         ? new Moved<Partner>(this with { Status = PartnerStatus.Active, StatusReason = reason ?? StatusReason, ActiveSinceVersion = Next }, "reinstated",
             (p, v) => new PartnerReinstated { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State() },
             reason, new { status = PartnerStatus.Active })

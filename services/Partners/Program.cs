@@ -5,7 +5,6 @@ using Channel.Partners.Screening;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChannelService("partners", typeof(Program).Assembly);
-builder.Services.AddSingleton<RestrictedParties>();
 builder.Services.AddSingleton<Partners>();
 builder.Services.AddRateLimiter(o => ApplyToBecomePartner.AddRateLimit(o, builder.Configuration));
 

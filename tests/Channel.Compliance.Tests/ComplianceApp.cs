@@ -114,6 +114,41 @@ public class ComplianceApp : WebApplicationFactory<Program>, IAsyncLifetime
         return (id, decided);
     }
 
+    /// <summary>Announces a partner as the Partners service would (an application, or an approval) and waits until Compliance holds that version.</summary>
+    public async Task Partner(Guid id, int version, string legalName, string domain, string status = Channel.Contracts.Partners.PartnerStatus.Applied,
+        string country = "US")
+    {
+        var state = new Channel.Contracts.Partners.PartnerState
+        {
+            LegalName = legalName,
+            Country = country,
+            Region = "CA",
+            WebsiteDomain = domain,
+            PartnerType = "var",
+            Status = status,
+            AppliedAt = Start,
+        };
+        if (status == Channel.Contracts.Partners.PartnerStatus.Applied)
+            await Events.Publish(new Channel.Contracts.Partners.PartnerApplied
+            {
+                PartnerId = id,
+                Version = version,
+                OccurredAt = Clock.GetUtcNow(),
+                Actor = "test",
+                Partner = state,
+            });
+        else
+            await Events.Publish(new Channel.Contracts.Partners.PartnerApproved
+            {
+                PartnerId = id,
+                Version = version,
+                OccurredAt = Clock.GetUtcNow(),
+                Actor = "test",
+                Partner = state,
+            });
+        await Db.WaitFor("select count(*) from subjects where kind = 'partner' and id = @id and version = @version", args: new { id = id.ToString(), version });
+    }
+
     /// <summary>Announces a later state of a deal (approved, won, …) and waits until Compliance holds it.</summary>
     public async Task Moves(Guid deal, int version, Customer customer, string status, string screening)
     {

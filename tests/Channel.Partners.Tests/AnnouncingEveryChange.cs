@@ -17,11 +17,11 @@ public sealed class AnnouncingEveryChange(PartnersApp app) : IClassFixture<Partn
     static readonly Dictionary<string, Func<PartnersApp, Task<Guid>>> writePaths = new()
     {
         ["POST /api/partners/applications"] = app => app.Apply(),
-        ["POST /api/partners/applications (screened onto hold)"] = app => app.Apply(PartnersApp.Application("Crimson Peak Telecom Holdings Ltd.")),
+        ["POST /api/partners/applications (a look-alike, onto hold)"] = app => app.LookAlikeOnHold(),
         ["POST /api/partners/{id:guid}/approve"] = app => app.ActivePartner(),
         ["POST /api/partners/{id:guid}/reject"] = async app => await Moved(app, await app.Apply(), "reject", new { reason = "Outside our markets." }),
         ["POST /api/partners/{id:guid}/clear-hold"] = async app =>
-            await Moved(app, await app.Apply(PartnersApp.Application("Oceanic Shadow Trading Partners")), "clear-hold", new { reason = "Another company." }),
+            await Moved(app, await app.LookAlikeOnHold(), "clear-hold", new { reason = "Another company." }),
         ["POST /api/partners/{id:guid}/suspend"] = async app => await Moved(app, await app.ActivePartner(), "suspend", new { reason = "Audit." }),
         ["POST /api/partners/{id:guid}/reinstate"] = async app =>
             await Moved(app, await Moved(app, await app.ActivePartner(), "suspend", new { reason = "Audit." }), "reinstate", new { reason = "Passed." }),

@@ -76,41 +76,6 @@ public sealed class ApplyingToBecomeAPartner(PartnersApp app) : IClassFixture<Pa
         Assert.NotEqual(first, second);
     }
 
-    [Theory]
-    [InlineData("Oceanic Shadow Trading LLC")]
-    [InlineData("OCEANIC SHADOW TRADING, L.L.C.")]
-    [InlineData("Océanic Shadow Trading Inc")]
-    [InlineData("Oceanic-Shadow Trading USA Holdings")]
-    public async Task A_name_on_the_restricted_party_list_goes_to_compliance_hold(string name)
-    {
-        var id = await app.Apply(PartnersApp.Application(name: name));
-
-        var partner = await app.Get(id);
-        Assert.Equal("on_hold", partner.GetProperty("status").GetString());
-        Assert.Contains("Oceanic Shadow Trading LLC", partner.GetProperty("holdReason").GetString());
-        var hold = await app.Events.WaitFor<PartnerPlacedOnHold>(e => e.PartnerId == id);
-        Assert.Equal(2, hold.Version);
-        Assert.Equal("on_hold", hold.Partner.Status);
-    }
-
-    [Fact]
-    public async Task A_subdomain_of_a_restricted_domain_goes_to_compliance_hold()
-    {
-        var id = await app.Apply(PartnersApp.Application(name: "Friendly Name Resellers", domain: "us.nordvik-exports.example"));
-
-        var partner = await app.Get(id);
-        Assert.Equal("on_hold", partner.GetProperty("status").GetString());
-        Assert.Contains("nordvik-exports.example", partner.GetProperty("holdReason").GetString());
-    }
-
-    [Fact]
-    public async Task A_name_that_only_shares_a_word_with_a_restricted_party_is_not_held()
-    {
-        var id = await app.Apply(PartnersApp.Application(name: "Oceanic Networks Inc"));
-
-        Assert.Equal("applied", (await app.Get(id)).GetProperty("status").GetString());
-    }
-
     [Fact]
     public async Task The_contact_must_use_the_company_domain()
     {

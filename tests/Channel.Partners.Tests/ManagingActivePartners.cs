@@ -43,7 +43,7 @@ public sealed class ManagingActivePartners(PartnersApp app) : IClassFixture<Part
         switch (status)
         {
             case "applied": return await app.Apply();
-            case "on_hold": return await app.Apply(PartnersApp.Application(name: "Oceanic Shadow Trading LLC"));
+            case "on_hold": return await app.LookAlikeOnHold();
             case "active": return await app.ActivePartner();
         }
         var id = await app.ActivePartner();

@@ -4,6 +4,7 @@ using Channel.Contracts.Partners;
 using Channel.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Channel.Partners.Tests;
 
@@ -97,6 +98,44 @@ public class PartnersApp : WebApplicationFactory<Program>, IAsyncLifetime
             Authorization = States.Authorization(distributorId, partnerId, active, "CA"),
         });
         await Db.WaitFor($"select count(*) from distributor_partners where authorization_id = '{id}'");
+    }
+
+    /// <summary>
+    /// The Compliance service's decision on a partner, as it announces it (its sequence per partner); waits until Partners
+    /// has applied it, or (<paramref name="applied"/> false: a decision Partners turns away) until Partners has handled it.
+    /// </summary>
+    public async Task Screen(Guid partnerId, long sequence, string outcome, string reason, bool applied = true)
+    {
+        consumed ??= ConsumedMessages.Watch(Services.GetRequiredService<MassTransit.IBus>());
+        var messageId = Guid.NewGuid();
+        await Events.Publish(new Channel.Contracts.Compliance.ScreeningDecided
+        {
+            DecisionId = Guid.NewGuid(),
+            SubjectKind = "partner",
+            SubjectId = partnerId.ToString(),
+            SubjectVersion = 1,
+            Sequence = sequence,
+            Outcome = outcome,
+            Reason = reason,
+            ListVersion = 1,
+            RulesVersion = 1,
+            Actor = "compliance",
+            OccurredAt = DateTimeOffset.UtcNow,
+        }, messageId);
+        if (applied) await Db.WaitFor("select count(*) from partners where id = @id and screening_sequence = @sequence", args: new { id = partnerId, sequence });
+        else await consumed.WaitFor(messageId, 1);
+    }
+
+    ConsumedMessages? consumed;
+
+    /// <summary>An application on hold for a channel manager: its name is a live partner's once normalised.</summary>
+    public async Task<Guid> LookAlikeOnHold(string? domain = null)
+    {
+        var unique = Guid.NewGuid().ToString("N")[..6];
+        await Apply(Application(name: $"Summit {unique} Networks, Inc."));
+        var id = await Apply(Application(name: $"SUMMIT {unique.ToUpperInvariant()} NETWORKS LLC", domain: domain));
+        Assert.Equal("on_hold", (await Get(id)).GetProperty("status").GetString());
+        return id;
     }
 
     public async Task<JsonElement> Get(Guid id)

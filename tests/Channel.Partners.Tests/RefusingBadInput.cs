@@ -148,8 +148,7 @@ public sealed class RefusingBadInput(PartnersApp app) : IClassFixture<PartnersAp
     {
         var domain = $"badinput-{Guid.NewGuid():N}"[..20] + ".example";
         if (state == "none") return (Guid.Empty, domain);
-        var name = state == "on_hold" ? "Zhemchug Network Equipement SA" : $"Setup {Guid.NewGuid():N}";
-        var id = await app.Apply(PartnersApp.Application(name: name, domain: domain));
+        var id = state == "on_hold" ? await app.LookAlikeOnHold(domain) : await app.Apply(PartnersApp.Application(name: $"Setup {Guid.NewGuid():N}", domain: domain));
         var manager = app.Manager();
         if (state is "active" or "suspended")
             (await manager.PostAsJsonAsync($"/api/partners/{id}/approve", new { tier = "silver" })).EnsureSuccessStatusCode();

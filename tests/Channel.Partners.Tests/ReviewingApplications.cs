@@ -58,8 +58,7 @@ public sealed class ReviewingApplications(PartnersApp app) : IClassFixture<Partn
     [Fact]
     public async Task A_held_application_cannot_be_approved_until_a_manager_clears_the_hold()
     {
-        var id = await app.Apply(PartnersApp.Application(name: "Crimson Peak Telecom Holdings"));
-        Assert.Equal("on_hold", (await app.Get(id)).GetProperty("status").GetString());
+        var id = await app.LookAlikeOnHold();
 
         var refused = await app.Manager().PostAsJsonAsync($"/api/partners/{id}/approve", new { tier = "silver" });
         Assert.Equal("on_hold", (await refused.AssertProblem(HttpStatusCode.Conflict)).GetProperty("currentStatus").GetString());
@@ -68,7 +67,7 @@ public sealed class ReviewingApplications(PartnersApp app) : IClassFixture<Partn
         Assert.Equal(HttpStatusCode.Forbidden, partnerToken.StatusCode);
 
         var cleared = await app.Manager().PostAsJsonAsync($"/api/partners/{id}/clear-hold",
-            new { reason = "Different company: Crimson Peak Telecom of Ohio, verified by legal." });
+            new { reason = "Different company: Summit Networks of Ohio, verified by phone." });
         cleared.EnsureSuccessStatusCode();
         Assert.Equal("applied", (await app.Get(id)).GetProperty("status").GetString());
         Assert.Equal(3, (await app.Events.WaitFor<PartnerHoldCleared>(e => e.PartnerId == id)).Version);
@@ -80,9 +79,9 @@ public sealed class ReviewingApplications(PartnersApp app) : IClassFixture<Partn
     [Fact]
     public async Task A_held_application_can_be_rejected()
     {
-        var id = await app.Apply(PartnersApp.Application(name: "Nordvik Dual Use Exports"));
+        var id = await app.LookAlikeOnHold();
 
-        var response = await app.Manager().PostAsJsonAsync($"/api/partners/{id}/reject", new { reason = "Confirmed match on the Denied Persons List." });
+        var response = await app.Manager().PostAsJsonAsync($"/api/partners/{id}/reject", new { reason = "An impersonation of an existing partner." });
 
         response.EnsureSuccessStatusCode();
         Assert.Equal("rejected", (await app.Get(id)).GetProperty("status").GetString());

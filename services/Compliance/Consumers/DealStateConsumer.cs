@@ -3,7 +3,6 @@ using Channel.Compliance.Screening;
 using Channel.Contracts.Compliance;
 using Channel.Contracts.Deals;
 using Channel.Messaging;
-using Dapper;
 using MassTransit;
 
 namespace Channel.Compliance.Consumers;
@@ -15,14 +14,6 @@ namespace Channel.Compliance.Consumers;
 /// </summary>
 public sealed class DealStateConsumer(Inbox<DealStateConsumer> inbox, Decisions decisions, TimeProvider clock) : IConsumer<IDealEvent>
 {
-    const string Upsert = """
-        insert into subjects (kind, id, version, name, inputs, live, updated_at)
-        values (@Kind, @Id, @Version, @Name, @Inputs::jsonb, @Live, @Now)
-        on conflict (kind, id) do update set version = excluded.version, name = excluded.name, inputs = excluded.inputs, live = excluded.live,
-            review = case when excluded.live then subjects.review when subjects.review = 'open' then null else subjects.review end
-        where subjects.version < excluded.version
-        """;
-
     public Task Consume(ConsumeContext<IDealEvent> context) =>
         inbox.Once(context, async (tx, ct) =>
         {
@@ -39,16 +30,8 @@ public sealed class DealStateConsumer(Inbox<DealStateConsumer> inbox, Decisions 
                 Attestation = d.AttestationVersion,
             };
             var id = m.DealId.ToString();
-            var changed = await tx.Connection!.ExecuteAsync(new CommandDefinition(Upsert, new
-            {
-                Kind = ScreeningSubject.Deal,
-                Id = id,
-                m.Version,
-                Name = d.CustomerName,
-                Inputs = JsonSerializer.Serialize(inputs, Decisions.Json),
-                Live = DealStatus.InPipeline.Contains(d.Status),
-                Now = clock.GetUtcNow(),
-            }, tx, cancellationToken: ct));
+            var changed = await Subjects.Upsert(tx, ScreeningSubject.Deal, id, m.Version, d.CustomerName,
+                JsonSerializer.Serialize(inputs, Decisions.Json), DealStatus.InPipeline.Contains(d.Status), clock.GetUtcNow(), ct);
             if (changed == 0 || d.Screening != ScreeningOutcome.Pending) return;
             if (await Decisions.Lock(tx, ScreeningSubject.Deal, id, ct) is { } subject && subject.ScreenedVersion < m.Version)
                 await decisions.Screen(tx, subject, m.GetType().Name, null, "compliance", announce: true, ct);

@@ -25,7 +25,8 @@ public static class Changes
         """;
 
     const string Queue = """
-        insert into rescreens (change_id, kind, subject_id) select @Id, kind, id from subjects where live
+        insert into rescreens (change_id, kind, subject_id) select @Id, kind, id from subjects
+        where live and (live_until is null or live_until >= current_date)
         """;
 
     const string Audit = """

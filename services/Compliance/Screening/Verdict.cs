@@ -30,11 +30,18 @@ public sealed record Verdict(string Outcome, string Reason, string? Citation, IR
     int ListVersion, int RulesVersion, IReadOnlyList<string> Evidence)
 {
     public const string NoAttestation = "attestation:missing";
+    public const string GovernmentDomain = "domain:government";
+
+    /// <summary>A domain of a government or military (<c>.gov</c>, <c>.mil</c>, or a country's <c>.gov.xx</c>, <c>.mil.xx</c>).</summary>
+    public static bool IsGovernmentDomain(string? domain) =>
+        domain is { Length: > 0 } d && (d.EndsWith(".gov", StringComparison.OrdinalIgnoreCase) || d.EndsWith(".mil", StringComparison.OrdinalIgnoreCase)
+            || d.Contains(".gov.", StringComparison.OrdinalIgnoreCase) || d.Contains(".mil.", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
-    /// The one screening rule: a rule that blocks refuses; a list hit, a rule that asks for review or a public-sector
-    /// customer without a current attestation holds for an officer, unless an officer cleared that very evidence;
-    /// anything else is clear.
+    /// The one screening rule: a rule that blocks refuses; a list hit, a rule that asks for review, a public-sector
+    /// customer without a current attestation, or a government domain on a customer not said to be public sector (a sale
+    /// that names no customer type, a registration that says "commercial") holds for an officer, unless an officer
+    /// cleared that very evidence; anything else is clear.
     /// </summary>
     public static Verdict Decide(Inputs inputs, ScreeningList list, RuleBook book, DateOnly day, IReadOnlySet<string> cleared, ComplianceSettings settings)
     {
@@ -55,6 +62,12 @@ public sealed record Verdict(string Outcome, string Reason, string? Citation, IR
         {
             holding.Add(h.Evidence);
             reason ??= "Held for compliance review: a possible screening-list match";
+        }
+        if (IsGovernmentDomain(inputs.Domain) && !(inputs.CustomerType is { } type && CustomerTypes.PublicSector.Contains(type))
+            && !cleared.Contains(GovernmentDomain))
+        {
+            holding.Add(GovernmentDomain);
+            reason ??= $"Held for compliance review: a government domain ({inputs.Domain}) on a customer not declared public sector";
         }
         if (inputs.NeedsAttestation && !settings.Accepts(inputs.Attestation) && !cleared.Contains(NoAttestation))
         {

@@ -31,6 +31,7 @@ public static class WebhookKinds
         ["PartnerApplied"] = "partner.applied",
         ["PartnerPlacedOnHold"] = "partner.placed_on_hold",
         ["PartnerHoldCleared"] = "partner.hold_cleared",
+        ["PartnerScreened"] = "partner.screened",
         ["PartnerApproved"] = "partner.approved",
         ["PartnerRejected"] = "partner.rejected",
         ["PartnerSuspended"] = "partner.suspended",

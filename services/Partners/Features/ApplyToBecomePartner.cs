@@ -12,10 +12,11 @@ namespace Channel.Partners.Features;
 
 /// <summary>
 /// A reseller applies to join (anonymous, rate-limited). A duplicate of a live partner (same domain
-/// or tax id) is refused; a match on the restricted-party list, or a domain or name that only looks
-/// like a live partner's (a punycode or look-alike domain, a name the same once normalised), puts
-/// the application on hold for a channel manager, with the match in the hold's reason. A client that got no answer may send the same application again
-/// with the same Idempotency-Key and gets the first answer back.
+/// or tax id) is refused; a domain or name that only looks like a live partner's (a punycode or look-alike
+/// domain, a name the same once normalised) puts the application on hold for a channel manager, with the
+/// match in the hold's reason. The Compliance service screens it against the screening lists (its decision
+/// comes back as an event). A client that got no answer may send the same application again with the same
+/// Idempotency-Key and gets the first answer back.
 /// </summary>
 public static class ApplyToBecomePartner
 {
@@ -78,7 +79,7 @@ public static class ApplyToBecomePartner
     }
 
     static async Task<IResult> Handle(Request request, HttpRequest http, System.Security.Claims.ClaimsPrincipal user, NpgsqlDataSource db,
-        Partners partners, Idempotency idempotency, RestrictedParties screening, TimeProvider clock, CancellationToken ct)
+        Partners partners, Idempotency idempotency, TimeProvider clock, CancellationToken ct)
     {
         var staff = Caller.From(user).SeesEverything;
         var check = new Check();
@@ -127,6 +128,8 @@ public static class ApplyToBecomePartner
                 ContactEmail = contactEmail!,
                 AgreementVersion = agreement!,
                 Status = PartnerStatus.Applied,
+                // The Compliance service screens it from PartnerApplied.
+                Screening = Channel.Contracts.Compliance.ScreeningOutcome.Pending,
                 AppliedAt = now,
                 UpdatedAt = now,
             }, applicant, ct);
@@ -140,8 +143,8 @@ public static class ApplyToBecomePartner
                 new CommandDefinition(FindDuplicate, new { Domain = domain, TaxKey = taxKey }, cancellationToken: ct));
             return Duplicate(winner?.Id, winner?.WebsiteDomain == domain ? "websiteDomain" : "taxId", staff);
         }
-        var holdReason = screening.Match(legalName!, domain!);
-        if (holdReason is null && await conn.QueryFirstOrDefaultAsync<LookAlike>(new CommandDefinition(FindLookAlike,
+        string? holdReason = null;
+        if (await conn.QueryFirstOrDefaultAsync<LookAlike>(new CommandDefinition(FindLookAlike,
                 new { partner.Id, Skeleton = partner.DomainSkeleton, Name = partner.NormalizedName }, tx, cancellationToken: ct)) is { } like)
             holdReason = like.NormalizedName == partner.NormalizedName
                 ? $"looks like existing partner {like.LegalName} ({like.Id}): the names are the same once normalised"

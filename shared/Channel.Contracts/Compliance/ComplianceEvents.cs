@@ -26,7 +26,9 @@ public static class ScreeningSubject
     public const string Partner = "partner";
     public const string Distributor = "distributor";
     public const string Deal = "deal";
-    public static readonly IReadOnlyList<string> All = [Partner, Distributor, Deal];
+    /// <summary>An accepted sell-through line, by "{report id}:{line number}": a sale already made, flagged rather than refused.</summary>
+    public const string Sale = "sale";
+    public static readonly IReadOnlyList<string> All = [Partner, Distributor, Deal, Sale];
 }
 
 /// <summary>

@@ -75,7 +75,11 @@ public sealed record PartnerApplied : IPartnerEvent
     public PartnerContact? Contact { get; init; }
 }
 
-/// <summary>Screening matched the restricted-party list; a channel manager must clear the hold.</summary>
+/// <summary>
+/// Held: the application looks like an existing partner (a channel manager clears it), or the Compliance service's
+/// screening holds the application or the live partner (a compliance officer clears it there). A partner on hold
+/// registers nothing and is sold nothing at special prices.
+/// </summary>
 public sealed record PartnerPlacedOnHold : IPartnerEvent
 {
     public required Guid PartnerId { get; init; }
@@ -86,13 +90,26 @@ public sealed record PartnerPlacedOnHold : IPartnerEvent
     public required PartnerState Partner { get; init; }
 }
 
-/// <summary>A channel manager cleared a compliance hold; the application is back in review.</summary>
+/// <summary>A hold was cleared: the application is back in review, or the partner that was active is active again.</summary>
 public sealed record PartnerHoldCleared : IPartnerEvent
 {
     public required Guid PartnerId { get; init; }
     public required int Version { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
     public required string Actor { get; init; }
+    public required string Reason { get; init; }
+    public required PartnerState Partner { get; init; }
+}
+
+/// <summary>The Compliance service's decision on the partner, where it changed nothing else (a hold comes as <see cref="PartnerPlacedOnHold"/>).</summary>
+public sealed record PartnerScreened : IPartnerEvent
+{
+    public required Guid PartnerId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    /// <summary>clear, review or block (<c>ScreeningOutcome</c>).</summary>
+    public required string Outcome { get; init; }
     public required string Reason { get; init; }
     public required PartnerState Partner { get; init; }
 }

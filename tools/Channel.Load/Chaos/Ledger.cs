@@ -91,7 +91,7 @@ public sealed class Ledger(ChaosSystem system, RegistrationLoad load, SideLoad? 
         var rows = (await deals.QueryAsync<DealRow>(
             """
             select id, version, status, coalesce(actual_amount, total_value) as value, notes, updated_at < now() - @Allowance as old,
-                   screening, screening_sequence from deals
+                   screening, screening_sequence as screeningsequence from deals
             """,
             new { Allowance = allowance })).AsList();
         var model = (await reporting.QueryAsync<ModelRow>("select id, version, status, value from deals")).ToDictionary(r => r.Id);

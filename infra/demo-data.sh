@@ -200,6 +200,13 @@ curl -fsS -o /dev/null -X POST "$GW/api/distributors/$ATLANTIC/reports" -H 'Cont
 { echo "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_country,vendor_sku,quantity,unit_price,extended_amount,currency"
   echo "PCD-MATCH-$(date +%Y%m),$(date +%Y-%m-01),$(date +%F),INV-M2,$(date +%F),sale,$SUMMIT,Sierra Nevada Outfitters Inc,US,SW-9300-48P,24,7400.00,177600.00,USD"; } >"$file"
 curl -fsS -o /dev/null -X POST "$GW/api/distributors/$PACIFIC/reports" -H 'Content-Type: text/csv' -H "Authorization: Bearer $DIST_PACIFIC" --data-binary @"$file"
+# Sales Compliance flags (accepted, counted, and in the compliance queue): one to a customer on the screening list under
+# its alternate name, one to a military domain reported as an ordinary sale.
+{ echo "report_number,period_start,period_end,invoice_number,invoice_date,transaction_type,reseller_id,end_customer_name,end_customer_domain,end_customer_country,end_customer_region,vendor_sku,quantity,unit_price,extended_amount,currency"
+  echo "PCD-FLAGS-$(date +%Y%m),$(date +%Y-%m-01),$(date +%F),INV-X1,$(date +%F),sale,$SUMMIT,Lakeside Foods,lakesidefoods.example,US,CA,SW-9300-24,4,7500.00,30000.00,USD"
+  echo "PCD-FLAGS-$(date +%Y%m),$(date +%Y-%m-01),$(date +%F),INV-X2,$(date +%F),sale,$SUMMIT,OST Middle East,,US,CA,SW-9300-48P,12,7400.00,88800.00,USD"
+  echo "PCD-FLAGS-$(date +%Y%m),$(date +%Y-%m-01),$(date +%F),INV-X3,$(date +%F),sale,$SUMMIT,Naval Base Ventura County,nbvc.navy.mil,US,CA,FW-5500,2,19000.00,38000.00,USD"; } >"$file"
+curl -fsS -o /dev/null -X POST "$GW/api/distributors/$PACIFIC/reports" -H 'Content-Type: text/csv' -H "Authorization: Bearer $DIST_PACIFIC" --data-binary @"$file"
 rm -f "$file"
 echo "loaded demo distributors and sell-through"
 

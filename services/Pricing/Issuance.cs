@@ -30,6 +30,7 @@ public sealed class Issuance(Ledger ledger, PricingRules rules)
         public DateTimeOffset? ApprovedAt { get; init; }
         public string? ApprovedBy { get; init; }
         public DateTimeOffset? ProtectionEndsAt { get; init; }
+        public string Screening { get; init; } = "";
     }
 
     sealed class BookPrice
@@ -49,7 +50,7 @@ public sealed class Issuance(Ledger ledger, PricingRules rules)
 
     const string LockDeal = """
         select id, partner_id, status, customer_name, customer_country, customer_region, incumbent_vendor, total_value, currency,
-               lines::text as lines, approved_at, approved_by, protection_ends_at
+               lines::text as lines, approved_at, approved_by, protection_ends_at, screening
         from deals where id = @id for update
         """;
 
@@ -78,23 +79,27 @@ public sealed class Issuance(Ledger ledger, PricingRules rules)
         var move = deal.Status switch
         {
             DealStatus.Lost or DealStatus.Expired or DealStatus.Rejected => pa.Revoke($"the deal was {deal.Status}", "pricing", now),
+            _ when Held(deal) => pa.Revoke($"compliance holds the deal ({deal.Screening})", "pricing", now),
             DealStatus.Approved or DealStatus.Won when deal.ProtectionEndsAt > pa.ValidUntil => pa.Extend(deal.ProtectionEndsAt.Value),
             _ => null,
         };
         if (move is Moved<PriceAuthorization> moved) await ledger.Commit(tx, pa, moved, "pricing", now, ct);
     }
 
-    /// <summary>The partner's copy changed: a suspended or terminated partner loses its live PAs; an active one gets those its approved deals wait for.</summary>
+    /// <summary>
+    /// The partner's copy changed: a suspended, terminated or held (compliance) partner loses its live PAs; an active one gets
+    /// those its approved deals wait for.
+    /// </summary>
     public async Task PartnerChanged(NpgsqlTransaction tx, Guid partnerId, string status, DateTimeOffset now, CancellationToken ct)
     {
         var conn = tx.Connection!;
-        if (status is PartnerStatus.Suspended or PartnerStatus.Terminated)
+        if (status is PartnerStatus.Suspended or PartnerStatus.Terminated or PartnerStatus.OnHold)
         {
             var live = await conn.QueryAsync<Guid>(new CommandDefinition(
                 $"select id from authorizations where partner_id = @partnerId and status in ('{PriceAuthorizationStatus.PendingApproval}', '{PriceAuthorizationStatus.Active}')",
                 new { partnerId }, tx, cancellationToken: ct));
             foreach (var pa in (await Ledger.LockAll(tx, live, ct)).Values)
-                if (pa.Revoke($"the partner was {status}", "pricing", now) is Moved<PriceAuthorization> moved)
+                if (pa.Revoke($"the partner was {status.Replace('_', ' ')}", "pricing", now) is Moved<PriceAuthorization> moved)
                     await ledger.Commit(tx, pa, moved, "pricing", now, ct);
             return;
         }
@@ -108,6 +113,8 @@ public sealed class Issuance(Ledger ledger, PricingRules rules)
         foreach (var dealId in waiting) await DealChanged(tx, dealId, now, ct);
     }
 
+    static bool Held(DealCopy deal) => deal.Screening is Channel.Contracts.Compliance.ScreeningOutcome.Review or Channel.Contracts.Compliance.ScreeningOutcome.Block;
+
     async Task TryIssue(NpgsqlTransaction tx, DealCopy deal, DateTimeOffset now, CancellationToken ct)
     {
         var conn = tx.Connection!;
@@ -117,6 +124,7 @@ public sealed class Issuance(Ledger ledger, PricingRules rules)
             : partner.Status != PartnerStatus.Active ? $"the partner is {partner.Status}"
             : deal.TotalValue < rules.MinimumDealValue ? $"the deal's value is below the minimum of {rules.MinimumDealValue}"
             : deal.ProtectionEndsAt is null || deal.ProtectionEndsAt <= now ? "the deal's protection has ended"
+            : Held(deal) ? "compliance holds the deal"
             : null;
         var lines = refusal is null ? await Lines(tx, deal, partner!.Tier ?? PartnerTier.Registered, ct) : [];
         if (refusal is null && lines.Count == 0) refusal = $"the price book has no {deal.Currency} price for any of the deal's lines";

@@ -72,7 +72,25 @@ public sealed class DashboardChannel : IAsyncLifetime
         var robin = $"robin-{Guid.NewGuid():N}"[..14] + "@southsound.example";
         (await manager.PostAsJsonAsync($"/api/partners/{Priced}/users", new { name = "Quinn Bellwether", email = quinn, role = "sales" })).EnsureSuccessStatusCode();
         (await manager.PostAsJsonAsync($"/api/distributors/{southsound}/users", new { name = "Robin Southsound", email = robin, role = "sales" })).EnsureSuccessStatusCode();
+        // Compliance: an application screened clear, then a list import whose entry has its name as an alternate name holds it.
+        var held = await System.Client().PostAsJsonAsync("/api/partners/applications", new
+        {
+            legalName = "Cobalt Harbour Networks LLC",
+            country = "US",
+            region = "WA",
+            websiteDomain = "cobalt-harbour.example",
+            partnerType = "reseller",
+            primaryContact = new { name = "Kim Cole", email = "kim@cobalt-harbour.example" },
+            agreementVersion = "2026-01",
+        });
+        Held = (await held.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Eventually.True(async () => (await manager.GetFromJsonAsync<JsonElement>($"/api/partners/{Held}")).GetProperty("screening").GetString() == "clear");
+        (await System.Client("compliance-officer").PostAsync("/api/compliance/lists/imports?name=e2e-list", new StringContent(
+            "_id,source,name,alt_names,ids\ne2e-1,Entity List (EL) - Bureau of Industry and Security,Cobalt Harbor Trading FZE,Cobalt Harbour Networks,\n",
+            Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
+        await Eventually.True(async () => (await manager.GetFromJsonAsync<JsonElement>($"/api/partners/{Held}")).GetProperty("status").GetString() == "on_hold");
         await System.MakeDemoAccounts(
+            ($"riley-{Guid.NewGuid():N}"[..14] + "@vendor.example", "Riley Officer", "compliance-officer", "Riley (compliance officer)"),
             ($"morgan-{Guid.NewGuid():N}"[..15] + "@vendor.example", "Morgan Manager", "channel-manager", "Morgan (channel manager)"),
             ($"lee-{Guid.NewGuid():N}"[..12] + "@vendor.example", "Lee Leader", "leadership", "Lee (sales leadership)"),
             (pat, null, null, "Pat at Evergreen Networks"),
@@ -92,6 +110,9 @@ public sealed class DashboardChannel : IAsyncLifetime
     }
 
     readonly Dictionary<Guid, string> domains = [];
+
+    /// <summary>An application the Compliance service holds: its name is a listed party's alternate name.</summary>
+    public Guid Held { get; private set; }
 
     /// <summary>The partner's own web domain (its users' addresses are on it).</summary>
     public string DomainOf(Guid partner) => domains[partner];
@@ -265,6 +286,41 @@ public sealed class UsingTheDashboard(DashboardChannel channel) : IClassFixture<
         await page.GotoAsync(channel.System.Gateway.Address + "/#/applications");
         await Expect(page.Locator("main[data-page=applications]")).ToBeVisibleAsync();
         await channel.Screenshot(page, "applications");
+    }
+
+    [Fact]
+    public async Task A_compliance_officer_sees_the_held_application_with_its_evidence_and_clears_it_while_the_manager_sees_only_that_it_is_held()
+    {
+        var morgan = await channel.SignIn("Morgan");
+        await morgan.GotoAsync(channel.System.Gateway.Address + "/#/applications");
+        var row = morgan.Locator($"tr[data-partner='{channel.Held}']");
+        await Expect(row.GetByTestId("compliance-hold")).ToBeVisibleAsync();
+        await Expect(row).Not.ToContainTextAsync("Cobalt Harbor Trading FZE");
+        await Expect(row.Locator("[data-act=clear-hold]")).ToHaveCountAsync(0);
+        await Expect(morgan.Locator("nav a", new PageLocatorOptions { HasText = "Compliance" })).ToHaveCountAsync(0);
+
+        var riley = await channel.SignIn("Riley");
+        await Expect(riley.Locator("main[data-page=compliance]")).ToBeVisibleAsync();
+        var item = riley.GetByTestId("compliance-queue").Locator($"tr[data-id='{channel.Held}']");
+        await Expect(item).ToContainTextAsync("Cobalt Harbor Trading FZE");
+        await Expect(item).ToContainTextAsync("Cobalt Harbour Networks");
+        await Expect(item).ToContainTextAsync("score");
+        Assert.Empty(await Dashboard.Accessibility(riley));
+        await channel.Screenshot(riley, "compliance-queue");
+        await item.Locator("[data-reason]").FillAsync("A different company: US-registered, checked against the entry's addresses.");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
+        await Expect(riley.Locator("#toast")).ToContainTextAsync("Cleared");
+        await Expect(riley.GetByTestId("compliance-queue").Locator($"tr[data-id='{channel.Held}']")).ToHaveCountAsync(0);
+
+        // The officer's decision reaches the Partners service: back in review, for the manager to decide.
+        await Eventually.True(async () =>
+            (await channel.System.Client("channel-manager").GetFromJsonAsync<JsonElement>($"/api/partners/{channel.Held}")).GetProperty("status").GetString() == "applied");
+        await riley.GotoAsync(channel.System.Gateway.Address + "/#/compliance-change?id=" +
+            (await channel.System.Client("compliance-officer").GetFromJsonAsync<JsonElement>("/api/compliance/changes?pageSize=1")).GetProperty("items")[0].GetProperty("id").GetString());
+        await Expect(riley.GetByTestId("impact")).ToContainTextAsync("Cobalt Harbour Networks LLC");
+        // The queue is not a manager's page, even by its address.
+        await morgan.GotoAsync(channel.System.Gateway.Address + "/#/compliance");
+        await Expect(morgan.Locator("main[data-page=queue]:not([aria-busy])")).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -12,8 +12,10 @@ import { register } from "./js/pages/register.js";
 import { reports } from "./js/pages/reports.js";
 import { partners, partner } from "./js/pages/partners.js";
 import { distributors, distributor } from "./js/pages/distributors.js";
+import { compliance, complianceChange } from "./js/pages/compliance.js";
 
-Object.assign(pages, { "sign-in": signIn, pipeline, queue, applications, deals, deal, pricing, register, reports, partners, partner, distributors, distributor });
+Object.assign(pages, { "sign-in": signIn, pipeline, queue, applications, deals, deal, pricing, register, reports, partners, partner, distributors, distributor,
+  compliance, "compliance-change": complianceChange });
 
 window.addEventListener("hashchange", render);
 render();

@@ -1,13 +1,13 @@
 // The shell: the navigation for who is signed in, and the page the location's hash names.
 import { api, session } from "./api.js";
-import { main, esc, isManager, isStaff } from "./ui.js";
+import { main, esc, isManager, isStaff, isOfficer } from "./ui.js";
 
 /** Every page by its hash name: filled by app.js. */
 export const pages = {};
 
 function navigation(current) {
   const user = session.user;
-  const links = !user ? [] : [
+  const links = !user ? [] : user.role === "compliance-officer" ? [["compliance", "Compliance queue"]] : [
     ["pipeline", "Pipeline"],
     ...(isManager() ? [["queue", "Deal queue"], ["applications", "Applications"]] : []),
     ...(isStaff() ? [["partners", "Partners"], ["distributors", "Distributors"]] : []),
@@ -17,6 +17,7 @@ function navigation(current) {
     ["pricing", "Pricing"],
     ...(user.role === "partner" && user.partnerId ? [[`partner?id=${user.partnerId}`, "Our company"]] : []),
     ...(user.role === "distributor" && user.distributorId ? [[`distributor?id=${user.distributorId}`, "Our company"]] : []),
+    ...(isOfficer() ? [["compliance", "Compliance"]] : []),
   ];
   document.getElementById("nav").innerHTML = links.map(([k, t]) => `<a href="#/${k}"${k.split("?")[0] === current ? ' aria-current="page"' : ""}>${t}</a>`).join("");
   document.getElementById("who").innerHTML = user ? `<span>${esc(user.name)}</span><button type="button" id="sign-out">Sign out</button>` : "";
@@ -33,14 +34,16 @@ export async function render() {
   let search = query;
   if (!session.user) await session.load();
   const signedIn = !!session.user;
-  let page = path || (isManager() ? "queue" : "pipeline");
+  const home = () => (isManager() ? "queue" : session.user?.role === "compliance-officer" ? "compliance" : "pipeline");
+  let page = path || home();
   if (!signedIn && page !== "sign-in") {
     // Back to this page once signed in.
     search = new URLSearchParams({ ...(path ? { next: `/${location.hash}` } : {}) }).toString();
     page = "sign-in";
   }
-  if (signedIn && page === "sign-in") page = isManager() ? "queue" : "pipeline";
-  if (!pages[page] || ((page === "queue" || page === "applications") && !isManager())) page = signedIn ? "pipeline" : "sign-in";
+  if (signedIn && page === "sign-in") page = home();
+  if (!pages[page] || ((page === "queue" || page === "applications") && !isManager())
+      || (page.startsWith("compliance") && !isOfficer())) page = signedIn ? home() : "sign-in";
   navigation(page);
   main.setAttribute("aria-busy", "true");
   try {

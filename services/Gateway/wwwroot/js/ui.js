@@ -15,6 +15,7 @@ export const stageName = (s) => ({ submitted: "Submitted", compliance_review: "C
   suspended: "Suspended", terminated: "Terminated", revoked: "Revoked" }[s] || s);
 export const isStaff = () => ["channel-manager", "admin", "leadership"].includes(session.user?.role);
 export const isManager = () => ["channel-manager", "admin"].includes(session.user?.role);
+export const isOfficer = () => ["compliance-officer", "admin"].includes(session.user?.role);
 
 export function toast(text) {
   const t = document.getElementById("toast");

@@ -26,7 +26,9 @@ export async function applications(params) {
       <td>${day(p.appliedAt)}</td>
       <td><div class="actions">
         ${p.status === "applied" ? `<label class="muted">Tier <select aria-label="Tier for ${esc(p.legalName)}" data-tier>${["registered", "silver", "gold", "platinum"].map((t) => `<option>${t}</option>`).join("")}</select></label>
-          <button type="button" data-act="approve">Approve</button>` : `<button type="button" class="secondary" data-act="clear-hold">Clear hold</button>`}
+          <button type="button" data-act="approve">Approve</button>` : ["review", "block"].includes(p.screening)
+          ? '<span class="muted" data-testid="compliance-hold">Held by compliance: a compliance officer decides</span>'
+          : `<button type="button" class="secondary" data-act="clear-hold">Clear hold</button>`}
         <textarea aria-label="Reason for ${esc(p.legalName)}" placeholder="Reason" data-reason></textarea>
         <button type="button" class="danger" data-act="reject">Reject</button></div></td></tr>`).join("")}
     </tbody></table>${page.items.length ? "" : '<p class="muted">No applications waiting.</p>'}

@@ -73,3 +73,37 @@ public sealed class ScreeningPartners(ComplianceApp app) : IClassFixture<Complia
         Assert.False(await app.Db.Scalar<bool>("select live from subjects where kind = 'partner' and id = @id", new { id = partner.ToString() }));
     }
 }
+
+/// <summary>Distributors are screened by name when onboarded and after list changes; a hold waits in the compliance queue.</summary>
+public sealed class ScreeningDistributors(ComplianceApp app) : IClassFixture<ComplianceApp>
+{
+    async Task Onboarded(Guid id, int version, string name, string status = Channel.Contracts.Distributors.DistributorStatus.Active)
+    {
+        await app.Events.Publish(new Channel.Contracts.Distributors.DistributorOnboarded
+        {
+            DistributorId = id,
+            Version = version,
+            OccurredAt = app.Clock.GetUtcNow(),
+            Actor = "test",
+            Distributor = new() { Name = name, Countries = ["US"], Regions = ["CA"], Status = status },
+        });
+        await app.Db.WaitFor("select count(*) from subjects where kind = 'distributor' and id = @id and version = @version",
+            args: new { id = id.ToString(), version });
+    }
+
+    [Fact]
+    public async Task A_distributor_named_on_the_list_is_held_and_a_clean_one_is_cleared()
+    {
+        var (clean, listed) = (Guid.NewGuid(), Guid.NewGuid());
+
+        await Onboarded(clean, 1, "Sierra Components Supply");
+        await Onboarded(listed, 1, "Kumgang Networks Distribution");
+
+        Assert.Equal(ScreeningOutcome.Clear, (await app.Events.WaitFor<ScreeningDecided>(d => d.SubjectId == clean.ToString())).Outcome);
+        var held = await app.Events.WaitFor<ScreeningDecided>(d => d.SubjectId == listed.ToString());
+        Assert.Equal((ScreeningSubject.Distributor, ScreeningOutcome.Review), (held.SubjectKind, held.Outcome));
+        var queue = await app.Get("/api/compliance/queue?kind=distributor&pageSize=200", app.Officer());
+        Assert.Contains("Kumgang Network Services Corporation",
+            queue.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == listed.ToString()).GetProperty("hits").ToString());
+    }
+}

@@ -43,6 +43,8 @@ public sealed record Deal
     /// <summary>Compliance's screening: pending until its decision arrives, then clear, review or block.</summary>
     public string Screening { get; init; } = ScreeningOutcome.Clear;
     [JsonIgnore] public long ScreeningSequence { get; init; }
+    /// <summary>The version whose content is screened: the registration's first, or the one that resubmitted it.</summary>
+    [JsonIgnore] public int ScreeningVersion { get; init; } = 1;
     public string[] ProductFamilies { get; init; } = [];
     public decimal TotalValue { get; init; }
     public string Currency { get; init; } = "";
@@ -185,6 +187,7 @@ public sealed record Deal
         {
             Status = status,
             Screening = ScreeningOutcome.Pending,
+            ScreeningVersion = Version + 1,
             ComplianceReason = null,
             StatusReason = null,
             Overdue = false,
@@ -262,9 +265,11 @@ public sealed record Deal
     /// refusal rejects it (with the rule's citation as its reason); a clearance sends a held one back to the normal
     /// queue. A deal already decided keeps its status and carries the new screening (Pricing acts on a held one).
     /// </summary>
-    public Outcome<Deal> Screened(string outcome, string reason, string? citation, long sequence, string actor, DateTimeOffset now)
+    public Outcome<Deal> Screened(string outcome, string reason, string? citation, long sequence, int subjectVersion, string actor, DateTimeOffset now)
     {
         if (sequence <= ScreeningSequence) return Refuse("screened again", $"Screening {sequence} is not newer than {ScreeningSequence}.");
+        if (subjectVersion < ScreeningVersion)
+            return Refuse("screened again", $"Screening {sequence} was of version {subjectVersion}; version {ScreeningVersion} changed what is screened.");
         var next = this with { Screening = outcome, ScreeningSequence = sequence };
         if (AwaitingDecision)
             next = outcome switch

@@ -20,7 +20,7 @@ public sealed class Deals(Outbox outbox)
     public const string Columns = """
         id, partner_id, distributor_id, registered_by, customer_name, customer_key, customer_domain, customer_country,
         customer_region, customer_sector, customer_type, funding_source, attestation_version, attested_by, attested_at, screening,
-        screening_sequence, product_families, total_value, currency, expected_close, notes, incumbent_vendor, status,
+        screening_sequence, screening_version, product_families, total_value, currency, expected_close, notes, incumbent_vendor, status,
         compliance_reason, status_reason, submitted_at, sla_due_at, overdue, approved_at, approved_by, protection_ends_at,
         extensions_used, extension_requested_at, extension_request_reason, actual_amount, won_source, closed_at,
         updated_at, version
@@ -49,7 +49,7 @@ public sealed class Deals(Outbox outbox)
         update deals set customer_name = @CustomerName, customer_key = @CustomerKey, customer_domain = @CustomerDomain,
             customer_country = @CustomerCountry, customer_region = @CustomerRegion, customer_sector = @CustomerSector,
             customer_type = @CustomerType, funding_source = @FundingSource, attestation_version = @AttestationVersion, attested_by = @AttestedBy,
-            attested_at = @AttestedAt, screening = @Screening, screening_sequence = @ScreeningSequence,
+            attested_at = @AttestedAt, screening = @Screening, screening_sequence = @ScreeningSequence, screening_version = @ScreeningVersion,
             product_families = @ProductFamilies, total_value = @TotalValue, currency = @Currency, expected_close = @ExpectedClose,
             notes = @Notes, incumbent_vendor = @IncumbentVendor, status = @Status, status_reason = @StatusReason, compliance_reason = @ComplianceReason,
             sla_due_at = @SlaDueAt, overdue = @Overdue, approved_at = @ApprovedAt, approved_by = @ApprovedBy, protection_ends_at = @ProtectionEndsAt,

@@ -20,8 +20,14 @@ public sealed class Distributor
     public string Status { get; set; } = DistributorStatus.Active;
     public string? StatusReason { get; set; }
     public DateTimeOffset? StatusChangedAt { get; set; }
+    /// <summary>The Compliance service's latest decision: clear, review or block (a hold suspends an active distributor).</summary>
+    public string Screening { get; set; } = Channel.Contracts.Compliance.ScreeningOutcome.Clear;
+    public string? ScreeningReason { get; set; }
+    [System.Text.Json.Serialization.JsonIgnore] public long ScreeningSequence { get; set; }
+    [System.Text.Json.Serialization.JsonIgnore] public bool HeldByCompliance { get; set; }
 
     public bool IsActive => Status == DistributorStatus.Active;
+    public bool ComplianceHolds => Screening is Channel.Contracts.Compliance.ScreeningOutcome.Review or Channel.Contracts.Compliance.ScreeningOutcome.Block;
 
     public DistributorState State() => new() { Name = Name, Countries = Countries, Regions = Regions, Status = Status };
 }
@@ -34,7 +40,8 @@ public sealed class Distributor
 public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.UploadSellThroughReport.Options reports)
 {
     public const string Columns =
-        "id, name, countries, regions, contacts::text as contacts_json, created_at, updated_at, version, status, status_reason, status_changed_at";
+        "id, name, countries, regions, contacts::text as contacts_json, created_at, updated_at, version, status, status_reason, status_changed_at, " +
+        "screening, screening_reason, screening_sequence, held_by_compliance";
 
     public const string AuthorizationColumns =
         "id, distributor_id, partner_id, regions, active, authorized_at, authorized_by, revoked_at, revoked_by, revoke_reason, version, partner_version";
@@ -52,6 +59,10 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
         public string Status { get; set; } = DistributorStatus.Active;
         public string? StatusReason { get; set; }
         public DateTimeOffset? StatusChangedAt { get; set; }
+        public string Screening { get; set; } = "";
+        public string? ScreeningReason { get; set; }
+        public long ScreeningSequence { get; set; }
+        public bool HeldByCompliance { get; set; }
     }
 
     public static async Task<List<Distributor>> Query(NpgsqlConnection conn, string sql, object args, NpgsqlTransaction? tx, CancellationToken ct) =>
@@ -68,6 +79,10 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
             Status = r.Status,
             StatusReason = r.StatusReason,
             StatusChangedAt = r.StatusChangedAt,
+            Screening = r.Screening,
+            ScreeningReason = r.ScreeningReason,
+            ScreeningSequence = r.ScreeningSequence,
+            HeldByCompliance = r.HeldByCompliance,
         })];
 
     /// <summary>A distributor onboarded (its row is inserted by the caller in this transaction): announced as its version 1.</summary>
@@ -145,6 +160,26 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
             Reason = reason,
         }, ct);
         return after;
+    }
+
+    /// <summary>
+    /// The Compliance service's decision on a distributor (the caller locked it; an older decision than the one applied
+    /// changes nothing): a hold suspends an active distributor, and compliance clearing its own hold reinstates it.
+    /// </summary>
+    public async Task Screened(NpgsqlTransaction tx, Distributor before, string outcome, string reason, long sequence, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        if (sequence <= before.ScreeningSequence) return;
+        var holds = outcome is Channel.Contracts.Compliance.ScreeningOutcome.Review or Channel.Contracts.Compliance.ScreeningOutcome.Block;
+        var suspend = holds && before.Status == DistributorStatus.Active;
+        var reinstate = !holds && before.HeldByCompliance && before.Status == DistributorStatus.Suspended;
+        await tx.Connection!.ExecuteAsync(new CommandDefinition("""
+            update distributors set screening = @outcome, screening_reason = @Reason, screening_sequence = @sequence,
+                held_by_compliance = case when @suspend then true when @reinstate or not @holds then false else held_by_compliance end
+            where id = @Id
+            """, new { outcome, Reason = holds ? reason : null, sequence, suspend, reinstate, holds, before.Id }, tx, cancellationToken: ct));
+        if (suspend) await StatusChanged(tx, before, DistributorStatus.Suspended, $"Compliance: {reason}", "compliance", now, ct);
+        else if (reinstate) await StatusChanged(tx, before, DistributorStatus.Active, "Compliance cleared its hold", "compliance", now, ct);
     }
 
     const string InsertAuthorization = """

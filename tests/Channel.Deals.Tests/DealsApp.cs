@@ -182,16 +182,19 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// Compliance's decision on a deal, as the Compliance service announces it; waits until Deals has applied it, or
     /// (<paramref name="applied"/> false: a decision Deals should turn away) until Deals has handled it.
     /// </summary>
-    public async Task Screen(Guid dealId, long sequence, string outcome, string reason, string? citation = null, bool applied = true)
+    public async Task Screen(Guid dealId, long sequence, string outcome, string reason, string? citation = null, bool applied = true,
+        int? subjectVersion = null)
     {
         consumed ??= ConsumedMessages.Watch(Services.GetRequiredService<MassTransit.IBus>());
         var messageId = Guid.NewGuid();
+        // As Compliance does: a decision on the latest version it knows (the one that asked, or a later one).
+        var version = subjectVersion ?? await Db.Scalar<int>("select version from deals where id = @dealId", new { dealId });
         await Events.Publish(new Channel.Contracts.Compliance.ScreeningDecided
         {
             DecisionId = Guid.NewGuid(),
             SubjectKind = "deal",
             SubjectId = dealId.ToString(),
-            SubjectVersion = 1,
+            SubjectVersion = version,
             Sequence = sequence,
             Outcome = outcome,
             Reason = reason,

@@ -120,6 +120,24 @@ public sealed class DecidingOnDeals(DealsApp app) : IClassFixture<DealsApp>
     }
 
     [Fact]
+    public async Task A_screening_of_the_content_before_a_resubmission_is_turned_away()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.RegisterFor(partner, "Fabrikam Shipping");
+        // Returned before Compliance answered; edited and resubmitted: the first screening is of content that no longer exists.
+        (await app.Manager().PostAsJsonAsync($"/api/deals/{id}/return", new { reason = "Which sites?" })).EnsureSuccessStatusCode();
+        (await app.Partner(partner).PutAsJsonAsync($"/api/deals/{id}", app.Registration("Fabrikam Shipping Ltd"))).EnsureSuccessStatusCode();
+        (await app.Partner(partner).PostAsync($"/api/deals/{id}/resubmit", null)).EnsureSuccessStatusCode();
+
+        await app.Screen(id, 1, "clear", "Screened clear", applied: false, subjectVersion: 1);
+
+        Assert.Equal(("submitted", "pending"), await app.StatusAndScreening(id));
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Manager().PostAsync($"/api/deals/{id}/approve", null)).StatusCode);
+        await app.Cleared(id, sequence: 2);
+        Assert.Equal(("submitted", "clear"), await app.StatusAndScreening(id));
+    }
+
+    [Fact]
     public async Task Only_a_returned_deal_can_be_edited_or_resubmitted()
     {
         var partner = await app.ActivePartner();

@@ -6,6 +6,7 @@ using Channel.Contracts.Partners;
 using Channel.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Channel.Distributors.Tests;
 
@@ -63,6 +64,28 @@ public class DistributorsApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public Task WaitUntil(string countSql, long expected = 1) => Db.WaitFor(countSql, expected);
+
+    /// <summary>The Compliance service's decision on a subject, as it announces it; waits until the service has handled it.</summary>
+    public async Task Screen(string kind, string subjectId, long sequence, string outcome, string reason)
+    {
+        var consumed = ConsumedMessages.Watch(Services.GetRequiredService<MassTransit.IBus>());
+        var messageId = Guid.NewGuid();
+        await Events.Publish(new Channel.Contracts.Compliance.ScreeningDecided
+        {
+            DecisionId = Guid.NewGuid(),
+            SubjectKind = kind,
+            SubjectId = subjectId,
+            SubjectVersion = 1,
+            Sequence = sequence,
+            Outcome = outcome,
+            Reason = reason,
+            ListVersion = 1,
+            RulesVersion = 1,
+            Actor = "compliance",
+            OccurredAt = DateTimeOffset.UtcNow,
+        }, messageId);
+        await consumed.WaitFor(messageId, 1);
+    }
 
     public async Task<Guid> Onboard(string? name = null, params string[] regions)
     {

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Channel.Contracts.Compliance;
 using Channel.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using static Channel.Distributors.Tests.DistributorsApp;
 
 namespace Channel.Distributors.Tests;
@@ -13,26 +12,8 @@ namespace Channel.Distributors.Tests;
 /// </summary>
 public sealed class FlaggingSales(DistributorsApp app) : IClassFixture<DistributorsApp>
 {
-    async Task Decide(Guid report, int line, long sequence, string outcome, string reason)
-    {
-        var consumed = ConsumedMessages.Watch(app.Services.GetRequiredService<MassTransit.IBus>());
-        var messageId = Guid.NewGuid();
-        await app.Events.Publish(new ScreeningDecided
-        {
-            DecisionId = Guid.NewGuid(),
-            SubjectKind = ScreeningSubject.Sale,
-            SubjectId = $"{report}:{line}",
-            SubjectVersion = 1,
-            Sequence = sequence,
-            Outcome = outcome,
-            Reason = reason,
-            ListVersion = 1,
-            RulesVersion = 1,
-            Actor = "compliance",
-            OccurredAt = DateTimeOffset.UtcNow,
-        }, messageId);
-        await consumed.WaitFor(messageId, 1);
-    }
+    Task Decide(Guid report, int line, long sequence, string outcome, string reason) =>
+        app.Screen(ScreeningSubject.Sale, $"{report}:{line}", sequence, outcome, reason);
 
     [Fact]
     public async Task A_flagged_line_stays_accepted_and_is_listed_with_its_reason_until_compliance_clears_it()
@@ -66,5 +47,44 @@ public sealed class FlaggingSales(DistributorsApp app) : IClassFixture<Distribut
         // Another distributor does not see the report's lines, flagged or not.
         var other = await app.Onboard();
         await (await app.Distributor(other).GetAsync($"/api/distributors/reports/{report}/lines?flagged=true")).AssertProblem(System.Net.HttpStatusCode.NotFound);
+    }
+}
+
+/// <summary>A distributor compliance holds is suspended until compliance clears it; a manager cannot reinstate it before.</summary>
+public sealed class ScreeningDistributors(DistributorsApp app) : IClassFixture<DistributorsApp>
+{
+    [Fact]
+    public async Task A_compliance_hold_suspends_an_active_distributor_and_only_compliance_clearing_it_reinstates_it()
+    {
+        var distributor = await app.Onboard();
+        const string Reason = "Held for compliance review: a possible screening-list match";
+
+        await app.Screen(ScreeningSubject.Distributor, distributor.ToString(), 1, ScreeningOutcome.Review, Reason);
+
+        var held = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}");
+        Assert.Equal(("suspended", "review", Reason),
+            (held.GetProperty("status").GetString(), held.GetProperty("screening").GetString(), held.GetProperty("screeningReason").GetString()));
+        var changed = await app.Events.WaitFor<Channel.Contracts.Distributors.DistributorStatusChanged>(e => e.DistributorId == distributor);
+        Assert.Equal(("compliance", "suspended"), (changed.Actor, changed.Distributor.Status));
+        var refused = await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/reinstate", new { reason = "Looks fine." });
+        Assert.Contains("compliance officer", (await refused.AssertProblem(System.Net.HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+
+        await app.Screen(ScreeningSubject.Distributor, distributor.ToString(), 2, ScreeningOutcome.Clear, "Cleared by a compliance officer");
+
+        var cleared = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}");
+        Assert.Equal(("active", "clear"), (cleared.GetProperty("status").GetString(), cleared.GetProperty("screening").GetString()));
+    }
+
+    [Fact]
+    public async Task A_distributor_a_manager_suspended_stays_suspended_when_compliance_clears_it()
+    {
+        var distributor = await app.Onboard();
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/suspend", new { reason = "Lapsed agreement." })).EnsureSuccessStatusCode();
+
+        await app.Screen(ScreeningSubject.Distributor, distributor.ToString(), 1, ScreeningOutcome.Review, "Held for compliance review");
+        await app.Screen(ScreeningSubject.Distributor, distributor.ToString(), 2, ScreeningOutcome.Clear, "Cleared by a compliance officer");
+
+        var after = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}");
+        Assert.Equal(("suspended", "Lapsed agreement."), (after.GetProperty("status").GetString(), after.GetProperty("statusReason").GetString()));
     }
 }

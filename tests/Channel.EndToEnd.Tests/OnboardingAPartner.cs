@@ -21,12 +21,17 @@ public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<Run
     };
 
     [Fact]
-    public async Task Apply_then_approve_through_the_gateway_publishes_PartnerApproved_version_2_with_the_correlation_id()
+    public async Task Apply_then_approve_through_the_gateway_publishes_PartnerApproved_after_screening_with_the_correlation_id()
     {
         var domain = $"e2e-{Guid.NewGuid():N}"[..16] + ".example";
         var applied = await system.Client().PostAsJsonAsync("/api/partners/applications", Application(domain));
         Assert.Equal(HttpStatusCode.Created, applied.StatusCode);
         var id = (await applied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        // The Compliance service screens the application (its version 2 records that it is clear).
+        var screened = await Eventually.Value(async () => (await system.Client("channel-manager").GetFromJsonAsync<JsonElement>($"/api/partners/{id}")),
+            p => p.GetProperty("screening").GetString() != "pending");
+        Assert.Equal(("applied", "clear", 2), (screened.GetProperty("status").GetString(), screened.GetProperty("screening").GetString(),
+            screened.GetProperty("version").GetInt32()));
 
         var correlation = $"e2e-{Guid.NewGuid():N}";
         var manager = system.Client("channel-manager");
@@ -36,7 +41,7 @@ public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<Run
         Assert.Equal(correlation, approved.Headers.GetValues("X-Correlation-Id").Single());
 
         var message = await system.Events.WaitFor<PartnerApproved>(e => e.PartnerId == id);
-        Assert.Equal(2, message.Version);
+        Assert.Equal(3, message.Version);
         Assert.Equal("gold", message.Partner.Tier);
         Assert.Equal("active", message.Partner.Status);
         var envelope = system.Events.All.Single(r => r.Message is PartnerApproved a && a.PartnerId == id);

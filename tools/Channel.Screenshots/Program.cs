@@ -20,6 +20,7 @@ Directory.CreateDirectory(folder);
     ("sam@summitnet.example", "deals", "partner-deals", 1280),
     ("sam@summitnet.example", "register", "register-a-deal", 1280),
     ("dana@pacific-coast-distribution.example", "reports", "sell-through", 1280),
+    ("riley@vendor.example", "compliance", "compliance-queue", 1280),
 ];
 
 using var playwright = await Playwright.CreateAsync();

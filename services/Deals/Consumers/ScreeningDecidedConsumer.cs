@@ -18,7 +18,7 @@ public sealed class ScreeningDecidedConsumer(Inbox<ScreeningDecidedConsumer> inb
             if (await Deals.Lock(tx, id, ct) is not { } deal) return;
             var now = clock.GetUtcNow();
             // An older decision than the one applied is refused by the deal itself, and changes nothing.
-            if (deal.Screened(m.Outcome, m.Reason, m.Citation, m.Sequence, m.Actor, now) is Moved<Deal> move)
+            if (deal.Screened(m.Outcome, m.Reason, m.Citation, m.Sequence, m.SubjectVersion, m.Actor, now) is Moved<Deal> move)
                 await deals.Commit(tx, deal, move, m.Actor, now, ct);
         });
 }

@@ -44,6 +44,10 @@ public static class ChangeDistributorStatus
         await using var tx = await conn.BeginTransactionAsync(ct);
         var distributor = await Distributors.Lock(tx, id, ct);
         if (distributor is null) return Distributors.NotFound("distributor", id);
+        if (to == DistributorStatus.Active && distributor.ComplianceHolds)
+            return TypedResults.Problem(statusCode: 409, title: "Compliance screening holds this distributor.",
+                detail: $"{distributor.ScreeningReason}. It is reinstated when a compliance officer clears it.",
+                extensions: new Dictionary<string, object?> { ["status"] = distributor.Status });
         if (!from.Contains(distributor.Status))
             return TypedResults.Problem(statusCode: 409, title: $"A {distributor.Status} distributor cannot become {to}.",
                 extensions: new Dictionary<string, object?> { ["status"] = distributor.Status });

@@ -15,7 +15,7 @@ public sealed class SurvivingFaultsUnderLoad(ITestOutputHelper output)
     {
         var log = new StringWriter();
         ChaosReport report;
-        try { report = await ChaosRun.Run(rounds: 1, concurrency: 8, perSecond: 40, log); }
+        try { report = await ChaosRun.Run(rounds: 1, concurrency: 8, perSecond: 20, log); }
         finally { output.WriteLine(log.ToString()); }
 
         Assert.Equal(9, report.Faults.Count);

@@ -173,11 +173,13 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
         var holds = outcome is Channel.Contracts.Compliance.ScreeningOutcome.Review or Channel.Contracts.Compliance.ScreeningOutcome.Block;
         var suspend = holds && before.Status == DistributorStatus.Active;
         var reinstate = !holds && before.HeldByCompliance && before.Status == DistributorStatus.Suspended;
+        // Compliance's suspension is remembered while it holds; a clear ends it (a manager's own suspension is not compliance's).
         await tx.Connection!.ExecuteAsync(new CommandDefinition("""
             update distributors set screening = @outcome, screening_reason = @Reason, screening_sequence = @sequence,
-                held_by_compliance = case when @suspend then true when @reinstate or not @holds then false else held_by_compliance end
+                held_by_compliance = @Held
             where id = @Id
-            """, new { outcome, Reason = holds ? reason : null, sequence, suspend, reinstate, holds, before.Id }, tx, cancellationToken: ct));
+            """, new { outcome, Reason = holds ? reason : null, sequence, Held = holds && (suspend || before.HeldByCompliance), before.Id }, tx,
+            cancellationToken: ct));
         if (suspend) await StatusChanged(tx, before, DistributorStatus.Suspended, $"Compliance: {reason}", "compliance", now, ct);
         else if (reinstate) await StatusChanged(tx, before, DistributorStatus.Active, "Compliance cleared its hold", "compliance", now, ct);
     }

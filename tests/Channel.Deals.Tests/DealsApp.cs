@@ -189,21 +189,7 @@ public class DealsApp : WebApplicationFactory<Program>, IAsyncLifetime
         var messageId = Guid.NewGuid();
         // As Compliance does: a decision on the latest version it knows (the one that asked, or a later one).
         var version = subjectVersion ?? await Db.Scalar<int>("select version from deals where id = @dealId", new { dealId });
-        await Events.Publish(new Channel.Contracts.Compliance.ScreeningDecided
-        {
-            DecisionId = Guid.NewGuid(),
-            SubjectKind = "deal",
-            SubjectId = dealId.ToString(),
-            SubjectVersion = version,
-            Sequence = sequence,
-            Outcome = outcome,
-            Reason = reason,
-            Citation = citation,
-            ListVersion = 1,
-            RulesVersion = 1,
-            Actor = "compliance",
-            OccurredAt = Clock.GetUtcNow(),
-        }, messageId);
+        await Events.Publish(States.Decision("deal", dealId.ToString(), sequence, outcome, reason, version, citation, Clock.GetUtcNow()), messageId);
         if (!applied) await consumed.WaitFor(messageId, 1);
         else await WaitUntil("select count(*) from deals where id = @id and screening_sequence = @sequence", args: new { id = dealId, sequence });
     }

@@ -70,20 +70,7 @@ public class DistributorsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         var consumed = ConsumedMessages.Watch(Services.GetRequiredService<MassTransit.IBus>());
         var messageId = Guid.NewGuid();
-        await Events.Publish(new Channel.Contracts.Compliance.ScreeningDecided
-        {
-            DecisionId = Guid.NewGuid(),
-            SubjectKind = kind,
-            SubjectId = subjectId,
-            SubjectVersion = 1,
-            Sequence = sequence,
-            Outcome = outcome,
-            Reason = reason,
-            ListVersion = 1,
-            RulesVersion = 1,
-            Actor = "compliance",
-            OccurredAt = DateTimeOffset.UtcNow,
-        }, messageId);
+        await Events.Publish(States.Decision(kind, subjectId, sequence, outcome, reason), messageId);
         await consumed.WaitFor(messageId, 1);
     }
 

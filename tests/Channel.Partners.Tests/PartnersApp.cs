@@ -108,20 +108,7 @@ public class PartnersApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         consumed ??= ConsumedMessages.Watch(Services.GetRequiredService<MassTransit.IBus>());
         var messageId = Guid.NewGuid();
-        await Events.Publish(new Channel.Contracts.Compliance.ScreeningDecided
-        {
-            DecisionId = Guid.NewGuid(),
-            SubjectKind = "partner",
-            SubjectId = partnerId.ToString(),
-            SubjectVersion = 1,
-            Sequence = sequence,
-            Outcome = outcome,
-            Reason = reason,
-            ListVersion = 1,
-            RulesVersion = 1,
-            Actor = "compliance",
-            OccurredAt = DateTimeOffset.UtcNow,
-        }, messageId);
+        await Events.Publish(States.Decision("partner", partnerId.ToString(), sequence, outcome, reason), messageId);
         if (applied) await Db.WaitFor("select count(*) from partners where id = @id and screening_sequence = @sequence", args: new { id = partnerId, sequence });
         else await consumed.WaitFor(messageId, 1);
     }

@@ -18,7 +18,7 @@ public sealed class SellThroughConsumer(Inbox<SellThroughConsumer> inbox, Decisi
     : IConsumer<SellThroughReported>
 {
     /// <summary>How long after its invoice a sale is screened again when a list or rule changes.</summary>
-    public static readonly int LiveMonths = 12;
+    public const int LiveMonths = 12;
 
     // A clear line is saved as screened clear (no decision row: most sales are clear, and a report can be a million lines).
     const string Insert = """

@@ -48,13 +48,20 @@ public sealed class Decisions(Catalog catalog, Outbox outbox, ComplianceSettings
 
     const string LockSql = "select * from subjects where kind = @kind and id = @id for update";
 
-    const string ClearedSql = "select evidence from clearances where kind = @kind and subject_id = @id";
+    const string ClearedSql = "select evidence from clearances where kind = @kind and subject_id = @id and cleared_at <= @asOf";
+
+    // What the deal's screening in force at the moment answered: the list hits and rules it saw and the evidence it held on.
+    const string DealAnswered = """
+        select hits::text as hits, applied_rules::text as rules, evidence from decisions
+        where kind = 'deal' and subject_id = @deal and decided_at <= @asOf
+        order by sequence desc limit 1
+        """;
 
     const string InsertDecision = """
         insert into decisions (id, kind, subject_id, subject_version, sequence, decided_at, trigger, change_id, actor, outcome, previous_outcome,
-            reason, citation, list_version, rules_version, inputs, hits, applied_rules)
+            reason, citation, list_version, rules_version, inputs, hits, applied_rules, evidence)
         values (@Id, @Kind, @SubjectId, @SubjectVersion, @Sequence, @DecidedAt, @Trigger, @ChangeId, @Actor, @Outcome, @PreviousOutcome,
-            @Reason, @Citation, @ListVersion, @RulesVersion, @Inputs::jsonb, @Hits::jsonb, @AppliedRules::jsonb)
+            @Reason, @Citation, @ListVersion, @RulesVersion, @Inputs::jsonb, @Hits::jsonb, @AppliedRules::jsonb, @Evidence)
         """;
 
     const string UpdateSubject = """
@@ -80,8 +87,36 @@ public sealed class Decisions(Catalog catalog, Outbox outbox, ComplianceSettings
         return Verdict.Decide(inputs, list, book, day, cleared, settings);
     }
 
-    public static async Task<IReadOnlySet<string>> Cleared(NpgsqlConnection conn, NpgsqlTransaction? tx, string kind, string id, CancellationToken ct) =>
-        (await conn.QueryAsync<string>(new CommandDefinition(ClearedSql, new { kind, id }, tx, cancellationToken: ct))).ToHashSet();
+    sealed class Answered
+    {
+        public string Hits { get; init; } = "[]";
+        public string Rules { get; init; } = "[]";
+        public string[] Evidence { get; init; } = [];
+    }
+
+    /// <summary>
+    /// The evidence that no longer holds a subject as of a moment (now by default): what an officer cleared for it. A price
+    /// authorization is screened with its deal's customer, so what its deal's screening answered counts as answered for it
+    /// too (cleared for the deal, or holding the deal, which suspends the PA anyway): it is held only for what is new to it,
+    /// a rule on a SKU its family lines price.
+    /// </summary>
+    public static async Task<IReadOnlySet<string>> Cleared(NpgsqlConnection conn, NpgsqlTransaction? tx, string kind, string id, CancellationToken ct,
+        DateTimeOffset? asOf = null, Inputs? inputs = null)
+    {
+        var at = asOf ?? DateTimeOffset.MaxValue;
+        var cleared = (await conn.QueryAsync<string>(new CommandDefinition(ClearedSql, new { kind, id, asOf = at }, tx, cancellationToken: ct))).ToHashSet();
+        if (kind != ScreeningSubject.PriceAuthorization || inputs?.Parent is not { } deal) return cleared;
+        cleared.UnionWith(await conn.QueryAsync<string>(new CommandDefinition(ClearedSql, new { kind = ScreeningSubject.Deal, id = deal, asOf = at }, tx,
+            cancellationToken: ct)));
+        var a = await conn.QuerySingleOrDefaultAsync<Answered>(new CommandDefinition(DealAnswered, new { deal, asOf = at }, tx, cancellationToken: ct));
+        if (a is not null)
+        {
+            cleared.UnionWith(a.Evidence);
+            cleared.UnionWith((JsonSerializer.Deserialize<List<ListHit>>(a.Hits, Json) ?? []).Select(h => h.Evidence));
+            cleared.UnionWith((JsonSerializer.Deserialize<List<AppliedRule>>(a.Rules, Json) ?? []).Select(r => r.Evidence));
+        }
+        return cleared;
+    }
 
     /// <summary>
     /// Screens a subject the caller has locked. A decision is saved and announced when <paramref name="announce"/> asks
@@ -93,8 +128,9 @@ public sealed class Decisions(Catalog catalog, Outbox outbox, ComplianceSettings
     {
         if (subject.Review == Reviews.Confirmed) return null;
         var conn = tx.Connection!;
-        var cleared = await Cleared(conn, tx, subject.Kind, subject.Id, ct);
-        var verdict = await Evaluate(conn, tx, subject.Read(), null, cleared, ct, versions);
+        var inputs = subject.Read();
+        var cleared = await Cleared(conn, tx, subject.Kind, subject.Id, ct, inputs: inputs);
+        var verdict = await Evaluate(conn, tx, inputs, null, cleared, ct, versions);
         var changed = verdict.Outcome != subject.Outcome || !verdict.Evidence.Order(StringComparer.Ordinal).SequenceEqual(subject.Evidence.Order(StringComparer.Ordinal));
         if (!announce && !changed) return null;
         var review = verdict.Outcome == ScreeningOutcome.Review ? Reviews.Open : null;
@@ -105,8 +141,9 @@ public sealed class Decisions(Catalog catalog, Outbox outbox, ComplianceSettings
     public async Task<Guid> Decide(NpgsqlTransaction tx, Subject subject, bool clear, string reason, string actor, CancellationToken ct)
     {
         var conn = tx.Connection!;
-        var cleared = await Cleared(conn, tx, subject.Kind, subject.Id, ct);
-        var current = await Evaluate(conn, tx, subject.Read(), null, cleared, ct);
+        var inputs = subject.Read();
+        var cleared = await Cleared(conn, tx, subject.Kind, subject.Id, ct, inputs: inputs);
+        var current = await Evaluate(conn, tx, inputs, null, cleared, ct);
         var verdict = clear
             ? current with { Outcome = ScreeningOutcome.Clear, Reason = "Cleared by a compliance officer", Citation = null, Evidence = [] }
             : current with { Outcome = ScreeningOutcome.Block, Reason = $"Refused by a compliance officer: {reason}", Evidence = subject.Evidence };
@@ -139,6 +176,7 @@ public sealed class Decisions(Catalog catalog, Outbox outbox, ComplianceSettings
             subject.Inputs,
             Hits = JsonSerializer.Serialize(verdict.Hits, Json),
             AppliedRules = JsonSerializer.Serialize(verdict.Rules, Json),
+            Evidence = verdict.Evidence.ToArray(),
         }, tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition(UpdateSubject, new
         {

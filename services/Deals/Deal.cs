@@ -117,6 +117,11 @@ public sealed record Deal
 
     bool AwaitingDecision => Status is DealStatus.Submitted or DealStatus.ComplianceReview;
 
+    /// <summary>Compliance holds it for review (after approval too: its price authorization is suspended meanwhile).</summary>
+    bool HeldByCompliance => Screening is ScreeningOutcome.Review or ScreeningOutcome.Block;
+
+    string HeldDetail => $"It is held for compliance review: {ComplianceReason ?? "screening found something"}. A compliance officer decides first.";
+
     /// <summary>A registration, received: the deal's first version.</summary>
     public DealRegistered Registered(string actor, int conflicts) => new()
     {
@@ -133,8 +138,8 @@ public sealed record Deal
         ? Refuse("approved")
         : Screening == ScreeningOutcome.Pending
         ? Refuse("approved", "Its compliance screening has not finished yet; it is usually done within seconds of registering.")
-        : Screening is ScreeningOutcome.Review or ScreeningOutcome.Block
-        ? Refuse("approved", $"It is held for compliance review: {ComplianceReason ?? "screening found something"}. A compliance officer decides first.")
+        : HeldByCompliance
+        ? Refuse("approved", HeldDetail)
         : new Moved<Deal>(this with { Status = DealStatus.Approved, ApprovedAt = now, ApprovedBy = by.Subject, ProtectionEndsAt = now.AddDays(protectionDays) }, "approved",
             (d, v) => new DealApproved { DealId = Id, Version = v, OccurredAt = d.UpdatedAt, Actor = by.Subject, Deal = d.State() },
             null, new { status = DealStatus.Approved, protectionEndsAt = now.AddDays(protectionDays), openConflicts });
@@ -209,6 +214,7 @@ public sealed record Deal
     public Outcome<Deal> RequestExtension(string reason, Caller by, DateTimeOffset now, int maxExtensions)
     {
         if (Status != DealStatus.Approved) return Refuse("extended");
+        if (HeldByCompliance) return Refuse("extended", HeldDetail);
         if (ProtectionEndsAt <= now) return Refuse("extended", "Its protection has already ended.");
         if (ExtensionsUsed >= maxExtensions) return Refuse("extended again", $"It has had {ExtensionsUsed} of {maxExtensions} extensions allowed.");
         if (ExtensionRequestedAt is not null) return Refuse("asked for another extension", "An extension request is already pending.");
@@ -220,6 +226,7 @@ public sealed record Deal
     public Outcome<Deal> GrantExtension(Caller by, int extensionDays)
     {
         if (Status != DealStatus.Approved) return Refuse("extended");
+        if (HeldByCompliance) return Refuse("extended", HeldDetail);
         if (ExtensionRequestedAt is null) return Refuse("extended", "No extension was requested.");
         var ends = ProtectionEndsAt!.Value.AddDays(extensionDays);
         return new Moved<Deal>(this with { ProtectionEndsAt = ends, ExtensionsUsed = ExtensionsUsed + 1, ExtensionRequestedAt = null, ExtensionRequestReason = null },
@@ -263,7 +270,9 @@ public sealed record Deal
     /// <summary>
     /// Compliance's decision on the registration. A hold moves a deal awaiting a decision to compliance review; a
     /// refusal rejects it (with the rule's citation as its reason); a clearance sends a held one back to the normal
-    /// queue. A deal already decided keeps its status and carries the new screening (Pricing acts on a held one).
+    /// queue. An approved deal that compliance holds stays approved while it is reviewed (no extension meanwhile; Pricing
+    /// suspends its PA), and is rejected if compliance refuses it: its protection ends there. A deal already closed keeps its
+    /// status and carries the new screening.
     /// </summary>
     public Outcome<Deal> Screened(string outcome, string reason, string? citation, long sequence, int subjectVersion, string actor, DateTimeOffset now)
     {
@@ -278,6 +287,8 @@ public sealed record Deal
                 ScreeningOutcome.Review => next with { Status = DealStatus.ComplianceReview, ComplianceReason = reason },
                 _ => next with { Status = DealStatus.Submitted, ComplianceReason = null },
             };
+        else if (Status == DealStatus.Approved && outcome == ScreeningOutcome.Block)
+            next = next with { Status = DealStatus.Rejected, StatusReason = reason, ComplianceReason = reason, ClosedAt = now, ExtensionRequestedAt = null, ExtensionRequestReason = null };
         else next = next with { ComplianceReason = outcome == ScreeningOutcome.Clear ? null : reason };
         return new Moved<Deal>(next, "screened",
             (d, v) => new DealScreened { DealId = Id, Version = v, OccurredAt = d.UpdatedAt, Actor = actor, Outcome = outcome, Reason = reason, Citation = citation, Deal = d.State() },

@@ -27,6 +27,10 @@ public sealed record AuthorizationView
     public decimal NetValue { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
     public string? RevokedReason { get; init; }
+    /// <summary>While suspended: since when, why (compliance's evidence is not shown), and what holds it (deal, partner, authorization).</summary>
+    public DateTimeOffset? SuspendedAt { get; init; }
+    public string? SuspendedReason { get; init; }
+    public IReadOnlyList<string> Holds { get; init; } = [];
     public DateTimeOffset IssuedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public int Version { get; init; }
@@ -63,6 +67,9 @@ public sealed record AuthorizationView
             NetValue = PriceAuthorization.NetValueOf(lines),
             RevokedAt = pa.RevokedAt,
             RevokedReason = pa.RevokedReason,
+            SuspendedAt = pa.SuspendedAt,
+            SuspendedReason = pa.SuspendedReason,
+            Holds = pa.Holds,
             IssuedAt = pa.IssuedAt,
             UpdatedAt = pa.UpdatedAt,
             Version = pa.Version,

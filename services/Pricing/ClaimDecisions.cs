@@ -10,6 +10,7 @@ namespace Channel.Pricing;
 /// <list type="number">
 /// <item><c>unknown_authorization</c>: no PA has that number;</item>
 /// <item><c>authorization_not_active</c>: the PA awaits its second approval, or the invoice date is before it was valid, after its end, or after it was revoked;</item>
+/// <item><c>authorization_suspended</c>: compliance holds the PA now, or held it on the invoice date;</item>
 /// <item><c>reseller_mismatch</c>: the reseller is not the PA's partner;</item>
 /// <item><c>distributor_not_eligible</c>: the distributor was not authorized for that reseller in the customer's region on the invoice date;</item>
 /// <item><c>product_not_authorized</c>: no line of the PA covers the SKU;</item>
@@ -110,6 +111,8 @@ public sealed class ClaimDecisions(Ledger ledger, PricingRules rules)
             if (!byNumber.TryGetValue(s.PaNumber, out var pa)) { decided.Add(line.Rejected(ClaimReason.UnknownAuthorization, now)); continue; }
             line = line with { AuthorizationId = pa.Id, DealId = pa.DealId };
             if (!ActiveOn(pa, s.InvoiceDate)) { decided.Add(line.Rejected(ClaimReason.AuthorizationNotActive, now)); continue; }
+            if (pa.Status == PriceAuthorizationStatus.Suspended || pa.SuspendedOn(s.InvoiceDate))
+            { decided.Add(line.Rejected(ClaimReason.AuthorizationSuspended, now)); continue; }
             if (s.ResellerId != pa.PartnerId) { decided.Add(line.Rejected(ClaimReason.ResellerMismatch, now)); continue; }
             if (!eligibility[pa.PartnerId].Any(e => e.Regions.Contains(pa.CustomerRegion)
                     && (e.Active || (e.RevokedAt is { } revoked && DateOnly.FromDateTime(revoked.UtcDateTime) >= s.InvoiceDate))))
@@ -214,7 +217,8 @@ public sealed class ClaimDecisions(Ledger ledger, PricingRules rules)
     /// <summary>The PA authorized sales on that date: approved (not awaiting a second approver), within its validity, before any revocation.</summary>
     static bool ActiveOn(PriceAuthorization pa, DateOnly invoiceDate)
     {
-        if (pa.Status == PriceAuthorizationStatus.PendingApproval) return false;
+        if (pa.Status == PriceAuthorizationStatus.PendingApproval
+            || pa.Status == PriceAuthorizationStatus.Suspended && pa.ResumeTo == PriceAuthorizationStatus.PendingApproval) return false;
         var day = (DateTimeOffset t) => DateOnly.FromDateTime(t.UtcDateTime);
         if (invoiceDate < day(pa.ValidFrom) || invoiceDate > day(pa.ValidUntil)) return false;
         return pa.RevokedAt is not { } revoked || invoiceDate <= day(revoked);

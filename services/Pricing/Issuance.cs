@@ -11,7 +11,8 @@ namespace Channel.Pricing;
 /// <summary>
 /// What a deal's or a partner's latest state means for price authorizations, decided in the consumer's transaction:
 /// an approved, eligible deal gets its PA (once: the deal's copy is locked while deciding, and a deal has one PA);
-/// an extended deal extends it; a lost, expired or rejected deal and a suspended or terminated partner revoke it.
+/// an extended deal extends it; a lost, expired or rejected deal and a suspended or terminated partner revoke it; a
+/// compliance hold on the deal or the partner suspends it until compliance clears that hold.
 /// </summary>
 public sealed class Issuance(Ledger ledger, PricingRules rules)
 {
@@ -62,7 +63,10 @@ public sealed class Issuance(Ledger ledger, PricingRules rules)
 
     static readonly JsonSerializerOptions json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The deal's copy changed: issue, extend or revoke its PA.</summary>
+    /// <summary>
+    /// The deal's copy changed: issue, extend or revoke its PA; suspend it while compliance holds the deal after approval and
+    /// lift that hold when compliance clears it.
+    /// </summary>
     public async Task DealChanged(NpgsqlTransaction tx, Guid dealId, DateTimeOffset now, CancellationToken ct)
     {
         var conn = tx.Connection!;
@@ -79,29 +83,37 @@ public sealed class Issuance(Ledger ledger, PricingRules rules)
         var move = deal.Status switch
         {
             DealStatus.Lost or DealStatus.Expired or DealStatus.Rejected => pa.Revoke($"the deal was {deal.Status}", "pricing", now),
-            _ when Held(deal) => pa.Revoke($"compliance holds the deal ({deal.Screening})", "pricing", now),
-            DealStatus.Approved or DealStatus.Won when deal.ProtectionEndsAt > pa.ValidUntil => pa.Extend(deal.ProtectionEndsAt.Value),
+            _ when Held(deal) && !pa.Holds.Contains(AuthorizationHolds.Deal) =>
+                pa.Hold(AuthorizationHolds.Deal, "compliance is reviewing the deal", "compliance", now),
+            _ when !Held(deal) && pa.Holds.Contains(AuthorizationHolds.Deal) => pa.Release(AuthorizationHolds.Deal, "compliance", now),
             _ => null,
         };
-        if (move is Moved<PriceAuthorization> moved) await ledger.Commit(tx, pa, moved, "pricing", now, ct);
+        if (move is Moved<PriceAuthorization> moved) pa = await ledger.Commit(tx, pa, moved, "pricing", now, ct);
+        if (deal.Status is DealStatus.Approved or DealStatus.Won && deal.ProtectionEndsAt > pa.ValidUntil
+            && pa.Extend(deal.ProtectionEndsAt.Value) is Moved<PriceAuthorization> extended)
+            await ledger.Commit(tx, pa, extended, "pricing", now, ct);
     }
 
     /// <summary>
-    /// The partner's copy changed: a suspended, terminated or held (compliance) partner loses its live PAs; an active one gets
-    /// those its approved deals wait for.
+    /// The partner's copy changed: a suspended or terminated partner loses its open PAs; a partner on hold has them
+    /// suspended until it is active again; an active one gets those its approved deals wait for.
     /// </summary>
     public async Task PartnerChanged(NpgsqlTransaction tx, Guid partnerId, string status, DateTimeOffset now, CancellationToken ct)
     {
         var conn = tx.Connection!;
-        if (status is PartnerStatus.Suspended or PartnerStatus.Terminated or PartnerStatus.OnHold)
+        var open = await conn.QueryAsync<Guid>(new CommandDefinition(
+            $"select id from authorizations where partner_id = @partnerId and status in ('{PriceAuthorizationStatus.PendingApproval}', '{PriceAuthorizationStatus.Active}', '{PriceAuthorizationStatus.Suspended}')",
+            new { partnerId }, tx, cancellationToken: ct));
+        foreach (var pa in (await Ledger.LockAll(tx, open, ct)).Values)
         {
-            var live = await conn.QueryAsync<Guid>(new CommandDefinition(
-                $"select id from authorizations where partner_id = @partnerId and status in ('{PriceAuthorizationStatus.PendingApproval}', '{PriceAuthorizationStatus.Active}')",
-                new { partnerId }, tx, cancellationToken: ct));
-            foreach (var pa in (await Ledger.LockAll(tx, live, ct)).Values)
-                if (pa.Revoke($"the partner was {status.Replace('_', ' ')}", "pricing", now) is Moved<PriceAuthorization> moved)
-                    await ledger.Commit(tx, pa, moved, "pricing", now, ct);
-            return;
+            var move = status switch
+            {
+                PartnerStatus.Suspended or PartnerStatus.Terminated => pa.Revoke($"the partner was {status}", "pricing", now),
+                PartnerStatus.OnHold when !pa.Holds.Contains(AuthorizationHolds.Partner) => pa.Hold(AuthorizationHolds.Partner, "the partner is on hold", "pricing", now),
+                PartnerStatus.Active when pa.Holds.Contains(AuthorizationHolds.Partner) => pa.Release(AuthorizationHolds.Partner, "pricing", now),
+                _ => null,
+            };
+            if (move is Moved<PriceAuthorization> moved) await ledger.Commit(tx, pa, moved, "pricing", now, ct);
         }
         if (status != PartnerStatus.Active) return;
         var waiting = await conn.QueryAsync<Guid>(new CommandDefinition($"""

@@ -54,7 +54,9 @@ public sealed class Ledger(Outbox outbox)
     // Guarded by the version it was read at: a change computed from a stale read saves nothing.
     const string UpdateAuthorization = """
         update authorizations set status = @Status, revision = @Revision, approved_by = @ApprovedBy, valid_until = @ValidUntil,
-            revoked_at = @RevokedAt, revoked_reason = @RevokedReason, updated_at = @UpdatedAt, version = @Version
+            revoked_at = @RevokedAt, revoked_reason = @RevokedReason, holds = @Holds, resume_to = @ResumeTo, suspended_at = @SuspendedAt,
+            suspended_reason = @SuspendedReason, suspensions = @Suspensions::jsonb, screening_sequence = @ScreeningSequence,
+            updated_at = @UpdatedAt, version = @Version
         where id = @Id and version = @Version - 1
         """;
 
@@ -137,6 +139,14 @@ public sealed class Ledger(Outbox outbox)
         await outbox.Add(tx, issued.Issued(), ct);
         return issued;
     }
+
+    /// <summary>
+    /// Compliance's latest decision on a PA changed nothing about it: only its sequence is kept (no new version, no event),
+    /// so an older decision arriving later is still turned away.
+    /// </summary>
+    public static Task ScreeningApplied(NpgsqlTransaction tx, Guid id, long sequence, CancellationToken ct) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition("update authorizations set screening_sequence = @sequence where id = @id and screening_sequence < @sequence",
+            new { id, sequence }, tx, cancellationToken: ct));
 
     /// <summary>Saves a transition of a PA read (locked) in this transaction: the next version, its lines if they changed, history and event.</summary>
     public async Task<PriceAuthorization> Commit(NpgsqlTransaction tx, PriceAuthorization before, Moved<PriceAuthorization> move, string actor,

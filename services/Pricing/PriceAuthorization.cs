@@ -13,7 +13,8 @@ namespace Channel.Pricing;
 /// is the only way a change is saved.
 /// <code>
 /// issued ─▶ pending_approval ──second approver──▶ active ──every quantity claimed──▶ consumed
-///                 │                                 │ ▲ special bid (new revision)
+///                 │  ▲                              │ ▲ special bid (new revision)
+///                 │  └── compliance hold / clear ──▶ suspended ◀─┘ (back to what it was when the last hold is cleared)
 ///                 └──────── revoke / expire ────────┴─┴──▶ revoked, expired
 /// </code>
 /// </summary>
@@ -37,6 +38,15 @@ public sealed record PriceAuthorization
     public string Currency { get; init; } = "";
     public DateTimeOffset? RevokedAt { get; init; }
     public string? RevokedReason { get; init; }
+    /// <summary>What holds it while suspended (<see cref="AuthorizationHolds"/>).</summary>
+    public string[] Holds { get; init; } = [];
+    /// <summary>The status a suspended PA goes back to.</summary>
+    public string? ResumeTo { get; init; }
+    public DateTimeOffset? SuspendedAt { get; init; }
+    public string? SuspendedReason { get; init; }
+    /// <summary>Every span it was suspended, as JSON (<see cref="Suspension"/>).</summary>
+    [JsonIgnore] public string Suspensions { get; init; } = "[]";
+    [JsonIgnore] public long ScreeningSequence { get; init; }
     public DateTimeOffset IssuedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public int Version { get; init; }
@@ -56,6 +66,14 @@ public sealed record PriceAuthorization
             : l with { ListPrice = null, BookCost = null, NetCost = null };
 
     public bool IsLive => Status is PriceAuthorizationStatus.PendingApproval or PriceAuthorizationStatus.Active;
+
+    /// <summary>Live or suspended: it can still be revoked, extended or expire.</summary>
+    public bool IsOpen => IsLive || Status == PriceAuthorizationStatus.Suspended;
+
+    /// <summary>A span a PA was suspended, to the moment it resumed (open while it still is).</summary>
+    public sealed record Suspension(DateTimeOffset From, DateTimeOffset? Until, string Reason);
+
+    public IReadOnlyList<Suspension> SuspensionSpans() => JsonSerializer.Deserialize<List<Suspension>>(Suspensions, json) ?? [];
 
     /// <summary>The most the vendor may be claimed for: (book − net) × max quantity, a family line at its dearest SKU.</summary>
     public static decimal CreditOf(IEnumerable<PriceAuthorizationLine> lines) =>
@@ -89,6 +107,9 @@ public sealed record PriceAuthorization
             Lines = lines,
             RevokedAt = RevokedAt,
             RevokedReason = RevokedReason,
+            Holds = Holds,
+            SuspendedAt = SuspendedAt,
+            SuspendedReason = SuspendedReason,
         };
     }
 
@@ -103,7 +124,7 @@ public sealed record PriceAuthorization
         : Refuse("approved");
 
     /// <summary>The deal's protection was extended: the PA is valid until the new end.</summary>
-    public Outcome<PriceAuthorization> Extend(DateTimeOffset until) => IsLive || Status == PriceAuthorizationStatus.Consumed
+    public Outcome<PriceAuthorization> Extend(DateTimeOffset until) => IsOpen || Status == PriceAuthorizationStatus.Consumed
         ? until > ValidUntil
             ? new Moved<PriceAuthorization>(this with { ValidUntil = until }, "extended",
                 (a, v) => new PriceAuthorizationExtended { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Authorization = a.State() },
@@ -111,15 +132,81 @@ public sealed record PriceAuthorization
             : Refuse("extended", $"It is already valid until {ValidUntil:O}.")
         : Refuse("extended");
 
-    public Outcome<PriceAuthorization> Revoke(string reason, string actor, DateTimeOffset now) => IsLive
-        ? new Moved<PriceAuthorization>(this with { Status = PriceAuthorizationStatus.Revoked, RevokedAt = now, RevokedReason = reason }, "revoked",
+    public Outcome<PriceAuthorization> Revoke(string reason, string actor, DateTimeOffset now) => IsOpen
+        ? new Moved<PriceAuthorization>(this with
+        {
+            Status = PriceAuthorizationStatus.Revoked,
+            RevokedAt = now,
+            RevokedReason = reason,
+            Holds = [],
+            ResumeTo = null,
+            Suspensions = Closed(now)
+        }, "revoked",
             (a, v) => new PriceAuthorizationRevoked { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Actor = actor, Reason = reason, Authorization = a.State() },
             reason, new { status = PriceAuthorizationStatus.Revoked })
         : Refuse("revoked");
 
-    /// <summary>Its validity ended (a consumed PA stays consumed).</summary>
-    public Outcome<PriceAuthorization> Expire(DateTimeOffset now) => IsLive && ValidUntil <= now
-        ? new Moved<PriceAuthorization>(this with { Status = PriceAuthorizationStatus.Expired }, "expired",
+    /// <summary>
+    /// Compliance holds it (<paramref name="hold"/>: its deal, its partner or itself): a live PA is suspended; a suspended one
+    /// keeps this hold too, so it resumes only when every hold is cleared.
+    /// </summary>
+    public Outcome<PriceAuthorization> Hold(string hold, string reason, string actor, DateTimeOffset now)
+    {
+        if (!IsOpen) return Refuse("suspended");
+        if (Holds.Contains(hold)) return Refuse("suspended", $"It is already held ({hold}).");
+        var next = Status == PriceAuthorizationStatus.Suspended
+            ? this with { Holds = [.. Holds, hold] }
+            : this with
+            {
+                Status = PriceAuthorizationStatus.Suspended,
+                ResumeTo = Status,
+                Holds = [hold],
+                SuspendedAt = now,
+                SuspendedReason = reason,
+                Suspensions = JsonSerializer.Serialize(SuspensionSpans().Append(new Suspension(now, null, reason)), json),
+            };
+        return new Moved<PriceAuthorization>(next, "suspended",
+            (a, v) => new PriceAuthorizationSuspended { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Actor = actor, Hold = hold, Reason = reason, Authorization = a.State() },
+            reason, new { status = PriceAuthorizationStatus.Suspended, hold, holds = next.Holds });
+    }
+
+    /// <summary>Compliance cleared one hold: the PA resumes (as it was before) when it was the last.</summary>
+    public Outcome<PriceAuthorization> Release(string hold, string actor, DateTimeOffset now)
+    {
+        if (Status != PriceAuthorizationStatus.Suspended || !Holds.Contains(hold)) return Refuse("released", $"It is not held ({hold}).");
+        var left = Holds.Where(h => h != hold).ToArray();
+        if (left.Length > 0)
+            return new Moved<PriceAuthorization>(this with { Holds = left }, "hold_cleared",
+                (a, v) => new PriceAuthorizationSuspended
+                {
+                    AuthorizationId = Id,
+                    Version = v,
+                    OccurredAt = a.UpdatedAt,
+                    Actor = actor,
+                    Hold = hold,
+                    Cleared = true,
+                    Reason = $"{SuspendedReason} (the {hold} hold is cleared; the {string.Join(" and ", left)} hold remains)",
+                    Authorization = a.State(),
+                },
+                null, new { cleared = hold, holds = left });
+        var status = ResumeTo ?? PriceAuthorizationStatus.Active;
+        return new Moved<PriceAuthorization>(this with { Status = status, ResumeTo = null, Holds = [], SuspendedAt = null, SuspendedReason = null, Suspensions = Closed(now) },
+            "resumed",
+            (a, v) => new PriceAuthorizationResumed { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Actor = actor, Authorization = a.State() },
+            null, new { status, cleared = hold });
+    }
+
+    /// <summary>The suspension spans with the open one (if any) ended now.</summary>
+    string Closed(DateTimeOffset now) =>
+        JsonSerializer.Serialize(SuspensionSpans().Select(s => s.Until is null ? s with { Until = now } : s), json);
+
+    /// <summary>A sale on that day fell inside a span the PA was suspended (or is still).</summary>
+    public bool SuspendedOn(DateOnly day) =>
+        SuspensionSpans().Any(s => DateOnly.FromDateTime(s.From.UtcDateTime) <= day && (s.Until is not { } until || day <= DateOnly.FromDateTime(until.UtcDateTime)));
+
+    /// <summary>Its validity ended (a consumed PA stays consumed; a suspended one expires as well).</summary>
+    public Outcome<PriceAuthorization> Expire(DateTimeOffset now) => IsOpen && ValidUntil <= now
+        ? new Moved<PriceAuthorization>(this with { Status = PriceAuthorizationStatus.Expired, Holds = [], ResumeTo = null, Suspensions = Closed(now) }, "expired",
             (a, v) => new PriceAuthorizationExpired { AuthorizationId = Id, Version = v, OccurredAt = a.UpdatedAt, Authorization = a.State() },
             null, new { validUntil = ValidUntil })
         : Refuse("expired");

@@ -277,4 +277,30 @@ public sealed class ClosingDeals(DealsApp app) : IClassFixture<DealsApp>
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
+
+    [Fact]
+    public async Task An_approved_deal_compliance_holds_stays_approved_without_extensions_and_is_rejected_when_compliance_refuses_it()
+    {
+        var partner = await app.ActivePartner();
+        var id = await app.ApprovedDealFor(partner);
+        var other = await app.ApprovedDealFor(partner); // cleared again after its review: the control
+
+        // A list change after approval: held for review (its PA is suspended in Pricing), still approved, no extension meanwhile.
+        await app.Screen(id, 2, "review", "Held for compliance review: a possible screening-list match");
+        await app.Screen(other, 2, "review", "Held for compliance review: a possible screening-list match");
+        Assert.Equal(("approved", "review"), await app.StatusAndScreening(id));
+        var ask = await app.Partner(partner).PostAsJsonAsync($"/api/deals/{id}/extension-request", new { reason = "Board vote moved to Q2." });
+        Assert.Contains("compliance review", (await ask.AssertProblem(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+
+        await app.Screen(other, 3, "clear", "Cleared by a compliance officer");
+        (await app.Partner(partner).PostAsJsonAsync($"/api/deals/{other}/extension-request", new { reason = "Board vote moved to Q2." })).EnsureSuccessStatusCode();
+
+        await app.Screen(id, 3, "block", "Refused by a compliance officer: the customer is a listed party", citation: "15 CFR 744.11");
+        var refused = (await app.Get(id)).GetProperty("deal");
+        Assert.Equal(("rejected", "block"), (refused.GetProperty("status").GetString(), refused.GetProperty("screening").GetString()));
+        Assert.Equal("Refused by a compliance officer: the customer is a listed party", refused.GetProperty("statusReason").GetString());
+        Assert.Equal(JsonValueKind.String, refused.GetProperty("closedAt").ValueKind);
+        var screened = await app.Events.WaitFor<DealScreened>(e => e.DealId == id && e.Outcome == "block");
+        Assert.Equal(DealStatus.Rejected, screened.Deal.Status);
+    }
 }

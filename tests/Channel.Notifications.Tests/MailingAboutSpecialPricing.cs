@@ -87,6 +87,70 @@ public sealed class MailingAboutSpecialPricing(NotificationsApp app) : IClassFix
     }
 
     [Fact]
+    public async Task A_partner_hears_when_compliance_suspends_its_PA_and_when_it_is_in_force_again_but_not_of_each_hold()
+    {
+        var partner = Guid.NewGuid();
+        var partnerUser = $"pia-{Guid.NewGuid():N}@partners.example";
+        await app.Bus.Publish(Events.UserAdded(partner, 2, partnerUser, "Pia Partner"));
+        await app.Db.WaitFor($"select count(*) from recipients where owner_id = '{partner}'", 1);
+        var id = Guid.NewGuid();
+        var number = $"PA-2026-{Random.Shared.Next(100_000, 999_999)}";
+        PriceAuthorizationState Held(params string[] holds) => Pa(partner, number, PriceAuthorizationStatus.Suspended) with { Holds = holds };
+
+        await app.Bus.Publish(new PriceAuthorizationSuspended
+        {
+            AuthorizationId = id,
+            Version = 2,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "compliance",
+            Hold = AuthorizationHolds.Deal,
+            Reason = "compliance is reviewing the deal",
+            Authorization = Held(AuthorizationHolds.Deal)
+        });
+        // A second hold, and that hold cleared: the PA stays suspended, nothing new for the partner.
+        Guid[] quiet = [Guid.NewGuid(), Guid.NewGuid()];
+        await app.Bus.Publish(new PriceAuthorizationSuspended
+        {
+            AuthorizationId = id,
+            Version = 3,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "pricing",
+            Hold = AuthorizationHolds.Partner,
+            Reason = "the partner is on hold",
+            Authorization = Held(AuthorizationHolds.Deal, AuthorizationHolds.Partner)
+        },
+            quiet[0]);
+        await app.Bus.Publish(new PriceAuthorizationSuspended
+        {
+            AuthorizationId = id,
+            Version = 4,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "pricing",
+            Hold = AuthorizationHolds.Partner,
+            Cleared = true,
+            Reason = "the partner hold is cleared",
+            Authorization = Held(AuthorizationHolds.Deal)
+        },
+            quiet[1]);
+        await app.Bus.Publish(new PriceAuthorizationResumed
+        {
+            AuthorizationId = id,
+            Version = 5,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "compliance",
+            Authorization = Pa(partner, number, PriceAuthorizationStatus.Active)
+        });
+
+        var mails = await About(number, 2, partnerUser);
+        Assert.Equal([$"{number} for Harbor Clinics is in force again", $"{number} for Harbor Clinics is suspended by compliance"], mails.Select(m => m.Subject).Order());
+        Assert.Contains("Why: compliance is reviewing the deal", mails.Single(m => m.Subject.Contains("suspended")).Text);
+        Assert.Contains("valid until 2027-02-23", mails.Single(m => m.Subject.Contains("in force")).Text);
+        await app.Db.WaitFor("select count(*) from mails where sent_at is null", 0);
+        await app.Db.WaitFor("select count(*) from inbox where message_id = any(@quiet)", 2, args: new { quiet });
+        Assert.Equal(2, (await app.Mailbox.To(partnerUser)).Count);
+    }
+
+    [Fact]
     public async Task A_distributor_hears_its_claim_answered_and_settled()
     {
         var distributor = Guid.NewGuid();

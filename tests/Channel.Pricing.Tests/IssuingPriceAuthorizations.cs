@@ -179,56 +179,6 @@ public sealed class IssuingPriceAuthorizations(PricingApp app) : IClassFixture<P
     }
 
     [Fact]
-    public async Task A_deal_compliance_holds_after_approval_loses_its_authorization_and_a_held_one_earns_none()
-    {
-        var partner = await app.Partner();
-        var lines = new[] { Sku("SW-9300-24P", "switching", 4, 24_000) };
-        var (dealId, pa) = await app.ApprovedDeal(partner, lines);
-        var id = pa!.Value.GetProperty("id").GetGuid();
-
-        // A list change a month on: Compliance holds the approved deal (it stays approved; its screening says review).
-        var held = Deal(partner, DealStatus.Approved, lines) with { Screening = "review" };
-        await app.Publish(dealId, new DealScreened
-        {
-            DealId = dealId,
-            Version = app.DealVersion(),
-            OccurredAt = Start,
-            Actor = "compliance",
-            Outcome = "review",
-            Reason = "Held for compliance review: a possible screening-list match",
-            Deal = held,
-        });
-
-        var revoked = await app.Events.WaitFor<PriceAuthorizationRevoked>(e => e.AuthorizationId == id);
-        Assert.Equal("compliance holds the deal (review)", revoked.Reason);
-        var (_, clear) = await app.ApprovedDeal(partner, lines);
-        Assert.NotNull(clear); // a clear deal earns one: the control for the next
-        var blocked = Guid.NewGuid();
-        await app.Publish(blocked, new DealApproved
-        {
-            DealId = blocked,
-            Version = app.DealVersion(),
-            OccurredAt = Start,
-            Actor = "morgan",
-            Deal = Deal(partner, DealStatus.Approved, lines) with { Screening = "review" },
-        });
-        Assert.Equal("compliance holds the deal", await app.Db.Scalar<string>("select not_eligible_reason from deals where id = @blocked", new { blocked }));
-        Assert.Equal(0, await app.Db.Scalar<long>("select count(*) from authorizations where deal_id = @blocked", new { blocked }));
-    }
-
-    [Fact]
-    public async Task A_partner_compliance_holds_loses_its_live_authorizations_like_a_suspended_one()
-    {
-        var partner = await app.Partner();
-        var (_, pa) = await app.ApprovedDeal(partner, [Sku("FW-500", "security", 2, 16_000)]);
-
-        await app.Partner(PartnerTier.Silver, PartnerStatus.OnHold, partner);
-
-        var id = pa!.Value.GetProperty("id").GetGuid();
-        Assert.Equal("the partner was on hold", (await app.Events.WaitFor<PriceAuthorizationRevoked>(e => e.AuthorizationId == id)).Reason);
-    }
-
-    [Fact]
     public async Task A_suspended_partner_loses_its_live_authorizations()
     {
         var partner = await app.Partner();

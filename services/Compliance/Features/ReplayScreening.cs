@@ -22,8 +22,6 @@ public static class ReplayScreening
         order by sequence desc limit 1
         """;
 
-    const string ClearedThen = "select evidence from clearances where kind = @kind and subject_id = @id and cleared_at <= @asOf";
-
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/subjects/{kind}/{id}/screening", Handle).RequireAuthorization(Policies.ComplianceOfficer)
             .Produces<Replay>().ProducesValidationProblem().ProducesProblem(404).WithSummary("Screen a subject as of a moment: what was known then");
@@ -44,7 +42,7 @@ public static class ReplayScreening
                 detail: $"No screening of {kind}:{id} was made by {at:u}.");
         ListDecisions.Read(then);
         var inputs = System.Text.Json.JsonSerializer.Deserialize<Inputs>(then.InputsJson, Decisions.Json) ?? new Inputs();
-        var cleared = (await conn.QueryAsync<string>(new CommandDefinition(ClearedThen, new { kind, id, asOf = at }, cancellationToken: ct))).ToHashSet();
+        var cleared = await Decisions.Cleared(conn, null, kind, id, ct, at, inputs);
         var verdict = await decisions.Evaluate(conn, null, inputs, at, cleared, ct);
         return TypedResults.Ok(new Replay(kind, id, at, then, verdict));
     }

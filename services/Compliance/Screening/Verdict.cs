@@ -16,6 +16,8 @@ public sealed record Inputs
     public string[] Products { get; init; } = [];
     /// <summary>The version of the public-sector statement attested to, if any.</summary>
     public string? Attestation { get; init; }
+    /// <summary>For a price authorization: its deal's id (what the deal's screening answered does not hold the PA again).</summary>
+    public string? Parent { get; init; }
 
     public bool NeedsAttestation =>
         CustomerType is { } t && CustomerTypes.PublicSector.Contains(t) || FundingSource is { } f && FundingSources.Public.Contains(f);

@@ -9,14 +9,16 @@ using Npgsql;
 namespace Channel.Notifications.Consumers;
 
 /// <summary>
-/// Special pricing, told to whom it concerns: a partner's users when its deal earns a price authorization (or loses it),
+/// Special pricing, told to whom it concerns: a partner's users when its deal earns a price authorization (or loses it, or
+/// compliance suspends it and later clears it),
 /// and when a special bid on it is approved, countered or rejected; the channel managers when a PA waits for a second
 /// approver or a special bid waits for a decision; a distributor's users when their claim is answered line by line and
 /// when it is settled with a credit memo.
 /// </summary>
 public sealed class PricingMailConsumer(Inbox<PricingMailConsumer> inbox, Mails mails, MailOptions options) :
     IConsumer<PriceAuthorizationIssued>, IConsumer<PriceAuthorizationRevoked>, IConsumer<SpecialBidRequested>,
-    IConsumer<PriceAuthorizationRevised>, IConsumer<SpecialBidRejected>, IConsumer<ClaimReceived>, IConsumer<ClaimSettled>
+    IConsumer<PriceAuthorizationRevised>, IConsumer<SpecialBidRejected>, IConsumer<ClaimReceived>, IConsumer<ClaimSettled>,
+    IConsumer<PriceAuthorizationSuspended>, IConsumer<PriceAuthorizationResumed>
 {
     static string Money(decimal amount, string currency) => $"{amount.ToString("N2", CultureInfo.InvariantCulture)} {currency}";
 
@@ -62,6 +64,22 @@ public sealed class PricingMailConsumer(Inbox<PricingMailConsumer> inbox, Mails 
         {
             var e = context.Message;
             return ToPartner(tx, "price-authorization-revoked", e.AuthorizationId, e.Version, e.Authorization, new { reason = e.Reason }, ct);
+        });
+
+    /// <summary>The PA's first hold is the partner's news; another hold on a PA already suspended, or one of several cleared, is not.</summary>
+    public Task Consume(ConsumeContext<PriceAuthorizationSuspended> context) =>
+        inbox.Once(context, (tx, ct) =>
+        {
+            var e = context.Message;
+            if (e.Cleared || e.Authorization.Holds.Count != 1) return Task.CompletedTask;
+            return ToPartner(tx, "price-authorization-suspended", e.AuthorizationId, e.Version, e.Authorization, new { reason = e.Reason }, ct);
+        });
+
+    public Task Consume(ConsumeContext<PriceAuthorizationResumed> context) =>
+        inbox.Once(context, (tx, ct) =>
+        {
+            var e = context.Message;
+            return ToPartner(tx, "price-authorization-resumed", e.AuthorizationId, e.Version, e.Authorization, new { }, ct);
         });
 
     public Task Consume(ConsumeContext<SpecialBidRequested> context) =>

@@ -39,6 +39,8 @@ public static class MailKinds
         new("report-processed", "A sell-through report of yours was processed (its refused lines attached)", DistributorUsers),
         new("price-authorization-issued", "A deal of yours earned a price authorization (special pricing)", PartnerUsers),
         new("price-authorization-revoked", "A price authorization on a deal of yours was withdrawn", PartnerUsers),
+        new("price-authorization-suspended", "Compliance suspended a price authorization on a deal of yours", PartnerUsers),
+        new("price-authorization-resumed", "A suspended price authorization on a deal of yours is in force again", PartnerUsers),
         new("special-bid-decided", "A special bid on a deal of yours was approved, countered or rejected", PartnerUsers),
         new("claim-answered", "A ship-and-debit claim of yours was answered line by line", DistributorUsers),
         new("claim-settled", "A ship-and-debit claim of yours was settled with a credit memo", DistributorUsers),

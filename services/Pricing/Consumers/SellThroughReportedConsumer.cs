@@ -25,7 +25,7 @@ public sealed class SellThroughReportedConsumer(Inbox<SellThroughReportedConsume
         on conflict do nothing
         """;
 
-    // The book cost as of the invoice date, in the sale's currency; a PA of the reseller's that covered the SKU that day.
+    // The book cost as of the invoice date, in the sale's currency; a PA of the reseller's that covered the SKU that day (not suspended).
     const string BelowBook = $"""
         select s.line_no as line_number, s.reseller_id, s.vendor_sku, s.invoice_date, s.quantity, s.unit_price, b.distributor_cost as book_cost,
                s.extended_amount
@@ -36,7 +36,10 @@ public sealed class SellThroughReportedConsumer(Inbox<SellThroughReportedConsume
           and not exists (select 1 from authorizations a join authorization_prices ap on ap.authorization_id = a.id and ap.sku = s.vendor_sku
                           where a.partner_id = s.reseller_id and a.status <> '{PriceAuthorizationStatus.PendingApproval}'
                             and a.valid_from::date <= s.invoice_date and a.valid_until::date >= s.invoice_date
-                            and (a.revoked_at is null or a.revoked_at::date >= s.invoice_date))
+                            and (a.revoked_at is null or a.revoked_at::date >= s.invoice_date)
+                            and not exists (select 1 from jsonb_array_elements(a.suspensions) x
+                                            where (x->>'from')::timestamptz::date <= s.invoice_date
+                                              and (x->>'until' is null or (x->>'until')::timestamptz::date >= s.invoice_date)))
         order by s.line_no
         """;
 

@@ -22,7 +22,7 @@ public sealed class PricingTimers(NpgsqlDataSource db, Ledger ledger, ClaimDecis
 
     const string ClaimExpired = $"""
         select {Ledger.WithLines} from authorizations a
-        where a.status in ('{PriceAuthorizationStatus.PendingApproval}', '{PriceAuthorizationStatus.Active}') and a.valid_until <= @Now
+        where a.status in ('{PriceAuthorizationStatus.PendingApproval}', '{PriceAuthorizationStatus.Active}', '{PriceAuthorizationStatus.Suspended}') and a.valid_until <= @Now
         order by a.valid_until limit @Batch
         for no key update of a skip locked
         """;

@@ -69,7 +69,8 @@ public static class GetPricing
     public sealed record Report(Exposure Exposure, IEnumerable<ClaimRow> ByDistributor, IEnumerable<ClaimRow> ByStatus, IEnumerable<ClaimRow> Ageing,
         IEnumerable<ClaimRow> SettledByMonth, Leakage Leakage, NetPipeline NetPipeline);
 
-    const string Live = $"('{PriceAuthorizationStatus.PendingApproval}', '{PriceAuthorizationStatus.Active}')";
+    // A suspended PA is still exposure: it comes back when compliance clears it.
+    const string Live = $"('{PriceAuthorizationStatus.PendingApproval}', '{PriceAuthorizationStatus.Active}', '{PriceAuthorizationStatus.Suspended}')";
     const string Granted = $"('{ClaimLineStatus.Accepted}', '{ClaimLineStatus.Adjusted}')";
 
     const string ExposureSql = $"""

@@ -28,7 +28,9 @@ public static class ScreeningSubject
     public const string Deal = "deal";
     /// <summary>An accepted sell-through line, by "{report id}:{line number}": a sale already made, flagged rather than refused.</summary>
     public const string Sale = "sale";
-    public static readonly IReadOnlyList<string> All = [Partner, Distributor, Deal, Sale];
+    /// <summary>A price authorization: its deal's customer with every SKU it prices (a family line prices SKUs the deal did not name).</summary>
+    public const string PriceAuthorization = "price_authorization";
+    public static readonly IReadOnlyList<string> All = [Partner, Distributor, Deal, PriceAuthorization, Sale];
 }
 
 /// <summary>

@@ -13,7 +13,12 @@ public static class PriceAuthorizationStatus
     public const string Expired = "expired";
     /// <summary>Withdrawn: the deal was lost or expired, the partner suspended or terminated, or a manager revoked it.</summary>
     public const string Revoked = "revoked";
-    public static readonly IReadOnlyList<string> All = [PendingApproval, Active, Consumed, Expired, Revoked];
+    /// <summary>
+    /// Compliance holds it (its deal, its partner, or the PA itself): nothing may be sold or claimed against it until compliance
+    /// clears every hold, when it goes back to what it was (active or awaiting its second approval).
+    /// </summary>
+    public const string Suspended = "suspended";
+    public static readonly IReadOnlyList<string> All = [PendingApproval, Active, Suspended, Consumed, Expired, Revoked];
     public static readonly IReadOnlyList<string> Closed = [Consumed, Expired, Revoked];
 }
 
@@ -74,6 +79,22 @@ public sealed record PriceAuthorizationState
     public required IReadOnlyList<PriceAuthorizationLine> Lines { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
     public string? RevokedReason { get; init; }
+    /// <summary>What holds a suspended PA (<see cref="AuthorizationHolds"/>); empty when nothing does.</summary>
+    public IReadOnlyList<string> Holds { get; init; } = [];
+    public DateTimeOffset? SuspendedAt { get; init; }
+    /// <summary>Why it is suspended, as anyone who sees the PA may read it (the evidence is compliance's).</summary>
+    public string? SuspendedReason { get; init; }
+}
+
+/// <summary>What a compliance hold on a PA comes from: each is lifted on its own, and the PA resumes when none is left.</summary>
+public static class AuthorizationHolds
+{
+    /// <summary>Compliance holds the PA's deal (its screening went to review after approval).</summary>
+    public const string Deal = "deal";
+    /// <summary>The PA's partner is on hold.</summary>
+    public const string Partner = "partner";
+    /// <summary>Compliance holds the PA itself (a SKU it prices, under a rule the deal's own screening did not meet).</summary>
+    public const string Authorization = "authorization";
 }
 
 /// <summary>Every PA event: the PA, its new version and its state at that version.</summary>
@@ -178,6 +199,33 @@ public sealed record PriceAuthorizationRevoked : IPriceAuthorizationEvent
     public required PriceAuthorizationState Authorization { get; init; }
 }
 
+/// <summary>
+/// Compliance holds the PA: it is suspended until every hold is cleared (<see cref="PriceAuthorizationState.Holds"/>). Also
+/// announced when a hold is added to or cleared from a PA that stays suspended.
+/// </summary>
+public sealed record PriceAuthorizationSuspended : IPriceAuthorizationEvent
+{
+    public required Guid AuthorizationId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    /// <summary>The hold this event added (or cleared, when <see cref="Cleared"/>).</summary>
+    public required string Hold { get; init; }
+    public bool Cleared { get; init; }
+    public required string Reason { get; init; }
+    public required PriceAuthorizationState Authorization { get; init; }
+}
+
+/// <summary>Compliance cleared the last hold on a suspended PA: it is what it was before (active, or awaiting its second approval).</summary>
+public sealed record PriceAuthorizationResumed : IPriceAuthorizationEvent
+{
+    public required Guid AuthorizationId { get; init; }
+    public required int Version { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Actor { get; init; }
+    public required PriceAuthorizationState Authorization { get; init; }
+}
+
 /// <summary>The PA's validity ended.</summary>
 public sealed record PriceAuthorizationExpired : IPriceAuthorizationEvent
 {
@@ -236,6 +284,8 @@ public static class ClaimReason
 {
     public const string UnknownAuthorization = "unknown_authorization";
     public const string AuthorizationNotActive = "authorization_not_active";
+    /// <summary>Compliance held the PA on the invoice date (or holds it now): no credit for a sale made against it then.</summary>
+    public const string AuthorizationSuspended = "authorization_suspended";
     public const string DistributorNotEligible = "distributor_not_eligible";
     public const string ProductNotAuthorized = "product_not_authorized";
     public const string QuantityExceeded = "quantity_exceeded";

@@ -115,7 +115,7 @@ export function lineChart(id, title, labels, series, { format = short } = {}) {
 
 export const claimStatus = (s) => ({ accepted: "Accepted", adjusted: "Adjusted", rejected: "Rejected", pending: "Pending", disputed: "Disputed",
   validated: "Validated", approved: "Approved", settled: "Settled", pending_approval: "Awaiting 2nd approval", active: "Active",
-  consumed: "Consumed", expired: "Expired", revoked: "Revoked" }[s] || s);
+  consumed: "Consumed", expired: "Expired", revoked: "Revoked", suspended: "Suspended (compliance)" }[s] || s);
 export const reasonName = (r) => (r ? r.replaceAll("_", " ") : "");
 
 /** Where a paged list stands ("26–50 of 312") with links to the pages before and after; href(n) is page n's address. */

@@ -1,4 +1,4 @@
-// The compliance officer's desk: the queue of held partners, registrations and sales with their evidence (the list entry,
+// The compliance officer's desk: the queue of held partners, distributors, registrations, price authorizations and sales with their evidence (the list entry,
 // the field and score of each hit, the rules and their citations), cleared or confirmed with a reason; the changes to the
 // lists and rules, each with what it touched.
 import { api } from "../api.js";
@@ -6,7 +6,7 @@ import { main, esc, day, toast, pager } from "../ui.js";
 import { render } from "../router.js";
 
 const pageSize = 25;
-const kinds = { partner: "Partner", distributor: "Distributor", deal: "Registration", sale: "Sale" };
+const kinds = { partner: "Partner", distributor: "Distributor", deal: "Registration", price_authorization: "Price authorization", sale: "Sale" };
 
 // Officers see the subject by name: the partner, deal and report pages are the channel team's.
 const subjectLink = (kind, id, name) => `<span title="${esc(kind)} ${esc(id)}">${esc(name)}</span>`;

@@ -53,6 +53,7 @@ export async function deal(params) {
           <p><strong data-testid="pa-number">${esc(pa.number)}</strong> <span class="badge ${esc(pa.status)}">${esc(claimStatus(pa.status))}</span>
             revision ${pa.revision} · valid ${day(pa.validFrom)} to ${day(pa.validUntil)} · registered ${money(pa.registeredValue)},
             at net price <strong data-testid="pa-net">${money(pa.netValue)}</strong>${costs ? ` · credit up to ${money(pa.authorizedCredit)}` : ""}</p>
+          ${pa.status === "suspended" ? `<p class="notice" data-testid="pa-suspended">Suspended since ${day(pa.suspendedAt)}: ${esc(pa.suspendedReason)}. Nothing may be sold or claimed against it until compliance clears it.</p>` : ""}
           ${rows(pa.lines, "", `<th>SKU or family</th><th class="num">Max qty</th><th class="num">Claimed</th><th class="num">Discount</th><th class="num">List</th>${costs ? '<th class="num">Book</th><th class="num">Net</th>' : ""}`,
             (l) => `<tr><td>${esc(l.sku || `${l.productFamily} (family)`)}</td><td class="num">${esc(l.maxQuantity)}</td><td class="num">${esc(l.claimedQuantity)}</td>
               <td class="num">${esc(l.discountPercent)}%</td><td class="num">${l.listPrice === null ? "by SKU" : money(l.listPrice)}</td>

@@ -5,7 +5,8 @@ namespace Channel.Distributors;
 
 /// <summary>
 /// A distributor's authorization to serve a partner in some regions (one per pair), as stored and as
-/// the API shows it, and its lifecycle: granted, its regions changed, revoked, restored. Each
+/// the API shows it, and its lifecycle: granted, its regions changed, revoked (or paused while its partner is on hold),
+/// restored. Each
 /// transition returns the next state with its event, or a refusal; <see cref="Distributors.Commit"/>
 /// saves it.
 /// </summary>
@@ -24,6 +25,8 @@ public sealed record Authorization
     public string? RevokedBy { get; init; }
     public string? RevokeReason { get; init; }
     public int Version { get; init; }
+    /// <summary>Ended because its partner went on hold: restored when the partner is active again.</summary>
+    public bool PausedByHold { get; init; }
     /// <summary>The partner's version (as this service knew it) when the authorization was last granted.</summary>
     [System.Text.Json.Serialization.JsonIgnore] public int PartnerVersion { get; init; }
 
@@ -52,14 +55,16 @@ public sealed record Authorization
             RevokedAt = null,
             RevokedBy = null,
             RevokeReason = null,
+            PausedByHold = false,
             PartnerVersion = partnerVersion,
         };
         return new Moved<Authorization>(next, Version == 0 ? "authorized" : Active ? "regions_changed" : "restored",
             (a, v) => new ResellerAuthorized { AuthorizationId = Id, Version = v, OccurredAt = now, Actor = actor, Authorization = a.State() });
     }
 
-    public Outcome<Authorization> Revoke(string reason, string actor, DateTimeOffset now) => Active
-        ? new Moved<Authorization>(this with { Active = false, RevokedAt = now, RevokedBy = actor, RevokeReason = reason }, "revoked",
+    /// <summary>Ends it; <paramref name="paused"/> when only its partner's hold ends it (it comes back when the hold is cleared).</summary>
+    public Outcome<Authorization> Revoke(string reason, string actor, DateTimeOffset now, bool paused = false) => Active
+        ? new Moved<Authorization>(this with { Active = false, RevokedAt = now, RevokedBy = actor, RevokeReason = reason, PausedByHold = paused }, "revoked",
             (a, v) => new ResellerAuthorizationRevoked { AuthorizationId = Id, Version = v, OccurredAt = now, Actor = actor, Reason = reason, Authorization = a.State() },
             reason)
         : new Refused<Authorization>("revoked", "The authorization is already revoked.");

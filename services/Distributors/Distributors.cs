@@ -44,7 +44,7 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
         "screening, screening_reason, screening_sequence, held_by_compliance";
 
     public const string AuthorizationColumns =
-        "id, distributor_id, partner_id, regions, active, authorized_at, authorized_by, revoked_at, revoked_by, revoke_reason, version, partner_version";
+        "id, distributor_id, partner_id, regions, active, authorized_at, authorized_by, revoked_at, revoked_by, revoke_reason, version, partner_version, paused_by_hold";
 
     sealed class Row
     {
@@ -186,15 +186,16 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
 
     const string InsertAuthorization = """
         insert into authorizations (id, distributor_id, partner_id, regions, active, authorized_at, authorized_by, revoked_at, revoked_by,
-            revoke_reason, version, partner_version)
+            revoke_reason, version, partner_version, paused_by_hold)
         values (@Id, @DistributorId, @PartnerId, @Regions, @Active, @AuthorizedAt, @AuthorizedBy, @RevokedAt, @RevokedBy,
-            @RevokeReason, @Version, @PartnerVersion)
+            @RevokeReason, @Version, @PartnerVersion, @PausedByHold)
         """;
 
     // Guarded by the version it was read at: a change computed from a stale read saves nothing.
     const string UpdateAuthorization = """
         update authorizations set regions = @Regions, active = @Active, authorized_at = @AuthorizedAt, authorized_by = @AuthorizedBy,
-            revoked_at = @RevokedAt, revoked_by = @RevokedBy, revoke_reason = @RevokeReason, version = @Version, partner_version = @PartnerVersion
+            revoked_at = @RevokedAt, revoked_by = @RevokedBy, revoke_reason = @RevokeReason, version = @Version, partner_version = @PartnerVersion,
+            paused_by_hold = @PausedByHold
         where id = @Id and version = @Version - 1
         """;
 
@@ -221,7 +222,7 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
     /// event that said so was overtaken by a later one). Each is revoked as its own next version.
     /// </summary>
     public async Task<int> EndAuthorizations(NpgsqlTransaction tx, Guid partnerId, bool partnerActive, int? activeSinceVersion, string reason,
-        DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, CancellationToken ct, bool paused = false)
     {
         var ending = (await tx.Connection!.QueryAsync<Authorization>(new CommandDefinition($"""
             select {AuthorizationColumns} from authorizations
@@ -229,9 +230,22 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
             order by id for update
             """, new { partnerId, partnerActive, activeSinceVersion = activeSinceVersion ?? 0 }, tx, cancellationToken: ct))).AsList();
         foreach (var authorization in ending)
-            if (authorization.Revoke(reason, "system", now) is Moved<Authorization> revoke)
+            if (authorization.Revoke(reason, "system", now, paused) is Moved<Authorization> revoke)
                 await Commit(tx, authorization, revoke, ct);
         return ending.Count;
+    }
+
+    /// <summary>The partner is active again after a hold: the authorizations the hold paused stand again, as they were.</summary>
+    public async Task RestoreAuthorizations(NpgsqlTransaction tx, Guid partnerId, int partnerVersion, DateTimeOffset now, CancellationToken ct)
+    {
+        var paused = (await tx.Connection!.QueryAsync<Authorization>(new CommandDefinition($"""
+            select {AuthorizationColumns} from authorizations
+            where partner_id = @partnerId and not active and paused_by_hold
+            order by id for update
+            """, new { partnerId }, tx, cancellationToken: ct))).AsList();
+        foreach (var authorization in paused)
+            if (authorization.Grant(authorization.Regions, partnerVersion, "system", now) is Moved<Authorization> restore)
+                await Commit(tx, authorization, restore, ct);
     }
 
     sealed class ReportHeader

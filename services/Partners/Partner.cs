@@ -52,6 +52,8 @@ public sealed record Partner
     public string Status { get; init; } = "";
     public string? Tier { get; init; }
     public string? HoldReason { get; init; }
+    /// <summary>Why the application looks like an existing partner, while that hold stands (a channel manager's to clear).</summary>
+    [JsonIgnore] public string? LookAlikeReason { get; init; }
     public string? StatusReason { get; init; }
     public DateTimeOffset AppliedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
@@ -97,7 +99,7 @@ public sealed record Partner
 
     /// <summary>The application looks like an existing partner: it waits for a channel manager.</summary>
     public Outcome<Partner> PlaceOnHold(string reason) => Status == PartnerStatus.Applied
-        ? new Moved<Partner>(this with { Status = PartnerStatus.OnHold, HoldReason = reason }, "placed_on_hold",
+        ? new Moved<Partner>(this with { Status = PartnerStatus.OnHold, HoldReason = reason, LookAlikeReason = reason }, "placed_on_hold",
             (p, v) => new PartnerPlacedOnHold { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = "screening", Reason = reason, Partner = p.State() },
             reason, new { status = PartnerStatus.OnHold })
         : Refuse("placed on hold");
@@ -108,7 +110,7 @@ public sealed record Partner
         ? new Refused<Partner>(Status, "Compliance screening holds this partner.",
             $"{ScreeningReason}. A compliance officer decides in the compliance queue.")
         : Status == PartnerStatus.OnHold
-        ? new Moved<Partner>(this with { Status = PartnerStatus.Applied, HoldReason = null }, "hold_cleared",
+        ? new Moved<Partner>(this with { Status = PartnerStatus.Applied, HoldReason = null, LookAlikeReason = null }, "hold_cleared",
             (p, v) => new PartnerHoldCleared { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = by.Subject, Reason = reason, Partner = p.State() },
             reason, new { status = PartnerStatus.Applied })
         : Refuse("cleared of a hold");
@@ -116,7 +118,8 @@ public sealed record Partner
     /// <summary>
     /// The Compliance service's decision (an older one than applied is refused and changes nothing). A hold puts an
     /// application or an active partner on hold; compliance clearing its own hold puts the partner back where it was
-    /// (in review, or active). Any other decision is recorded and announced.
+    /// (in review, or active), unless a look-alike hold also stands (a manager clears that one). Any other decision is
+    /// recorded and announced.
     /// </summary>
     public Outcome<Partner> Screened(string outcome, string reason, long sequence, string actor)
     {
@@ -128,10 +131,16 @@ public sealed record Partner
             return new Moved<Partner>(next with { Status = PartnerStatus.OnHold, HoldReason = reason }, "placed_on_hold",
                 (p, v) => new PartnerPlacedOnHold { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = actor, Reason = reason, Partner = p.State() },
                 reason, new { status = new { from = Status, to = PartnerStatus.OnHold }, screening = outcome });
+        // Compliance cleared its hold, but the application still looks like an existing partner: a manager's hold remains.
+        if (!holds && Status == PartnerStatus.OnHold && HeldByCompliance && LookAlikeReason is not null)
+            return new Moved<Partner>(next with { HoldReason = LookAlikeReason }, "screened",
+                (p, v) => new PartnerScreened { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = actor, Outcome = outcome, Reason = reason, Partner = p.State() },
+                null, new { screening = outcome, stillHeld = LookAlikeReason });
         if (!holds && Status == PartnerStatus.OnHold && HeldByCompliance)
         {
             var back = ActiveSinceVersion is null ? PartnerStatus.Applied : PartnerStatus.Active;
-            return new Moved<Partner>(next with { Status = back, HoldReason = null, ActiveSinceVersion = back == PartnerStatus.Active ? Next : null },
+            // A hold paused the partner's distributor authorizations rather than ending them (its active span goes on).
+            return new Moved<Partner>(next with { Status = back, HoldReason = null },
                 "hold_cleared",
                 (p, v) => new PartnerHoldCleared { PartnerId = Id, Version = v, OccurredAt = p.UpdatedAt, Actor = actor, Reason = reason, Partner = p.State() },
                 reason, new { status = new { from = Status, to = back }, screening = outcome });

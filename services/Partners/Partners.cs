@@ -20,23 +20,24 @@ public sealed class Partners(NpgsqlDataSource db, Outbox outbox, TimeProvider cl
     public const string Columns = """
         id, legal_name, normalized_name, country, region, website_domain, domain_skeleton, tax_id, tax_id_key, partner_type, contact_name,
         contact_email, agreement_version, status, tier, hold_reason, status_reason, applied_at, updated_at, version, active_since_version,
-        screening, screening_reason, screening_sequence
+        screening, screening_reason, screening_sequence, look_alike_reason
         """;
 
     const string InsertSql = """
         insert into partners (id, legal_name, normalized_name, country, region, website_domain, domain_skeleton, tax_id, tax_id_key,
             partner_type, contact_name, contact_email, agreement_version, status, tier, hold_reason, status_reason,
-            applied_at, updated_at, version, active_since_version, screening, screening_reason, screening_sequence)
+            applied_at, updated_at, version, active_since_version, screening, screening_reason, screening_sequence, look_alike_reason)
         values (@Id, @LegalName, @NormalizedName, @Country, @Region, @WebsiteDomain, @DomainSkeleton, @TaxId, @TaxIdKey,
             @PartnerType, @ContactName, @ContactEmail, @AgreementVersion, @Status, @Tier, @HoldReason, @StatusReason,
-            @AppliedAt, @UpdatedAt, @Version, @ActiveSinceVersion, @Screening, @ScreeningReason, @ScreeningSequence)
+            @AppliedAt, @UpdatedAt, @Version, @ActiveSinceVersion, @Screening, @ScreeningReason, @ScreeningSequence, @LookAlikeReason)
         """;
 
     // Guarded by the version it was read at: a change computed from a stale read saves nothing.
     const string UpdateSql = """
         update partners set status = @Status, tier = @Tier, hold_reason = @HoldReason, status_reason = @StatusReason,
             updated_at = @UpdatedAt, version = @Version, active_since_version = @ActiveSinceVersion,
-            screening = @Screening, screening_reason = @ScreeningReason, screening_sequence = @ScreeningSequence
+            screening = @Screening, screening_reason = @ScreeningReason, screening_sequence = @ScreeningSequence,
+            look_alike_reason = @LookAlikeReason
         where id = @Id and version = @Version - 1
         """;
 

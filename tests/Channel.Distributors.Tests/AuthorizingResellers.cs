@@ -164,6 +164,49 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
     }
 
     [Fact]
+    public async Task A_partner_on_hold_has_its_authorizations_paused_and_given_back_as_they_were_when_the_hold_is_cleared()
+    {
+        var first = await app.Onboard();
+        var second = await app.Onboard();
+        var partner = await app.AuthorizedReseller(first, "CA", "OR");
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{second}/authorizations", new { partnerId = partner, regions = new[] { "WA" } })).EnsureSuccessStatusCode();
+        // A third distributor's authorization a manager revoked before the hold: the hold has nothing to give back there.
+        var third = await app.Onboard();
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{third}/authorizations", new { partnerId = partner, regions = new[] { "TX" } })).EnsureSuccessStatusCode();
+        (await app.Manager().PostAsJsonAsync($"/api/distributors/{third}/authorizations/{partner}/revoke", new { reason = "no longer stocks the line" })).EnsureSuccessStatusCode();
+
+        await app.Events.Publish(new PartnerPlacedOnHold
+        {
+            PartnerId = partner,
+            Version = 100,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Reason = "screening-list match",
+            Actor = "compliance",
+            Partner = States.Partner(PartnerStatus.OnHold, activeSince: 1)
+        });
+        await app.WaitUntil($"select count(*) from authorizations where partner_id = '{partner}' and paused_by_hold", 2);
+        Assert.Equal(0L, await app.Db.Scalar<long>("select count(*) from authorizations where partner_id = @partner and active", new { partner }));
+        var upload = await app.Upload(app.Distributor(first), first, DistributorsApp.Csv(DistributorsApp.Header, DistributorsApp.Row(Guid.NewGuid().ToString("N")[..8], partner, 1)));
+        Assert.Equal(0, (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("acceptedLines").GetInt32());
+
+        // Compliance clears it: the partner is active again (its active span goes on), and so are the two it paused.
+        await app.Events.Publish(new PartnerHoldCleared
+        {
+            PartnerId = partner,
+            Version = 101,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Reason = "Cleared by a compliance officer",
+            Actor = "compliance",
+            Partner = States.Partner(PartnerStatus.Active, activeSince: 1)
+        });
+        var restored = await app.Events.WaitForCount(e => e.Message is ResellerAuthorized r && r.Authorization.PartnerId == partner && r.Actor == "system", 2);
+        Assert.Equal([(first, "CA,OR"), (second, "WA")], restored.Select(r => ((ResellerAuthorized)r.Message).Authorization)
+            .Select(a => (a.DistributorId, string.Join(',', a.Regions))).OrderBy(a => a.DistributorId == first ? 0 : 1));
+        Assert.Equal(2L, await app.Db.Scalar<long>("select count(*) from authorizations where partner_id = @partner and active and not paused_by_hold", new { partner }));
+        Assert.False(await app.Db.Scalar<bool>("select active from authorizations where partner_id = @partner and distributor_id = @third", new { partner, third }));
+    }
+
+    [Fact]
     public async Task A_stale_suspension_arriving_after_reinstatement_leaves_new_authorizations_alone()
     {
         var distributor = await app.Onboard();

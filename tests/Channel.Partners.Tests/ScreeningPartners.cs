@@ -72,8 +72,9 @@ public sealed class ScreeningPartners(PartnersApp app) : IClassFixture<PartnersA
 
         Assert.Equal("active", (await app.Get(id)).GetProperty("status").GetString());
         var back = await app.Events.WaitFor<PartnerHoldCleared>(e => e.PartnerId == id);
-        // Active again from this version: what was granted while it was held is not carried over by a reader.
-        Assert.Equal(("active", back.Version), (back.Partner.Status, back.Partner.ActiveSinceVersion!.Value));
+        // Its active span goes on (a hold pauses its distributor authorizations, which come back): not active "since" the clearance.
+        Assert.True(hold.Partner.ActiveSinceVersion < hold.Version);
+        Assert.Equal(("active", hold.Partner.ActiveSinceVersion), (back.Partner.Status, back.Partner.ActiveSinceVersion));
     }
 
     [Fact]
@@ -113,6 +114,24 @@ public sealed class ScreeningPartners(PartnersApp app) : IClassFixture<PartnersA
         var cleared = await app.Manager().PostAsJsonAsync($"/api/partners/{id}/clear-hold", new { reason = "A different company, checked by phone." });
 
         cleared.EnsureSuccessStatusCode();
+        Assert.Equal("applied", (await app.Get(id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_application_held_both_as_a_look_alike_and_by_compliance_waits_for_both_to_be_cleared()
+    {
+        var id = await app.LookAlikeOnHold();
+        var lookAlike = (await app.Get(id)).GetProperty("holdReason").GetString();
+        await app.Screen(id, 1, "review", ListHit);
+
+        // The manager cannot clear it while compliance holds it; compliance clearing its own hold leaves the manager's.
+        var early = await app.Manager().PostAsJsonAsync($"/api/partners/{id}/clear-hold", new { reason = "A different company." });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        await app.Screen(id, 2, "clear", "Cleared by a compliance officer");
+        var still = await app.Get(id);
+        Assert.Equal(("on_hold", lookAlike), (still.GetProperty("status").GetString(), still.GetProperty("holdReason").GetString()));
+
+        (await app.Manager().PostAsJsonAsync($"/api/partners/{id}/clear-hold", new { reason = "A different company, checked by phone." })).EnsureSuccessStatusCode();
         Assert.Equal("applied", (await app.Get(id)).GetProperty("status").GetString());
     }
 }

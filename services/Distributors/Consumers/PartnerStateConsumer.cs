@@ -9,7 +9,8 @@ namespace Channel.Distributors.Consumers;
 /// The Distributors service's copy of the partners, from every partner event (highest version wins),
 /// and the rule that follows from it: a partner that is no longer active loses its distributor
 /// authorizations, and so does one that became active again since an authorization was granted (it
-/// was suspended or terminated in between, even if that event was overtaken by a later one).
+/// was suspended or terminated in between, even if that event was overtaken by a later one). A hold
+/// only pauses them: they stand again, as they were, when the partner is active again.
 /// </summary>
 public sealed class PartnerStateConsumer(Inbox<PartnerStateConsumer> inbox, Distributors distributors) : IConsumer<IPartnerEvent>
 {
@@ -32,7 +33,8 @@ public sealed class PartnerStateConsumer(Inbox<PartnerStateConsumer> inbox, Dist
             var active = p.Status == PartnerStatus.Active;
             var reason = active
                 ? $"the partner was suspended or terminated since this authorization (active again since its version {p.ActiveSinceVersion})"
-                : $"partner {p.Status}";
-            await distributors.EndAuthorizations(tx, m.PartnerId, active, p.ActiveSinceVersion, reason, m.OccurredAt, ct);
+                : p.Status == PartnerStatus.OnHold ? "partner on hold (restored when the hold is cleared)" : $"partner {p.Status}";
+            await distributors.EndAuthorizations(tx, m.PartnerId, active, p.ActiveSinceVersion, reason, m.OccurredAt, ct, paused: p.Status == PartnerStatus.OnHold);
+            if (active) await distributors.RestoreAuthorizations(tx, m.PartnerId, m.Version, m.OccurredAt, ct);
         });
 }

@@ -247,14 +247,24 @@ rm -f "$file"
 echo "loaded demo price authorizations and a ship-and-debit claim"
 # ---- A screening-list update a month on: the Unverified List gives a trading name that is one of the live partners'
 # names. Compliance screens every live partner and open deal again; Rio Grande Integrators goes on hold (its evidence in
-# the compliance queue, the change's impact report listing it).
+# the compliance queue, the change's impact report listing it), and the price authorization of its approved deal is
+# suspended until compliance decides.
+RIO=$(partner_id "Rio Grande")
+d=$(deal "$RIO" "Santa Fe Regional Medical Center" NM healthcare "$SW" 180000); act "$d" approve; RIO_DEAL="$d"
+for _ in $(seq 1 100); do
+  [ "$(curl -fsS "$GW/api/pricing/authorizations?dealId=$RIO_DEAL" -H "Authorization: Bearer $MANAGER" | jq '.items | length')" = 1 ] && break
+  sleep 0.2
+done
 { cat "$ROOT_DIR/compliance/demo-screening-list.csv"
   echo 'demo-uvl-4001,Unverified List (UVL) - Bureau of Industry and Security,,Entity,,Rio Bravo Electronics Trading S.A. de C.V.,,"Avenida Juarez 1800, Ciudad Juarez, MX",91 FR 2026,2026-11-02,,,,,,,,,,,Demo entry: end use could not be verified.,,Rio Grande Integrators; RBET Trading,,,,,,'
 } | curl -fsS -o /dev/null -X POST "$GW/api/compliance/lists/imports?name=demo-screening-list-2026-11.csv" -H 'Content-Type: text/csv' \
     -H "Authorization: Bearer $OFFICER" --data-binary @-
-RIO=$(partner_id "Rio Grande")
 for _ in $(seq 1 100); do
   [ "$(curl -fsS "$GW/api/partners/$RIO" -H "Authorization: Bearer $MANAGER" | jq -r .status)" = on_hold ] && break
   sleep 0.2
 done
-echo "imported a screening-list update: Rio Grande Integrators is on hold for compliance review"
+for _ in $(seq 1 100); do
+  [ "$(curl -fsS "$GW/api/pricing/authorizations?dealId=$RIO_DEAL" -H "Authorization: Bearer $MANAGER" | jq -r '.items[0].status')" = suspended ] && break
+  sleep 0.2
+done
+echo "imported a screening-list update: Rio Grande Integrators is on hold for compliance review, its price authorization suspended"

@@ -149,7 +149,8 @@ public sealed class GuardingTheEdge(LoneGateway edge) : IClassFixture<LoneGatewa
 }
 
 /// <summary>Through the running system, where the gateway believes the tests as its proxy: demo sign-in answers only on this machine, and the API reference names no address a caller chose.</summary>
-public sealed class GuardingTheEdgeOfTheRunningSystem(RunningSystem system) : IClassFixture<RunningSystem>
+[Collection(SharedSystem.Name)]
+public sealed class GuardingTheEdgeOfTheRunningSystem(RunningSystem system)
 {
     [Fact]
     public async Task Demo_accounts_and_development_tokens_answer_only_callers_on_this_machine()

@@ -6,7 +6,8 @@ using Channel.Testing;
 
 namespace Channel.EndToEnd.Tests;
 
-public sealed class OnboardingAPartner(RunningSystem system) : IClassFixture<RunningSystem>
+[Collection(SharedSystem.Name)]
+public sealed class OnboardingAPartner(RunningSystem system)
 {
     // Each applicant its own name: a name that normalises like a live partner's goes to review.
     static object Application(string domain, string? name = null) => new

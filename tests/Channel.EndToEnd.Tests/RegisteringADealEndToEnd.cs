@@ -11,7 +11,8 @@ namespace Channel.EndToEnd.Tests;
 /// The whole path a partner takes: onboarded by Partners, known to Deals only through the events
 /// that cross RabbitMQ, then registering, approved and closing a deal, all through the gateway.
 /// </summary>
-public sealed class RegisteringADealEndToEnd(RunningSystem system) : IClassFixture<RunningSystem>
+[Collection(SharedSystem.Name)]
+public sealed class RegisteringADealEndToEnd(RunningSystem system)
 {
     [Fact]
     public async Task An_onboarded_partner_registers_a_deal_that_is_approved_and_won()
@@ -138,7 +139,8 @@ public sealed class RegisteringADealEndToEnd(RunningSystem system) : IClassFixtu
 }
 
 /// <summary>The mail a real partner gets, through every service: applied, approved, a user added, a deal approved.</summary>
-public sealed class HearingAboutItByMail(RunningSystem system) : IClassFixture<RunningSystem>
+[Collection(SharedSystem.Name)]
+public sealed class HearingAboutItByMail(RunningSystem system)
 {
     [Fact]
     public async Task The_applicant_hears_of_the_approval_and_the_partners_user_of_the_deals_approval_with_a_link_to_it()

@@ -7,6 +7,16 @@ using Channel.Testing;
 namespace Channel.EndToEnd.Tests;
 
 /// <summary>
+/// The test classes that need the system as it runs, and nothing special of it, share one (each starts every service and
+/// migrates every database: the suite's most expensive step). Each test makes its own partners, deals and addresses.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SharedSystem : ICollectionFixture<RunningSystem>
+{
+    public const string Name = "running system";
+}
+
+/// <summary>
 /// The system as <c>./channel up</c> runs it: each service its own process, the gateway in front,
 /// on a database per service and a RabbitMQ virtual host of their own.
 /// </summary>

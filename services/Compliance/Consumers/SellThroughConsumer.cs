@@ -67,3 +67,6 @@ public sealed class SellThroughConsumer(Inbox<SellThroughConsumer> inbox, Decisi
         Products = [line.VendorSku],
     };
 }
+
+/// <summary>Sell-through batches are large (a thousand lines each): a few at a time keep memory flat.</summary>
+public sealed class SellThroughConsumerDefinition : LargeMessages<SellThroughConsumer>;

@@ -103,10 +103,4 @@ public sealed class SellThroughReportedConsumer(Inbox<SellThroughReportedConsume
 }
 
 /// <summary>Sell-through batches are large (a thousand lines each): a few at a time keep memory flat.</summary>
-public sealed class SellThroughReportedConsumerDefinition : ConsumerDefinition<SellThroughReportedConsumer>
-{
-    public SellThroughReportedConsumerDefinition() => ConcurrentMessageLimit = 2;
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<SellThroughReportedConsumer> consumer,
-        IRegistrationContext context) => endpoint.PrefetchCount = 4;
-}
+public sealed class SellThroughReportedConsumerDefinition : LargeMessages<SellThroughReportedConsumer>;

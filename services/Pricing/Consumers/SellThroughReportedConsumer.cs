@@ -105,3 +105,6 @@ public sealed class SellThroughReportedConsumer(Inbox<SellThroughReportedConsume
                 }, ct);
         });
 }
+
+/// <summary>Sell-through batches are large (a thousand lines each): a few at a time keep memory flat.</summary>
+public sealed class SellThroughReportedConsumerDefinition : LargeMessages<SellThroughReportedConsumer>;

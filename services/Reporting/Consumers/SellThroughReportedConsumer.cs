@@ -10,11 +10,5 @@ public sealed class SellThroughReportedConsumer(Inbox<SellThroughReportedConsume
         inbox.Once(context, (tx, ct) => SellThroughProjection.Apply(tx, context.Message, ct));
 }
 
-/// <summary>Sell-through batches are large: a few at a time keep memory flat.</summary>
-public sealed class SellThroughReportedConsumerDefinition : ConsumerDefinition<SellThroughReportedConsumer>
-{
-    public SellThroughReportedConsumerDefinition() => ConcurrentMessageLimit = 2;
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<SellThroughReportedConsumer> consumer,
-        IRegistrationContext context) => endpoint.PrefetchCount = 4;
-}
+/// <summary>Sell-through batches are large (a thousand lines each): a few at a time keep memory flat.</summary>
+public sealed class SellThroughReportedConsumerDefinition : LargeMessages<SellThroughReportedConsumer>;

@@ -212,6 +212,30 @@ public sealed class UploadingSellThrough(DistributorsApp app) : IClassFixture<Di
     }
 
     [Fact]
+    public async Task A_manager_uploads_on_a_distributors_behalf_and_leadership_or_a_partner_may_not()
+    {
+        var distributor = await app.Onboard();
+        var reseller = await app.AuthorizedReseller(distributor);
+        var other = await app.Onboard();
+        string Report(string n) => DistributorsApp.Csv(DistributorsApp.Header, DistributorsApp.Row(n, reseller, 1), DistributorsApp.Row(n, reseller, 2));
+
+        var byManager = await app.Upload(app.Manager(), distributor, Report(Number()));
+
+        Assert.Equal(HttpStatusCode.Created, byManager.StatusCode);
+        var report = await byManager.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((distributor, 2), (report.GetProperty("distributorId").GetGuid(), report.GetProperty("acceptedLines").GetInt32()));
+        Assert.Equal("test-channel-manager", report.GetProperty("receivedBy").GetString());
+        // It is the distributor's report: the distributor sees it, another distributor does not.
+        var id = report.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await app.Distributor(distributor).GetAsync($"/api/distributors/reports/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Distributor(other).GetAsync($"/api/distributors/reports/{id}")).StatusCode);
+        // Reading is not writing: leadership may not upload; a partner does not even see the distributor.
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Upload(app.Leader(), distributor, Report(Number()))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Upload(app.Partner(reseller), distributor, Report(Number()))).StatusCode);
+        Assert.Equal(1L, await app.Db.Scalar<long>("select count(*) from reports where distributor_id = @distributor", new { distributor }));
+    }
+
+    [Fact]
     public async Task Reports_are_listed_by_distributor_and_period_and_each_distributor_sees_only_its_own()
     {
         var distributor = await app.Onboard();

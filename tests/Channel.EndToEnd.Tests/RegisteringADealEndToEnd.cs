@@ -45,10 +45,19 @@ public sealed class RegisteringADealEndToEnd(RunningSystem system)
         (await system.Client("channel-manager").PostAsJsonAsync($"/api/partners/{partnerId}/approve", new { tier = "gold" })).EnsureSuccessStatusCode();
         HttpResponseMessage registered;
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        do registered = await partner.PostAsJsonAsync("/api/deals", registration); // until PartnerApproved has reached Deals
+        var correlation = $"e2e-{Guid.NewGuid():N}";
+        var registrant = system.Client("partner", partnerId);
+        registrant.DefaultRequestHeaders.Add("X-Correlation-Id", correlation);
+        do registered = await registrant.PostAsJsonAsync("/api/deals", registration); // until PartnerApproved has reached Deals
         while (registered.StatusCode == HttpStatusCode.Forbidden && DateTime.UtcNow < deadline && await Delay());
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         var dealId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        // The request's correlation id travels with everything it causes, hop after hop: Deals' DealRegistered, Compliance's
+        // decision on it (consumed and announced from Compliance's outbox), and Deals' DealScreened that applies it.
+        await system.Events.WaitFor<DealScreened>(e => e.DealId == dealId);
+        Assert.Equal(correlation, system.Events.All.Single(r => r.Message is DealRegistered e && e.DealId == dealId).CorrelationId);
+        Assert.Equal(correlation, system.Events.All.Single(r => r.Message is Channel.Contracts.Compliance.ScreeningDecided d && d.SubjectId == dealId.ToString()).CorrelationId);
+        Assert.Equal(correlation, system.Events.All.Single(r => r.Message is DealScreened e && e.DealId == dealId).CorrelationId);
 
         var queue = await system.Client("channel-manager").GetFromJsonAsync<JsonElement>("/api/deals/queue");
         Assert.Contains(dealId, queue.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));

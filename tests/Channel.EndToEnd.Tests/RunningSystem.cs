@@ -89,7 +89,7 @@ public class RunningSystem : IAsyncLifetime
         ComplianceDb = await TestDatabase.Create("e2e_compliance");
         Events = await EventCollector.Start(Broker.Uri, "test-e2e-events",
             typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold),
-            typeof(DealRegistered), typeof(DealApproved), typeof(DealWon));
+            typeof(DealRegistered), typeof(DealApproved), typeof(DealWon), typeof(DealScreened), typeof(Channel.Contracts.Compliance.ScreeningDecided));
         Partners = await ServiceProcess.Start("Partners", With("Partners", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = PartnersDb.ConnectionString,

@@ -33,13 +33,20 @@ public sealed class MailingAboutSpecialPricing(NotificationsApp app) : IClassFix
         Eventually.Value(async () => (await app.Mailbox.To(to)).Where(m => m.Subject.Contains(text, StringComparison.Ordinal)).ToList(),
             got => got.Count >= count, $"{count} mails about {text}");
 
+    /// <summary>A partner with one user (Pia), once Notifications knows her as a recipient.</summary>
+    async Task<(Guid Partner, string Email)> PartnerWithUser()
+    {
+        var partner = Guid.NewGuid();
+        var email = $"pia-{Guid.NewGuid():N}@partners.example";
+        await app.Bus.Publish(Events.UserAdded(partner, 2, email, "Pia Partner"));
+        await app.Db.WaitFor($"select count(*) from recipients where owner_id = '{partner}'", 1);
+        return (partner, email);
+    }
+
     [Fact]
     public async Task A_PA_its_bid_and_its_revocation_reach_the_partner_and_what_waits_reaches_the_managers()
     {
-        var partner = Guid.NewGuid();
-        var partnerUser = $"pia-{Guid.NewGuid():N}@partners.example";
-        await app.Bus.Publish(Events.UserAdded(partner, 2, partnerUser, "Pia Partner"));
-        await app.Db.WaitFor($"select count(*) from recipients where owner_id = '{partner}'", 1);
+        var (partner, partnerUser) = await PartnerWithUser();
         var id = Guid.NewGuid();
         var number = $"PA-2026-{Random.Shared.Next(100_000, 999_999)}";
         var bid = Guid.NewGuid();
@@ -89,10 +96,7 @@ public sealed class MailingAboutSpecialPricing(NotificationsApp app) : IClassFix
     [Fact]
     public async Task A_partner_hears_when_compliance_suspends_its_PA_and_when_it_is_in_force_again_but_not_of_each_hold()
     {
-        var partner = Guid.NewGuid();
-        var partnerUser = $"pia-{Guid.NewGuid():N}@partners.example";
-        await app.Bus.Publish(Events.UserAdded(partner, 2, partnerUser, "Pia Partner"));
-        await app.Db.WaitFor($"select count(*) from recipients where owner_id = '{partner}'", 1);
+        var (partner, partnerUser) = await PartnerWithUser();
         var id = Guid.NewGuid();
         var number = $"PA-2026-{Random.Shared.Next(100_000, 999_999)}";
         PriceAuthorizationState Held(params string[] holds) => Pa(partner, number, PriceAuthorizationStatus.Suspended) with { Holds = holds };

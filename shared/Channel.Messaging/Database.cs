@@ -50,6 +50,25 @@ public static class Database
     }
 
     /// <summary>
+    /// A connection whose statements all read one snapshot (a repeatable-read transaction, rolled back when the connection
+    /// goes back to the pool): a page and the total counted by a second statement agree while rows are being added.
+    /// </summary>
+    public static async Task<NpgsqlConnection> OpenSnapshotAsync(this NpgsqlDataSource db, CancellationToken ct)
+    {
+        var conn = await db.OpenConnectionAsync(ct);
+        try
+        {
+            await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            return conn;
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Creates the database if it is missing, then runs the shared outbox/inbox scripts and the
     /// service's own embedded <c>Migrations/*.sql</c>, each once, in order.
     /// </summary>

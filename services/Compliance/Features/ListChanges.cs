@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -55,7 +56,7 @@ public static class ListChanges
         check.Range("page", (int?)page, 1, 100_000);
         check.Range("pageSize", (int?)pageSize, 1, 200);
         if (check.Failed) return check.Problem();
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await db.OpenSnapshotAsync(ct);
         var items = (await conn.QueryAsync<Change>(new CommandDefinition(Sql, new { kind, pageSize, offset = (page - 1) * pageSize }, cancellationToken: ct))).ToList();
         var total = await conn.ExecuteScalarAsync<long>(new CommandDefinition(TotalSql, new { kind }, cancellationToken: ct));
         return TypedResults.Ok(new Listing(items, page, pageSize, total));

@@ -1,6 +1,7 @@
 using Channel.Contracts.Deals;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -74,7 +75,7 @@ public static class GetApprovalQueue
         var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
         var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
         if (check.Failed) return check.Problem();
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await db.OpenSnapshotAsync(ct);
         using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
         {
             Queue = queue,

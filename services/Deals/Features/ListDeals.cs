@@ -3,6 +3,7 @@ using Channel.Contracts.Deals;
 using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -72,7 +73,7 @@ public static class ListDeals
         if (args is null) return check.Problem();
         args.Add("PageSize", size);
         args.Add("Offset", (pageNumber - 1) * size);
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await db.OpenSnapshotAsync(ct);
         using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql(Sorts.OrderBy(sort, direction)), args, cancellationToken: ct));
         var items = (await results.ReadAsync<Deal>()).AsList();
         var total = await results.ReadSingleAsync<long>();

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Channel.Contracts.Distributors;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -71,7 +72,7 @@ public static class ListDistributors
             PageSize = size,
             Offset = (pageNumber - 1) * size,
         };
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await db.OpenSnapshotAsync(ct);
         var items = await Distributors.Query(conn, Sql(Sorts.OrderBy(sort, direction, "id")), args, null, ct);
         var total = await conn.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) {Filter}", args, cancellationToken: ct));
         return TypedResults.Ok(new Answer(items, pageNumber, size, total));

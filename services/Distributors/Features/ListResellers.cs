@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -43,7 +44,7 @@ public static class ListResellers
         var pageNumber = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
         var size = check.Range("pageSize", pageSize ?? 100, 1, 500) ?? 100;
         if (check.Failed) return check.Problem();
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await db.OpenSnapshotAsync(ct);
         if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select exists (select 1 from distributors where id = @id)", new { id }, cancellationToken: ct)))
             return Distributors.NotFound("distributor", id);
         var args = new { id, includeRevoked, Search = Like.Containing(q), Exact = q?.Trim().ToLowerInvariant(), PageSize = size, Offset = (pageNumber - 1) * size };

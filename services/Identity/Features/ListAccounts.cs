@@ -1,5 +1,6 @@
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -26,7 +27,7 @@ public static class ListAccounts
         var number = check.Range("page", page, 1, 100_000, required: false) ?? 1;
         var size = check.Range("pageSize", pageSize, 1, 200, required: false) ?? 50;
         if (check.Failed) return check.Problem();
-        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var connection = await db.OpenSnapshotAsync(ct);
         var args = new
         {
             status,

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Channel.Contracts.Partners;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -68,7 +69,7 @@ public static class ListPartners
         if (args is null) return check.Problem();
         args.Add("PageSize", size);
         args.Add("Offset", (pageNumber - 1) * size);
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await db.OpenSnapshotAsync(ct);
         using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql(Sorts.OrderBy(sort, direction)), args, cancellationToken: ct));
         var items = (await results.ReadAsync<Partner>()).AsList();
         var total = await results.ReadSingleAsync<long>();

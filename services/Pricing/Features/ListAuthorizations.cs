@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Channel.Contracts.Pricing;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -43,7 +44,7 @@ public static class ListAuthorizations
         if (check.Failed) return check.Problem();
         var caller = Caller.From(user);
         var filter = Filter(caller);
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await db.OpenSnapshotAsync(ct);
         using var results = await conn.QueryMultipleAsync(new CommandDefinition($"""
             select {Ledger.WithLines} {filter} order by a.issued_at desc, a.id desc limit @PageSize offset @Offset;
             select count(*) {filter};

@@ -4,6 +4,7 @@ using System.Text;
 using Channel.Contracts.Pricing;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -43,7 +44,7 @@ public static class ListClaimLines
         var pageNumber = check.Range("page", page ?? 1, 1, 1_000_000) ?? 1;
         var size = check.Range("pageSize", pageSize ?? 100, 1, 1000) ?? 100;
         if (check.Failed) return check.Problem();
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await db.OpenSnapshotAsync(ct);
         if (await GetClaim.Visible(conn, Caller.From(user), id, ct) is null) return Scope.NoSuchClaim(id);
         using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql,
             new { Id = id, Status = status, Reason = reason, PageSize = size, Offset = (pageNumber - 1) * size }, cancellationToken: ct));

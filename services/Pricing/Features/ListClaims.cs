@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Channel.Contracts.Pricing;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -44,7 +45,7 @@ public static class ListClaims
         var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
         if (from > to) check.Add("to", "must not be before from");
         if (check.Failed) return check.Problem();
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await db.OpenSnapshotAsync(ct);
         using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
         {
             All = caller.SeesEverything,

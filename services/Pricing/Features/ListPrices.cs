@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Channel.Hosting.Auth;
 using Channel.Hosting.Web;
+using Channel.Messaging;
 using Dapper;
 using Npgsql;
 
@@ -37,7 +38,7 @@ public static class ListPrices
         var number = check.Range("page", page ?? 1, 1, 100_000) ?? 1;
         var size = check.Range("pageSize", pageSize ?? 50, 1, 500) ?? 50;
         if (check.Failed) return check.Problem();
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await db.OpenSnapshotAsync(ct);
         using var results = await conn.QueryMultipleAsync(new CommandDefinition(Sql, new
         {
             At = at ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),

@@ -15,6 +15,7 @@ builder.AddChannelTelemetry("gateway");
 builder.Services.AddHealthChecks();
 builder.Services.AddRateLimiter(o => EdgeLimits.Configure(o, builder.Configuration));
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+    .AddConfigFilter<Instances.HealthDefaults>()
     .AddTransforms(t => t.AddRequestTransform(c =>
     {
         DashboardSession.Transform(c);
@@ -43,6 +44,12 @@ app.MapScalarApiReference("/docs", o =>
         o.AddDocument(service, $"{char.ToUpperInvariant(service[0])}{service[1..]}");
 }).AllowAnonymous();
 SignInToTheDashboard.Map(app);
-app.MapReverseProxy();
+app.MapReverseProxy(proxy =>
+{
+    proxy.Use(Instances.Failover);
+    proxy.UseSessionAffinity();
+    proxy.UseLoadBalancing();
+    proxy.UsePassiveHealthChecks();
+});
 
 app.Run();

@@ -52,6 +52,7 @@ public static class ChannelWeb
             });
         services.AddOpenApi(o => ApiDocument.Describe(o, builder.Configuration));
         services.AddHealthChecks().AddCheck<StoppingHealthCheck>("stopping", tags: ["ready"]);
+        services.AddHostedService<Drain>();
         return services;
     }
 
@@ -146,4 +147,27 @@ sealed class StoppingHealthCheck(IHostApplicationLifetime lifetime) : IHealthChe
         Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
             ? HealthCheckResult.Unhealthy("stopping")
             : HealthCheckResult.Healthy());
+}
+
+/// <summary>
+/// Told to stop, the process first says it is not ready and goes on serving for <c>Shutdown:Drain</c> (none unless
+/// configured), long enough for a load balancer's next readiness probe to take it out; only then does the server stop
+/// taking requests. A rolling restart behind the gateway (or a Kubernetes Service) then turns no request away.
+/// </summary>
+sealed class Drain(IConfiguration config, ILogger<Drain> logger) : IHostedLifecycleService
+{
+    public async Task StoppingAsync(CancellationToken ct)
+    {
+        var drain = config.GetValue("Shutdown:Drain", TimeSpan.Zero);
+        if (drain <= TimeSpan.Zero) return;
+        logger.LogInformation("stopping: not ready, serving for {Drain} more while the load balancer notices", drain);
+        try { await Task.Delay(drain, ct); }
+        catch (OperationCanceledException) { }
+    }
+
+    public Task StartingAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -91,8 +91,15 @@ public static class Bus
             });
             x.UsingRabbitMq((context, cfg) =>
             {
-                var uri = context.GetRequiredService<IConfiguration>()["RabbitMq:Uri"] ?? "amqp://guest:guest@127.0.0.1:5672/";
-                cfg.Host(new Uri(uri), h => h.ConnectionName($"channel-{serviceName}"));
+                var settings = context.GetRequiredService<IConfiguration>();
+                var uri = settings["RabbitMq:Uri"] ?? "amqp://guest:guest@127.0.0.1:5672/";
+                // A cluster: the nodes to try in turn (host or host:port, comma-separated); the Uri's host is the first.
+                var nodes = (settings["RabbitMq:Nodes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                cfg.Host(new Uri(uri), h =>
+                {
+                    h.ConnectionName($"channel-{serviceName}");
+                    if (nodes.Length > 0) h.UseCluster(c => { foreach (var node in nodes) c.Node(node); });
+                });
                 cfg.UseConsumeFilter(typeof(CorrelationConsumeFilter<>), context);
                 cfg.ConfigureEndpoints(context);
             });

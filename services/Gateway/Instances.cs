@@ -19,7 +19,7 @@ namespace Channel.Gateway;
 /// </summary>
 public static class Instances
 {
-    /// <summary>Largest request body kept for a second attempt; a larger request is sent once.</summary>
+    /// <summary>Largest request body of known length kept for a second attempt; a larger request is sent once.</summary>
     public const long ReplayableBodyBytes = 1024 * 1024;
 
     /// <summary>Readiness probes and passive checks for every cluster that configures none of its own.</summary>
@@ -68,10 +68,14 @@ public static class Instances
             || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
         var keyed = HttpMethods.IsPost(method) && !string.IsNullOrWhiteSpace(request.Headers["Idempotency-Key"]);
         if (!safeOrIdempotent && !keyed) return false;
-        // A body is kept to be sent again only when its length is known and small: an upload of a report is sent once.
+        // A body is kept to be sent again only when it is small: one of known length up to ReplayableBodyBytes, or a JSON
+        // call sent chunked (the services take none larger than a few megabytes). An upload of a report is sent once.
         if (request.ContentLength is { } length) return length <= ReplayableBodyBytes;
-        return !request.Headers.TransferEncoding.Any(e => e?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true);
+        return !Chunked(request) || request.HasJsonContentType();
     }
+
+    static bool Chunked(HttpRequest request) =>
+        request.Headers.TransferEncoding.Any(e => e?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true);
 
     /// <summary>The proxy's pipeline step before load balancing: another instance for a request that reached none.</summary>
     public static async Task Failover(HttpContext context, Func<Task> next)
@@ -81,7 +85,8 @@ public static class Instances
             await next();
             return;
         }
-        if (context.Request.ContentLength > 0) context.Request.EnableBuffering();
+        if (context.Request.ContentLength > 0 || Chunked(context.Request))
+            context.Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: 8 * ReplayableBodyBytes);
         var proxy = context.GetReverseProxyFeature();
         var candidates = proxy.AvailableDestinations;
         var tried = new HashSet<DestinationState>();

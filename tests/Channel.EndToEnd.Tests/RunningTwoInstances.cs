@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using Channel.Hosting.Auth;
+using Channel.Testing;
+
+namespace Channel.EndToEnd.Tests;
+
+/// <summary>Two instances of the Partners service on one database and broker, the gateway in front of both.</summary>
+public sealed class TwoPartnersInstances : IAsyncLifetime
+{
+    public TestDatabase Db { get; private set; } = null!;
+    public TestVirtualHost Broker { get; private set; } = null!;
+    public ServiceProcess[] Instances { get; } = new ServiceProcess[2];
+    public ServiceProcess Gateway { get; private set; } = null!;
+
+    Dictionary<string, string> Settings() => new()
+    {
+        ["ConnectionStrings__Db"] = Db.ConnectionString,
+        ["RabbitMq__Uri"] = Broker.Uri,
+        ["Partners__ApplicationsPerMinute"] = "1000000",
+        ["ForwardedHeaders__KnownProxies__0"] = "127.0.0.1",
+        // Told to stop, an instance says it is not ready and serves on for longer than the gateway's probe interval.
+        ["Shutdown__Drain"] = "00:00:02.500",
+    };
+
+    public async Task InitializeAsync()
+    {
+        Db = await TestDatabase.Create("e2e_instances");
+        Broker = await TestVirtualHost.Create("e2e-instances");
+        // The first migrates the database; the second starts on it.
+        Instances[0] = await ServiceProcess.Start("Partners", Settings());
+        Instances[1] = await ServiceProcess.Start("Partners", Settings());
+        var gateway = new Dictionary<string, string>
+        {
+            ["Gateway__ApplicationsPerMinute"] = "1000000",
+            ["Gateway__RequestsPerSecondPerClient"] = "1000000",
+            ["Gateway__HealthCheckInterval"] = "00:00:01",
+            ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = Instances[0].Address,
+            ["ReverseProxy__Clusters__partners__Destinations__i2__Address"] = Instances[1].Address,
+        };
+        foreach (var other in new[] { "deals", "distributors", "reports", "notifications", "identity", "pricing", "compliance" })
+            gateway[$"ReverseProxy__Clusters__{other}__Destinations__main__Address"] = "http://127.0.0.1:9";
+        Gateway = await ServiceProcess.Start("Gateway", gateway);
+    }
+
+    /// <summary>Instance <paramref name="i"/> again on its port (after it was killed or stopped), once it is ready.</summary>
+    public async Task Restart(int i)
+    {
+        await Instances[i].DisposeAsync();
+        Instances[i] = await ServiceProcess.Start("Partners", Settings(), port: Instances[i].Port);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        foreach (var instance in Instances) await instance.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// An instance of a service dies or is stopped while requests flow through the gateway: the gateway's readiness probes
+/// take it out, a request that reached no instance goes to the other when it is safe to repeat, and an instance told to
+/// stop drains before it closes. Clients see the results; the database shows nothing was done twice.
+/// </summary>
+public sealed class RunningTwoInstances(TwoPartnersInstances system) : IClassFixture<TwoPartnersInstances>
+{
+    sealed record Outcome(string Kind, HttpStatusCode? Status, string? Error, string? Name);
+
+    /// <summary>Clients listing partners and applying (with an Idempotency-Key or without) until told to stop.</summary>
+    /// <param name="meanwhile">What happens under the load; it is given a wait for that many more requests answered.</param>
+    async Task<List<Outcome>> Load(string tag, bool keyed, Func<Func<int, Task>, Task> meanwhile)
+    {
+        var outcomes = new ConcurrentQueue<Outcome>();
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(system.Gateway.Address), Timeout = TimeSpan.FromSeconds(30) };
+            http.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For(Roles.ChannelManager));
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var name = $"{tag} {w}-{n}";
+                try
+                {
+                    using var listed = await http.GetAsync("/api/partners?pageSize=1");
+                    outcomes.Enqueue(new("list", listed.StatusCode, null, null));
+                    using var apply = new HttpRequestMessage(HttpMethod.Post, "/api/partners/applications")
+                    {
+                        Content = JsonContent.Create(new
+                        {
+                            legalName = name,
+                            country = "US",
+                            region = "WA",
+                            websiteDomain = $"{tag}-{w}-{n}.example",
+                            partnerType = "var",
+                            primaryContact = new { name = "Ray Oh", email = $"ray@{tag}-{w}-{n}.example" },
+                            agreementVersion = "2026-01",
+                        }),
+                    };
+                    if (keyed) apply.Headers.Add("Idempotency-Key", $"{tag}-{w}-{n}");
+                    using var applied = await http.SendAsync(apply);
+                    outcomes.Enqueue(new("apply", applied.StatusCode, null, name));
+                }
+                catch (HttpRequestException e)
+                {
+                    outcomes.Enqueue(new("error", null, e.Message, name));
+                }
+            }
+        })).ToList();
+        // Load before, during and after what happens.
+        await Eventually.True(() => Task.FromResult(outcomes.Count(o => o.Kind == "apply") >= 20), "load under way");
+        Task More(int count)
+        {
+            var seen = outcomes.Count;
+            return Eventually.True(() => Task.FromResult(outcomes.Count >= seen + count), $"{count} more requests");
+        }
+        await meanwhile(More);
+        await More(40);
+        stop.Cancel();
+        await Task.WhenAll(workers);
+        return [.. outcomes];
+    }
+
+    /// <summary>Every answer that was not a success, as "kind status error" (the list shows in a failure).</summary>
+    static List<string> Failures(List<Outcome> outcomes) =>
+        [.. outcomes.Where(o => o.Status is not (HttpStatusCode.OK or HttpStatusCode.Created)).Select(o => $"{o.Kind} {o.Status} {o.Error}")];
+
+    async Task AssertEachAppliedOnce(string tag, List<Outcome> outcomes)
+    {
+        var created = outcomes.Where(o => o.Kind == "apply" && o.Status == HttpStatusCode.Created).Select(o => o.Name!).ToHashSet();
+        var stored = await system.Db.Query<string>("select legal_name from partners where legal_name like @tag", new { tag = $"{tag} %" });
+        Assert.Equal(stored.Count, stored.Distinct().Count());
+        Assert.Equal(created.Order(), stored.Order());
+    }
+
+    [Fact]
+    public async Task Killing_one_instance_turns_away_no_request_that_is_safe_to_repeat_and_does_nothing_twice()
+    {
+        var tag = $"kill{Guid.NewGuid():N}"[..12];
+        var outcomes = await Load(tag, keyed: true, async more =>
+        {
+            system.Instances[0].Kill();
+            // Requests go on while the killed one is down: first some that reach its closed port, then the probe fails.
+            await more(200);
+        });
+        await system.Restart(0);
+
+        Assert.Equal([], Failures(outcomes));
+        Assert.True(outcomes.Count(o => o.Kind == "apply") > 40, $"{outcomes.Count} requests");
+        await AssertEachAppliedOnce(tag, outcomes);
+    }
+
+    [Fact]
+    public async Task A_rolling_restart_with_sigterm_turns_away_no_request_at_all()
+    {
+        var tag = $"roll{Guid.NewGuid():N}"[..12];
+        var outcomes = await Load(tag, keyed: false, async _ =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var (_, exit) = await system.Instances[i].Terminate();
+                Assert.Equal(0, exit);
+                await system.Restart(i);
+            }
+        });
+
+        Assert.Equal([], Failures(outcomes));
+        await AssertEachAppliedOnce(tag, outcomes);
+    }
+}

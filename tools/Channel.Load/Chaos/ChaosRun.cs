@@ -32,11 +32,11 @@ public static class ChaosRun
     static readonly string[] Victims = ["Compliance", "Deals", "Reporting", "Gateway", "Partners", "Distributors"];
 
     public static async Task<ChaosReport> Run(int rounds, int concurrency, double perSecond, TextWriter output, TimeSpan? settleTimeout = null,
-        TimeSpan? databaseOutage = null)
+        TimeSpan? databaseOutage = null, bool cluster = false)
     {
         var patience = settleTimeout ?? TimeSpan.FromSeconds(150);
         var outage = databaseOutage ?? TimeSpan.FromSeconds(60);
-        await using var system = await ChaosSystem.Start();
+        await using var system = await ChaosSystem.Start(cluster);
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             BaseAddress = new Uri(system.Gateway),
@@ -52,7 +52,9 @@ public static class ChaosRun
         var ledger = new Ledger(system, load, side);
 
         output.WriteLine($"chaos: {rounds} round(s); {concurrency} clients registering {perSecond:N0} deals/s through {system.Gateway} " +
-                         $"to two instances of Deals; a distributor uploading a report every 1.5 s; a partner suspended and reinstated every 8 s");
+                         (cluster ? $"to two instances of every service on a {ChaosSystem.BrokerNodes.Length}-node RabbitMQ cluster (quorum queues)"
+                                  : "to two instances of Deals") +
+                         "; a distributor uploading a report every 1.5 s; a partner suspended and reinstated every 8 s");
         output.WriteLine();
         output.WriteLine("| round | fault | requests | client errors | back to 201s | settled | lost | duplicated | wrong | stored without a 201 | evidence |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -67,7 +69,14 @@ public static class ChaosRun
             {
                 var victim = Victims[(round - 1) % Victims.Length];
                 var stopped = Victims[round % Victims.Length];
-                foreach (var (name, inject) in new (string, Func<Task<string>>)[]
+                var faults = cluster
+                    ? new (string, Func<Task<string>>)[]
+                    {
+                        ("the RabbitMQ node leading the most queues SIGKILLed and restarted", () => KillLeadingNode(system)),
+                        ("one of two instances of each service SIGKILLed in turn and restarted", () => KillOneInstanceOfEach(system)),
+                        ("rolling restart of every service instance (SIGTERM), one at a time", () => RollingRestart(system)),
+                    }
+                    : new (string, Func<Task<string>>)[]
                 {
                     ("broker killed (SIGKILL) and restarted", () => KillBroker(system)),
                     ("broker away longer than start-up's wait; Deals restarted during it", () => BrokerAwayWhileDealsRestarts(system, load)),
@@ -78,7 +87,8 @@ public static class ChaosRun
                     ("outbox relay's process (Deals) SIGKILLed mid-batch", () => KillRelayMidBatch(system)),
                     ("relay killed after the broker confirmed, before the delete", () => KillRelayBeforeDelete(system)),
                     ("a poison row in the Deals outbox", () => PoisonRow(system, http)),
-                })
+                };
+                foreach (var (name, inject) in faults)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1)); // steady load before the fault
                     var injectedAt = load.Clock.Elapsed.TotalMilliseconds;
@@ -184,6 +194,53 @@ public static class ChaosRun
         await system.Control("broker-start");
         return $"broker down {down.Elapsed.TotalSeconds:F0} s; Deals restarted in it, ready in {ready.TotalSeconds:F1} s; " +
                $"{createdDuring} registrations answered 201 while the broker was away";
+    }
+
+    /// <summary>
+    /// The node that leads most of the run's queues is SIGKILLed: its quorum queues elect leaders on the other two, the
+    /// services connected to it reconnect to another node, and no message it held is lost. Then it comes back and rejoins.
+    /// </summary>
+    static async Task<string> KillLeadingNode(ChaosSystem system)
+    {
+        var before = await system.QueueLeaders();
+        var (leader, led) = before.MaxBy(l => l.Value);
+        // channel-chaos@localhost is node 1, channel-chaos-K@localhost node K.
+        var number = leader.Split('@')[0].Split('-') is [.., var last] && int.TryParse(last, out var k) ? k : 1;
+        await system.Control($"node-kill {number}");
+        var down = Stopwatch.StartNew();
+        await Eventually.True(async () => !(await system.QueueLeaders()).ContainsKey(leader), $"queues led elsewhere than {leader}");
+        var moved = down.Elapsed;
+        await system.Control($"node-start {number}");
+        var after = await system.QueueLeaders();
+        return $"{leader} led {led} of {before.Values.Sum()} queues; leaders elsewhere within {moved.TotalSeconds:F1} s; node back in " +
+               $"{down.Elapsed.TotalSeconds:F1} s; leaders now {string.Join(", ", after.OrderBy(l => l.Key).Select(l => $"{l.Key.Split('@')[0]} {l.Value}"))}";
+    }
+
+    /// <summary>For each service in turn, its first instance is SIGKILLed while the second serves, then started again.</summary>
+    static async Task<string> KillOneInstanceOfEach(ChaosSystem system)
+    {
+        var back = new List<string>();
+        foreach (var service in ChaosSystem.Services)
+        {
+            await system.Kill(service);
+            var down = Stopwatch.StartNew();
+            await system.StartService(service);
+            back.Add($"{service} {down.Elapsed.TotalSeconds:F1} s");
+        }
+        return $"each back in: {string.Join(", ", back)}";
+    }
+
+    /// <summary>Every instance of every service, one at a time: SIGTERM (it drains, then exits 0), started again, ready before the next.</summary>
+    static async Task<string> RollingRestart(ChaosSystem system)
+    {
+        var watch = Stopwatch.StartNew();
+        foreach (var (name, _) in system.Backends)
+        {
+            var (took, code) = await system.Terminate(name);
+            if (code != 0) throw new InvalidOperationException($"{name} did not stop cleanly on SIGTERM (exit code {code} after {took.TotalSeconds:F1} s)");
+            await system.StartService(name);
+        }
+        return $"{system.Backends.Length} processes restarted in {watch.Elapsed.TotalSeconds:F0} s, each exit code 0";
     }
 
     static async Task<string> KillService(ChaosSystem system, string victim)

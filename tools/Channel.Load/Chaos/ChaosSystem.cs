@@ -16,11 +16,19 @@ namespace Channel.Load.Chaos;
 /// </summary>
 public sealed class ChaosSystem : IAsyncDisposable
 {
-    /// <summary>Each process by its name here, and the service it runs (two instances of Deals share its database).</summary>
-    static readonly (string Name, string Service)[] Backends =
-        [("Partners", "Partners"), ("Distributors", "Distributors"), ("Deals", "Deals"), ("Deals 2", "Deals"), ("Reporting", "Reporting"),
-         ("Notifications", "Notifications"), ("Compliance", "Compliance")];
     public static readonly string[] Services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications", "Compliance"];
+
+    /// <summary>
+    /// Each process by its name here, and the service it runs: two instances of Deals share its database; on a broker
+    /// cluster, two instances of every service.
+    /// </summary>
+    public (string Name, string Service)[] Backends { get; }
+
+    /// <summary>The broker is a cluster of several nodes (<c>./channel chaos --rabbit-nodes 3</c>).</summary>
+    public bool Cluster { get; }
+
+    /// <summary>The gateway's cluster for each service.</summary>
+    static string Route(string service) => service == "Reporting" ? "reports" : service.ToLowerInvariant();
 
     readonly Dictionary<string, ServiceProcess> running = [];
     readonly Dictionary<string, (string Service, int Port, Dictionary<string, string> Environment)> launch = [];
@@ -31,8 +39,13 @@ public sealed class ChaosSystem : IAsyncDisposable
     TestVirtualHost? vhost;
     FileStream? exclusive;
 
-    ChaosSystem()
+    ChaosSystem(bool cluster)
     {
+        Cluster = cluster;
+        Backends = cluster
+            ? [.. Services.SelectMany(s => new[] { (s, s), ($"{s} 2", s) })]
+            : [("Partners", "Partners"), ("Distributors", "Distributors"), ("Deals", "Deals"), ("Deals 2", "Deals"), ("Reporting", "Reporting"),
+               ("Notifications", "Notifications"), ("Compliance", "Compliance")];
         server = Required("CHANNEL_CHAOS_PG");
         rabbitApi = Required("CHANNEL_CHAOS_RABBIT_API");
         control = Environment.GetEnvironmentVariable("CHANNEL_CHAOS_CONTROL") ?? Path.Combine(TestEnvironment.Root, "channel");
@@ -48,12 +61,18 @@ public sealed class ChaosSystem : IAsyncDisposable
     public string Database(string service) =>
         new NpgsqlConnectionStringBuilder(server) { Database = $"chaos_{service.ToLowerInvariant()}_{suffix}" }.ConnectionString;
 
-    public static async Task<ChaosSystem> Start()
+    /// <summary>The chaos run's broker nodes (host:port, comma-separated), as <c>./channel</c> started them.</summary>
+    public static string[] BrokerNodes =>
+        (Environment.GetEnvironmentVariable("CHANNEL_CHAOS_RABBIT_NODES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    public static async Task<ChaosSystem> Start(bool cluster = false)
     {
-        var system = new ChaosSystem();
+        if (cluster && BrokerNodes.Length < 3)
+            throw new InvalidOperationException("the cluster run needs the chaos broker as a cluster: ./channel chaos --rabbit-nodes 3");
+        var system = new ChaosSystem(cluster);
         system.exclusive = await TakeTheInstances();
         await system.Prepare();
-        foreach (var (name, service) in Backends)
+        foreach (var (name, service) in system.Backends)
         {
             var environment = new Dictionary<string, string>
             {
@@ -67,21 +86,25 @@ public sealed class ChaosSystem : IAsyncDisposable
                 ["Smtp__Host"] = TestEnvironment.SmtpHost,
                 ["Smtp__Port"] = TestEnvironment.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
+            if (cluster)
+            {
+                environment["RabbitMq__Nodes"] = string.Join(',', BrokerNodes);
+                // Told to stop, an instance serves on until the gateway's probe (every second) has taken it out.
+                environment["Shutdown__Drain"] = "00:00:02.500";
+            }
             system.launch[name] = (service, ServiceProcess.FreePort(), environment);
         }
-        await Task.WhenAll(Backends.Select(b => system.StartService(b.Name)));
-        system.launch["Gateway"] = ("Gateway", ServiceProcess.FreePort(), new Dictionary<string, string>
+        // Both instances of a service start at once: one migrates its database while the other waits for the lock.
+        await Task.WhenAll(system.Backends.Select(b => system.StartService(b.Name)));
+        var gateway = new Dictionary<string, string>
         {
-            ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = system.running["Partners"].Address,
-            ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = system.running["Distributors"].Address,
-            ["ReverseProxy__Clusters__deals__Destinations__main__Address"] = system.running["Deals"].Address,
-            ["ReverseProxy__Clusters__deals__Destinations__second__Address"] = system.running["Deals 2"].Address,
-            ["ReverseProxy__Clusters__reports__Destinations__main__Address"] = system.running["Reporting"].Address,
-            ["ReverseProxy__Clusters__notifications__Destinations__main__Address"] = system.running["Notifications"].Address,
-            ["ReverseProxy__Clusters__compliance__Destinations__main__Address"] = system.running["Compliance"].Address,
             ["Gateway__RequestsPerSecondPerClient"] = "100000",
             ["Gateway__ApplicationsPerMinute"] = "100000",
-        });
+            ["Gateway__HealthCheckInterval"] = "00:00:01",
+        };
+        foreach (var (name, service) in system.Backends)
+            gateway[$"ReverseProxy__Clusters__{Route(service)}__Destinations__{(name.EndsWith(" 2") ? "second" : "main")}__Address"] = system.running[name].Address;
+        system.launch["Gateway"] = ("Gateway", ServiceProcess.FreePort(), gateway);
         await system.StartService("Gateway");
         return system;
     }
@@ -156,6 +179,17 @@ public sealed class ChaosSystem : IAsyncDisposable
         var conn = new NpgsqlConnection(Database(service) + ";Pooling=false");
         await conn.OpenAsync();
         return conn;
+    }
+
+    /// <summary>Each node of the broker cluster by name, and how many of this run's queues it leads.</summary>
+    public async Task<Dictionary<string, int>> QueueLeaders()
+    {
+        using var api = TestVirtualHost.Management(rabbitApi);
+        var queues = await api.GetFromJsonAsync<JsonElement>($"queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,leader");
+        return queues.EnumerateArray()
+            .Where(q => q.TryGetProperty("leader", out var l) && l.ValueKind == JsonValueKind.String)
+            .GroupBy(q => q.GetProperty("leader").GetString()!)
+            .ToDictionary(g => g.Key, g => g.Count());
     }
 
     /// <summary>Messages in this run's <c>_error</c> and <c>_skipped</c> queues, by queue.</summary>

@@ -55,14 +55,16 @@ public static class ChannelService
 
     /// <summary>
     /// <c>migrate</c> runs the migrations and exits; otherwise migrate (under an advisory lock, so
-    /// several instances may start at once) and serve.
+    /// several instances may start at once; not when <c>Database:MigrateOnStart</c> is false) and serve.
     /// </summary>
     public static async Task<int> RunChannelService(this WebApplication app, string[] args)
     {
         var identity = app.Services.GetRequiredService<ServiceIdentity>();
         var cs = app.Configuration.GetConnectionString("Db")!;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Channel.Migrations");
-        await MigrateUnderLock(cs, identity.Assembly, logger);
+        // Where a step of its own migrates first (a Kubernetes init container running `migrate`), the service need not.
+        if (args.Contains("migrate") || app.Configuration.GetValue("Database:MigrateOnStart", true))
+            await MigrateUnderLock(cs, identity.Assembly, logger);
         if (args.Contains("migrate")) return 0;
         await app.RunAsync();
         return 0;

@@ -166,7 +166,7 @@ public sealed class ChaosSystem : IAsyncDisposable
     /// <summary>Runs <c>./channel _chaos VERB</c> against the chaos run's own PostgreSQL and broker.</summary>
     public async Task Control(string verb)
     {
-        var start = new ProcessStartInfo("bash", [control, "_chaos", verb]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo("bash", [control, "_chaos", .. verb.Split(' ')]) { RedirectStandardError = true, RedirectStandardOutput = true };
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.ReadToEndAsync();
@@ -184,8 +184,20 @@ public sealed class ChaosSystem : IAsyncDisposable
     /// <summary>Each node of the broker cluster by name, and how many of this run's queues it leads.</summary>
     public async Task<Dictionary<string, int>> QueueLeaders()
     {
-        using var api = TestVirtualHost.Management(rabbitApi);
-        var queues = await api.GetFromJsonAsync<JsonElement>($"queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,leader");
+        // Asked of any node that answers (node k's management API is 10 ports above node k-1's, as ./channel runs them).
+        JsonElement queues = default;
+        for (var k = 0; ; k++)
+        {
+            var address = new UriBuilder(rabbitApi);
+            address.Port += 10 * k;
+            using var api = TestVirtualHost.Management(address.Uri.ToString());
+            try
+            {
+                queues = await api.GetFromJsonAsync<JsonElement>($"queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,leader");
+                break;
+            }
+            catch (HttpRequestException) when (k + 1 < Math.Max(1, BrokerNodes.Length)) { }
+        }
         return queues.EnumerateArray()
             .Where(q => q.TryGetProperty("leader", out var l) && l.ValueKind == JsonValueKind.String)
             .GroupBy(q => q.GetProperty("leader").GetString()!)

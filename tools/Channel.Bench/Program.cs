@@ -24,6 +24,14 @@ switch (options.Command)
         return 0;
     case "all":
         return await Everything.Run(options);
+    case "same-results":
+        var first = await SameResults.Run(1, Console.Out);
+        var second = await SameResults.Run(options.Instances, Console.Out);
+        var differences = SameResults.Differences(first, second);
+        Console.WriteLine(differences.Count == 0
+            ? $"same results: 1 and {options.Instances} instances of every service left {first.Count} tables with {first.Values.Sum(t => t.Count)} rows equal row for row"
+            : string.Join('\n', differences));
+        return differences.Count == 0 ? 0 : 1;
     case "chaos":
         var cluster = ChaosSystem.BrokerNodes.Length > 1;
         var report = await ChaosRun.Run(options.Rounds, options.Concurrency, options.Rate, Console.Out,
@@ -43,12 +51,13 @@ switch (options.Command)
                    channel bench reports [--deals N] [--lines N] [--requests N] [--keep]
                    channel bench ceilings [--seconds N] [--concurrency N] [--messages N]
                    channel chaos [--rounds N] [--rate N] [--concurrency N] [--outage SECONDS] [--rabbit-nodes 3]
+                   channel chaos same-results [--instances N]   (the same workload through 1 and N instances, every table compared)
             """);
         return 2;
 }
 
 sealed record Options(string Command, int Deals, int Lines, int Requests, int Seconds, int Concurrency, int Partners, int Messages,
-    int IngestLines, int Rounds, int Rate, int Warmup, int Outage, int ClaimLines)
+    int IngestLines, int Rounds, int Rate, int Warmup, int Outage, int ClaimLines, int Instances)
 {
     public static Options Parse(string[] args)
     {
@@ -61,6 +70,6 @@ sealed record Options(string Command, int Deals, int Lines, int Requests, int Se
         return new Options(command, Value("--deals", 1_000_000), Value("--lines", 5_000_000), Value("--requests", 200),
             Value("--seconds", 20), Value("--concurrency", command == "chaos" ? 8 : 16), Value("--partners", 40),
             Value("--messages", 100_000), Value("--lines", 1_000_000), Value("--rounds", 1), Value("--rate", 50), Value("--warmup", 10), Value("--outage", 60),
-            Value("--lines", 10_000));
+            Value("--lines", 10_000), Value("--instances", 3));
     }
 }

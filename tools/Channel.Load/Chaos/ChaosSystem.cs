@@ -39,11 +39,11 @@ public sealed class ChaosSystem : IAsyncDisposable
     TestVirtualHost? vhost;
     FileStream? exclusive;
 
-    ChaosSystem(bool cluster)
+    ChaosSystem(bool cluster, int? instances)
     {
         Cluster = cluster;
-        Backends = cluster
-            ? [.. Services.SelectMany(s => new[] { (s, s), ($"{s} 2", s) })]
+        Backends = (instances ?? (cluster ? 2 : 0)) is > 0 and var n
+            ? [.. Services.SelectMany(s => Enumerable.Range(1, n).Select(i => (i == 1 ? s : $"{s} {i}", s)))]
             : [("Partners", "Partners"), ("Distributors", "Distributors"), ("Deals", "Deals"), ("Deals 2", "Deals"), ("Reporting", "Reporting"),
                ("Notifications", "Notifications"), ("Compliance", "Compliance")];
         server = Required("CHANNEL_CHAOS_PG");
@@ -65,11 +65,13 @@ public sealed class ChaosSystem : IAsyncDisposable
     public static string[] BrokerNodes =>
         (Environment.GetEnvironmentVariable("CHANNEL_CHAOS_RABBIT_NODES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
 
-    public static async Task<ChaosSystem> Start(bool cluster = false)
+    /// <param name="cluster">On the chaos broker's cluster, two instances of every service unless <paramref name="instances"/> says.</param>
+    /// <param name="instances">That many instances of every service (by default: two of Deals, one of the others).</param>
+    public static async Task<ChaosSystem> Start(bool cluster = false, int? instances = null)
     {
         if (cluster && BrokerNodes.Length < 3)
             throw new InvalidOperationException("the cluster run needs the chaos broker as a cluster: ./channel chaos --rabbit-nodes 3");
-        var system = new ChaosSystem(cluster);
+        var system = new ChaosSystem(cluster, instances);
         system.exclusive = await TakeTheInstances();
         await system.Prepare();
         foreach (var (name, service) in system.Backends)
@@ -103,7 +105,8 @@ public sealed class ChaosSystem : IAsyncDisposable
             ["Gateway__HealthCheckInterval"] = "00:00:01",
         };
         foreach (var (name, service) in system.Backends)
-            gateway[$"ReverseProxy__Clusters__{Route(service)}__Destinations__{(name.EndsWith(" 2") ? "second" : "main")}__Address"] = system.running[name].Address;
+            gateway[$"ReverseProxy__Clusters__{Route(service)}__Destinations__{(name == service ? "main" : $"i{name[(service.Length + 1)..]}")}__Address"] =
+                system.running[name].Address;
         system.launch["Gateway"] = ("Gateway", ServiceProcess.FreePort(), gateway);
         await system.StartService("Gateway");
         return system;

@@ -1,0 +1,31 @@
+using Channel.Load.Chaos;
+using Xunit.Abstractions;
+
+// The chaos run and the same-results run both take the chaos run's PostgreSQL and broker: one after the other.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace Channel.Chaos.Tests;
+
+/// <summary>
+/// Three instances of every service give the results one gives: the same workload through each (onboarding, conflicting
+/// registrations, approvals, a rejection, a suspension, a sell-through report sent twice, an extension, a loss), then
+/// every table of every service's database compared row by row.
+/// </summary>
+public sealed class GivingTheSameResults(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Three_instances_of_every_service_leave_every_database_as_one_does()
+    {
+        var log = new StringWriter();
+        try
+        {
+            var one = await SameResults.Run(instances: 1, log);
+            var three = await SameResults.Run(instances: 3, log);
+
+            Assert.True(one.Values.Sum(t => t.Count) > 100, $"only {one.Values.Sum(t => t.Count)} rows to compare");
+            Assert.Equal(3, one["Deals.deals"].Count(row => row.Split('|').Contains("won")));
+            Assert.Equal([], SameResults.Differences(one, three));
+        }
+        finally { output.WriteLine(log.ToString()); }
+    }
+}

@@ -99,11 +99,4 @@ public sealed partial class ComposingTheSystem
         Assert.DoesNotMatch(@"^USER (root|0)\b", user);
         Assert.True(lines.FindLastIndex(l => l.StartsWith("USER ")) > lines.FindLastIndex(l => l.StartsWith("FROM ")), "USER is not set in the final image");
     }
-
-    [Fact]
-    public void The_build_context_leaves_out_local_state_build_output_and_history()
-    {
-        var ignored = File.ReadAllLines(Deployments.PathOf(".dockerignore")).Select(l => l.Trim()).ToHashSet();
-        Assert.Superset(new HashSet<string> { ".channel/", "**/bin/", "**/obj/", ".git/" }, ignored);
-    }
 }

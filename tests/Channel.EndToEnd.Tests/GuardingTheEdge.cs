@@ -126,8 +126,8 @@ public sealed class GuardingTheEdge(LoneGateway edge) : IClassFixture<LoneGatewa
     public void The_container_deployments_never_offer_demo_accounts_or_development_tokens_and_hold_no_secret_in_the_open()
     {
         var compose = File.ReadAllText(Path.Combine(TestEnvironment.Root, "docker-compose.yml"));
-        var k8s = Directory.GetFiles(Path.Combine(TestEnvironment.Root, "infra", "k8s"), "*.yaml").Select(File.ReadAllText).ToList();
-        var gateway = File.ReadAllText(Path.Combine(TestEnvironment.Root, "infra", "k8s", "gateway.yaml"));
+        var k8s = Directory.GetFiles(Path.Combine(TestEnvironment.Root, "infra", "k8s"), "*.yaml", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
+        var gateway = File.ReadAllText(Path.Combine(TestEnvironment.Root, "infra", "k8s", "base", "gateway.yaml"));
 
         Assert.Contains("ASPNETCORE_ENVIRONMENT: Production", compose);
         Assert.DoesNotContain(k8s.Append(compose), text => text.Contains("Development") || text.Contains("SigningKey"));

@@ -8,7 +8,7 @@ namespace Channel.Architecture.Tests;
 /// the Compose specification's own schema stands in for <c>docker compose config</c>), and the one Dockerfile every
 /// service's image is built from.
 /// </summary>
-public sealed partial class ComposingTheSystem
+public sealed class ComposingTheSystem
 {
     static readonly string[] services = ["partners", "distributors", "deals", "reporting", "notifications", "identity", "pricing", "compliance"];
 

@@ -44,8 +44,8 @@ public static class ChaosRun
         };
         var all = await Onboarding.Partners(http, Tokens.For("channel-manager"), 12);
         var (partners, suspendable) = (all.Take(10).ToList(), all.Skip(10).ToList());
-        await WaitUntil(async () => await Count(system, "Deals", "select count(*) from partners where status = 'active'") == all.Count
-                                    && await Count(system, "Distributors", "select count(*) from partners where status = 'active'") == all.Count,
+        await WaitUntil(async () => await system.Count("Deals", "select count(*) from partners where status = 'active'") == all.Count
+                                    && await system.Count("Distributors", "select count(*) from partners where status = 'active'") == all.Count,
             TimeSpan.FromSeconds(60), "Deals and Distributors to learn of the partners");
         var load = new RegistrationLoad(http, partners, p => Tokens.For("partner", p), Tokens.For("channel-manager"));
         var side = await SideLoad.Start(http, load, partners, suspendable);
@@ -415,12 +415,6 @@ public static class ChaosRun
         };
         (await http.SendAsync(drop)).EnsureSuccessStatusCode();
         return $"set aside after {attempts} attempts in {setAside.TotalSeconds:F1} s, then dropped by an admin";
-    }
-
-    static async Task<long> Count(ChaosSystem system, string service, string sql)
-    {
-        await using var conn = await system.Open(service);
-        return await conn.ExecuteScalarAsync<long>(sql);
     }
 
     static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -184,6 +184,13 @@ public sealed class ChaosSystem : IAsyncDisposable
         return conn;
     }
 
+    /// <summary>One number from a service's database.</summary>
+    public async Task<long> Count(string service, string sql)
+    {
+        await using var conn = await Open(service);
+        return await conn.ExecuteScalarAsync<long>(sql);
+    }
+
     /// <summary>Each node of the broker cluster by name, and how many of this run's queues it leads.</summary>
     public async Task<Dictionary<string, int>> QueueLeaders()
     {

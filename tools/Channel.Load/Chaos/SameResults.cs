@@ -75,8 +75,8 @@ public static class SameResults
         foreach (var (id, letter) in partners.Zip("ABCD"))
             await Send(HttpMethod.Post, $"/api/partners/{id}/approve", new { tier = letter == 'A' ? "gold" : "silver" }, manager, HttpStatusCode.OK);
         await Quiet(system);
-        await Eventually.True(async () => await Count(system, "Deals", "select count(*) from partners where status = 'active'") == 4
-                                          && await Count(system, "Distributors", "select count(*) from partners where status = 'active'") == 4,
+        await Eventually.True(async () => await system.Count("Deals", "select count(*) from partners where status = 'active'") == 4
+                                          && await system.Count("Distributors", "select count(*) from partners where status = 'active'") == 4,
             "Deals and Distributors to learn of the partners");
 
         var distributor = (await Send(HttpMethod.Post, "/api/distributors",
@@ -103,7 +103,7 @@ public static class SameResults
             }, new AuthenticationHeaderValue("Bearer", Tokens.For("partner", partner)), HttpStatusCode.Created);
             deals.Add((deal.GetProperty("id").GetGuid(), partner, customers[i]));
         }
-        await Eventually.True(async () => await Count(system, "Deals", "select count(*) from deals where screening = 'pending'") == 0,
+        await Eventually.True(async () => await system.Count("Deals", "select count(*) from deals where screening = 'pending'") == 0,
             "every registration screened");
         await Quiet(system);
 
@@ -117,7 +117,7 @@ public static class SameResults
         await Quiet(system);
         await Send(HttpMethod.Post, $"/api/partners/{partners[3]}/reinstate", new { reason = "certification renewed" }, manager, HttpStatusCode.OK);
         await Quiet(system);
-        await Eventually.True(async () => await Count(system, "Distributors", $"select count(*) from partners where id = '{partners[3]}' and status = 'active' and version >= 4") == 1,
+        await Eventually.True(async () => await system.Count("Distributors", $"select count(*) from partners where id = '{partners[3]}' and status = 'active' and version >= 4") == 1,
             "Distributors to hear of the reinstatement");
         // The ended authorization is taken up again (200: the same authorization, active again).
         await Send(HttpMethod.Post, $"/api/distributors/{distributor}/authorizations", new { partnerId = partners[3], regions = new[] { "CA" } },
@@ -160,8 +160,8 @@ public static class SameResults
             long handled = 0;
             foreach (var service in ChaosSystem.Services)
             {
-                if (await Count(system, service, "select count(*) from outbox") > 0) return false;
-                handled += await Count(system, service, "select count(*) from inbox");
+                if (await system.Count(service, "select count(*) from outbox") > 0) return false;
+                handled += await system.Count(service, "select count(*) from inbox");
             }
             if (handled != last) (last, since) = (handled, DateTime.UtcNow);
             return DateTime.UtcNow - since > TimeSpan.FromSeconds(1);
@@ -172,7 +172,7 @@ public static class SameResults
     static Task Settle(ChaosSystem system, int deals) => Eventually.True(async () =>
     {
         foreach (var service in ChaosSystem.Services)
-            if (await Count(system, service, "select count(*) from outbox") > 0) return false;
+            if (await system.Count(service, "select count(*) from outbox") > 0) return false;
         var versions = await Versions(system, "Deals");
         return versions.Count == deals && versions.Count(v => v.Status == "won") == 3
                && (await Versions(system, "Reporting")).ToHashSet().SetEquals(versions);
@@ -182,12 +182,6 @@ public static class SameResults
     {
         await using var conn = await system.Open(service);
         return [.. await conn.QueryAsync<(Guid, int, string)>("select id, version, status from deals")];
-    }
-
-    static async Task<long> Count(ChaosSystem system, string service, string sql)
-    {
-        await using var conn = await system.Open(service);
-        return await conn.ExecuteScalarAsync<long>(sql);
     }
 
     /// <summary>

@@ -19,6 +19,10 @@ public sealed class Dashboard : IAsyncDisposable
 
     public static async Task<Dashboard> Open(RunningSystem system)
     {
+        // Every expectation waits for what it expects, so a longer limit costs a passing test nothing; Playwright's 5 s
+        // default failed a sign-in (the code exchange, the password hash, the session read) on a CI machine whose two
+        // cores another test's dozen services were loading.
+        SetDefaultExpectTimeout(20_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

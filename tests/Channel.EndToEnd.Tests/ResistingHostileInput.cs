@@ -56,11 +56,16 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
         cases.AddRange(QueryCases(endpoints.Values));
 
         var failures = new List<string>();
-        var (refused, accepted, rechecked) = (0, 0, 0);
+        var (refused, accepted) = (0, 0);
+        var unsure = new List<Case>();
+        // The database as the last refused request left it, when the next case is on the same one (its fingerprint is taken
+        // once: anything that lands between the two is put down to the next request, which is then checked again below).
+        (TestDatabase Db, string Fingerprint)? last = null;
         foreach (var c in cases)
         {
             var db = Database(c.Service);
-            var before = await Fingerprint(db);
+            var before = last is { } l && l.Db == db ? l.Fingerprint : await Fingerprint(db);
+            last = null;
             var (status, body, headers) = await Send(c);
             if (status >= 500) failures.Add($"{c.Label}: {status} {Short(body)}");
             else if (c.MustRefuse && status < 400) failures.Add($"{c.Label}: accepted ({status}) {Short(body)}");
@@ -70,19 +75,30 @@ public sealed class ResistingHostileInput(TwoTenants system, ITestOutputHelper o
                 failures.Add($"{c.Label}: the answer carries the script unescaped");
             if (status is < 400 or >= 500) { accepted++; continue; }
             refused++;
-            if (await Fingerprint(db) == before) continue;
-            // Something changed: an earlier accepted request's events may still be landing. Once the
-            // databases are still, send the same request again: a refused request must change nothing.
-            rechecked++;
-            await Settle();
-            before = await Fingerprint(db);
+            var after = await Fingerprint(db);
+            if (after != before) unsure.Add(c);
+            last = (db, after);
+        }
+
+        // Something changed while these were refused: an earlier accepted request's events may have been landing. Once the
+        // databases are still, each is sent again: a refused request must change nothing. (Together at the end: one wait
+        // for stillness instead of one per case.)
+        await Settle();
+        foreach (var c in unsure)
+        {
+            var db = Database(c.Service);
+            var before = await Fingerprint(db);
             var (again, _, _) = await Send(c);
-            if (again is >= 400 and < 500 && await Fingerprint(db) != before) failures.Add($"{c.Label}: refused ({again}) but wrote to the database");
+            if (again is >= 400 and < 500)
+            {
+                if (await Fingerprint(db) != before) failures.Add($"{c.Label}: refused ({again}) but wrote to the database");
+            }
+            else await Settle(); // accepted this time (the state it met has changed): its events must not be taken for the next one's
         }
 
         output.WriteLine($"hostile-input run: {cases.Count} cases on {targets.Count(t => t.Value is not null)} write endpoints " +
                          $"(+ query strings of {endpoints.Values.Count(e => e.QueryParameters.Length > 0)} endpoints): {refused} refused, " +
-                         $"{accepted} accepted, {rechecked} rechecked after settling, {failures.Count} failures");
+                         $"{accepted} accepted, {unsure.Count} rechecked after settling, {failures.Count} failures");
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count}:\n" + string.Join("\n", failures.Take(60)));
     }
 

@@ -43,13 +43,11 @@ public sealed class RegisteringADealEndToEnd(RunningSystem system)
         Assert.Equal(HttpStatusCode.Forbidden, (await partner.PostAsJsonAsync("/api/deals", registration)).StatusCode);
 
         (await system.Client("channel-manager").PostAsJsonAsync($"/api/partners/{partnerId}/approve", new { tier = "gold" })).EnsureSuccessStatusCode();
-        HttpResponseMessage registered;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         var correlation = $"e2e-{Guid.NewGuid():N}";
         var registrant = system.Client("partner", partnerId);
         registrant.DefaultRequestHeaders.Add("X-Correlation-Id", correlation);
-        do registered = await registrant.PostAsJsonAsync("/api/deals", registration); // until PartnerApproved has reached Deals
-        while (registered.StatusCode == HttpStatusCode.Forbidden && DateTime.UtcNow < deadline && await Delay());
+        var registered = await Eventually.Value(() => registrant.PostAsJsonAsync("/api/deals", registration),
+            r => r.StatusCode != HttpStatusCode.Forbidden, "PartnerApproved reaching Deals");
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         var dealId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         // The request's correlation id travels with everything it causes, hop after hop: Deals' DealRegistered, Compliance's
@@ -139,12 +137,6 @@ public sealed class RegisteringADealEndToEnd(RunningSystem system)
         (await manager.PostAsJsonAsync($"/api/partners/{id}/approve", new { tier = "silver" })).EnsureSuccessStatusCode();
         return id;
     }
-
-    static async Task<bool> Delay()
-    {
-        await Task.Delay(200);
-        return true;
-    }
 }
 
 /// <summary>The mail a real partner gets, through every service: applied, approved, a user added, a deal approved.</summary>
@@ -172,17 +164,14 @@ public sealed class HearingAboutItByMail(RunningSystem system)
         (await manager.PostAsJsonAsync($"/api/partners/{partnerId}/approve", new { tier = "silver" })).EnsureSuccessStatusCode();
         (await manager.PostAsJsonAsync($"/api/partners/{partnerId}/users", new { name = "Sam Seller", email = user, role = "sales" })).EnsureSuccessStatusCode();
         var partner = system.Client("partner", partnerId);
-        HttpResponseMessage registered;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        do registered = await partner.PostAsJsonAsync("/api/deals", new
+        var registered = await Eventually.Value(() => partner.PostAsJsonAsync("/api/deals", new
         {
             customer = new { legalName = "Harbor Logistics", country = "US", region = "WA", sector = "commercial" },
             products = new[] { new { sku = "SW-9300-48P", quantity = 2, amount = 24_000m } },
             totalValue = 24_000m,
             currency = "USD",
             expectedClose = DateTime.UtcNow.AddDays(45).ToString("yyyy-MM-dd"),
-        });
-        while (registered.StatusCode == HttpStatusCode.Forbidden && DateTime.UtcNow < deadline && await Task.Delay(200).ContinueWith(_ => true));
+        }), r => r.StatusCode != HttpStatusCode.Forbidden, "the partner's approval reaching Deals");
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         var dealId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         Assert.Equal("clear", await system.Screened(dealId));
@@ -271,18 +260,15 @@ public sealed class HearingAboutItByMail(RunningSystem system)
     async Task<Guid> Deal(Guid partnerId, string customer)
     {
         var partner = system.Client("partner", partnerId);
-        HttpResponseMessage registered;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        do registered = await partner.PostAsJsonAsync("/api/deals", new
+        // Deals learns of the partner's approval from its event.
+        var registered = await Eventually.Value(() => partner.PostAsJsonAsync("/api/deals", new
         {
             customer = new { legalName = customer, country = "US", region = "WA", sector = "commercial" },
             products = new[] { new { sku = "SW-9300-48P", quantity = 1, amount = 9_000m } },
             totalValue = 9_000m,
             currency = "USD",
             expectedClose = DateTime.UtcNow.AddDays(45).ToString("yyyy-MM-dd"),
-        });
-        // Deals learns of the partner's approval from its event.
-        while (registered.StatusCode == HttpStatusCode.Forbidden && DateTime.UtcNow < deadline && await Task.Delay(200).ContinueWith(_ => true));
+        }), r => r.StatusCode != HttpStatusCode.Forbidden, "the partner's approval reaching Deals");
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         return (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }

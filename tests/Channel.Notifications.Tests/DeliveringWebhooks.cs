@@ -41,19 +41,10 @@ public sealed class DeliveringWebhooks(NotificationsApp app) : IClassFixture<Not
         Deal = Events.Deal(partner, DealStatus.Approved) with { DistributorId = distributor },
     };
 
-    async Task<JsonElement> Deliveries(HttpClient client, Guid subscription, int expected)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var page = await Json(await client.GetAsync($"/api/notifications/subscriptions/{subscription}/deliveries"), HttpStatusCode.OK);
-            var items = page.GetProperty("items");
-            if (items.GetArrayLength() >= expected && items.EnumerateArray().All(d => d.GetProperty("status").GetString() is "delivered" or "given_up"))
-                return items;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"deliveries not settled: {items}");
-            await Task.Delay(100);
-        }
-    }
+    Task<JsonElement> Deliveries(HttpClient client, Guid subscription, int expected) =>
+        Eventually.Value(async () => (await Json(await client.GetAsync($"/api/notifications/subscriptions/{subscription}/deliveries"), HttpStatusCode.OK)).GetProperty("items"),
+            items => items.GetArrayLength() >= expected && items.EnumerateArray().All(d => d.GetProperty("status").GetString() is "delivered" or "given_up"),
+            $"{expected} deliveries settled (delivered or given up)");
 
     [Fact]
     public async Task A_delivery_is_signed_over_its_timestamp_and_body_and_carries_the_event_with_its_version()

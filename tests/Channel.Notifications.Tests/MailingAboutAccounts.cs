@@ -9,17 +9,8 @@ public sealed class MailingAboutAccounts(NotificationsApp app) : IClassFixture<N
 {
     static AccountState Person(string email) => new() { Email = email, Name = "Pat Partner", Role = "partner", PartnerId = Guid.NewGuid(), Status = "invited" };
 
-    async Task<List<CaughtMail>> Wait(string to, int count)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var got = await app.Mailbox.To([to]);
-            if (got.Count >= count) return got;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"{got.Count} of {count} mails to {to}");
-            await Task.Delay(200);
-        }
-    }
+    Task<List<CaughtMail>> Wait(string to, int count) =>
+        Eventually.Value(() => app.Mailbox.To([to]), got => got.Count >= count, $"{count} mails to {to}");
 
     [Fact]
     public async Task An_invitation_mails_its_link_once_however_often_it_comes()
@@ -142,15 +133,7 @@ public sealed class MailingAboutAccounts(NotificationsApp app) : IClassFixture<N
         return name;
     }
 
-    async Task<List<CaughtMail>> Wait(string to, int count, string subject)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var got = (await app.Mailbox.To([to])).Where(m => m.Subject == subject).ToList();
-            if (got.Count >= count) return got;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"{got.Count} of {count} mails to {to} about {subject}");
-            await Task.Delay(200);
-        }
-    }
+    Task<List<CaughtMail>> Wait(string to, int count, string subject) =>
+        Eventually.Value(async () => (await app.Mailbox.To([to])).Where(m => m.Subject == subject).ToList(), got => got.Count >= count,
+            $"{count} mails to {to} about {subject}");
 }

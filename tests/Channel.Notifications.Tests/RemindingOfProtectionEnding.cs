@@ -6,19 +6,13 @@ namespace Channel.Notifications.Tests;
 /// <summary>A partner's users are reminded before an approved deal's protection ends, on a clock the test moves.</summary>
 public sealed class RemindingOfProtectionEnding(NotificationsAtDawn app) : IClassFixture<NotificationsAtDawn>
 {
-    async Task<List<CaughtMail>> Reminders(string user, int count)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+    Task<List<CaughtMail>> Reminders(string user, int count) =>
+        Eventually.Value(async () =>
         {
             var got = (await app.Mailbox.To(user)).Where(m => m.Subject.StartsWith("Protection ends in", StringComparison.Ordinal)).ToList();
-            if (got.Count >= count) return got;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"{got.Count} of {count} reminders");
-            await Task.Delay(200);
-            app.Clock.Advance(TimeSpan.FromSeconds(10)); // the reminders look at the clock every ten seconds of it
-
-        }
-    }
+            if (got.Count < count) app.Clock.Advance(TimeSpan.FromSeconds(10)); // the reminders look at the clock every ten seconds of it
+            return got;
+        }, got => got.Count >= count, $"{count} reminders to {user}", every: TimeSpan.FromMilliseconds(200));
 
     [Fact]
     public async Task Reminders_come_at_14_days_and_at_3_days_once_each_and_an_extension_starts_them_again_for_the_new_end()

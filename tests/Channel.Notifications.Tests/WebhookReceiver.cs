@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Channel.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -76,17 +77,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public IReadOnlyList<Received> At(string path) => [.. received.Where(r => r.Path == "/" + path.TrimStart('/'))];
 
     /// <summary>Waits until this path has had at least this many POSTs.</summary>
-    public async Task<IReadOnlyList<Received>> WaitFor(string path, int count, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var got = At(path);
-            if (got.Count >= count) return got;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"{path} got {got.Count} of {count} webhook posts");
-            await Task.Delay(50);
-        }
-    }
+    public Task<IReadOnlyList<Received>> WaitFor(string path, int count, TimeSpan? timeout = null) =>
+        Eventually.Value(() => Task.FromResult(At(path)), got => got.Count >= count, $"{count} webhook posts to {path}", timeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -208,12 +208,17 @@ public static class ChaosRun
         var number = leader.Split('@')[0].Split('-') is [.., var last] && int.TryParse(last, out var k) ? k : 1;
         await system.Control($"node-kill {number}");
         var down = Stopwatch.StartNew();
-        await Eventually.True(async () => !(await system.QueueLeaders()).ContainsKey(leader), $"queues led elsewhere than {leader}");
+        // Every queue led again, none by the dead node (a queue between leaders shows none, so the count matters too).
+        var total = before.Values.Sum();
+        await Eventually.True(async () => await system.QueueLeaders() is var now && !now.ContainsKey(leader) && now.Values.Sum() == total,
+            $"all {total} queues led elsewhere than {leader}");
         var moved = down.Elapsed;
+        var starting = Stopwatch.StartNew();
         await system.Control($"node-start {number}");
+        var started = starting.Elapsed;
         var after = await system.QueueLeaders();
         return $"{leader} led {led} of {before.Values.Sum()} queues; leaders elsewhere within {moved.TotalSeconds:F1} s; node back in " +
-               $"{down.Elapsed.TotalSeconds:F1} s; leaders now {string.Join(", ", after.OrderBy(l => l.Key).Select(l => $"{l.Key.Split('@')[0]} {l.Value}"))}";
+               $"{down.Elapsed.TotalSeconds:F1} s (its start {started.TotalSeconds:F1} s); leaders now {string.Join(", ", after.OrderBy(l => l.Key).Select(l => $"{l.Key.Split('@')[0]} {l.Value}"))}";
     }
 
     /// <summary>For each service in turn, its first instance is SIGKILLed while the second serves, then started again.</summary>

@@ -1,3 +1,5 @@
+using Dapper;
+using Npgsql;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -10,6 +12,22 @@ sealed class ClientRegistration(IServiceScopeFactory scopes, IdentitySettings se
     {
         await using var scope = scopes.CreateAsyncScope();
         var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        // Instances starting together take turns: else two update the same row and one fails on its concurrency token (or
+        // both create it), and that instance does not start.
+        await using var turn = await scope.ServiceProvider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
+        await turn.ExecuteAsync("select pg_advisory_lock(hashtextextended('identity:client-registration', 0))");
+        try
+        {
+            await Register(manager, ct);
+        }
+        finally
+        {
+            await turn.ExecuteAsync("select pg_advisory_unlock(hashtextextended('identity:client-registration', 0))");
+        }
+    }
+
+    async Task Register(IOpenIddictApplicationManager manager, CancellationToken ct)
+    {
         foreach (var client in settings.Clients.Where(c => !string.IsNullOrWhiteSpace(c.ClientId)))
         {
             var descriptor = new OpenIddictApplicationDescriptor

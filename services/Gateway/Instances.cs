@@ -14,7 +14,9 @@ namespace Channel.Gateway;
 /// <para>
 /// A request that could not reach an instance at all (refused, reset before an answer) is sent to another one when
 /// sending it twice cannot do anything twice: a safe or idempotent method, or a POST carrying an Idempotency-Key (the
-/// services answer a repeated key with the first answer). Its body, if any, is kept to be sent again (small ones only).
+/// services answer a repeated key with the first answer). Any other request goes to another instance only when this one
+/// provably never got it: no connection could be opened to it (it has stopped, or is not yet listening). Its body, if any,
+/// is kept to be sent again (small ones only).
 /// </para>
 /// </summary>
 public static class Instances
@@ -67,11 +69,29 @@ public static class Instances
         var safeOrIdempotent = HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
             || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
         var keyed = HttpMethods.IsPost(method) && !string.IsNullOrWhiteSpace(request.Headers["Idempotency-Key"]);
-        if (!safeOrIdempotent && !keyed) return false;
-        // A body is kept to be sent again only when it is small: one of known length up to ReplayableBodyBytes, or a JSON
-        // call sent chunked (the services take none larger than a few megabytes). An upload of a report is sent once.
+        return (safeOrIdempotent || keyed) && Resendable(request);
+    }
+
+    /// <summary>
+    /// Whether the body can be kept to be sent again: none, or a small one (of known length up to ReplayableBodyBytes, or a
+    /// JSON call sent chunked: the services take none larger than a few megabytes). An upload of a report is sent once.
+    /// </summary>
+    public static bool Resendable(HttpRequest request)
+    {
         if (request.ContentLength is { } length) return length <= ReplayableBodyBytes;
         return !Chunked(request) || request.HasJsonContentType();
+    }
+
+    /// <summary>
+    /// Whether the failure shows the instance never received the request: no connection to it could be opened. (A pooled
+    /// connection the instance closed before answering is retried by the HTTP client itself, on a new connection, and ends
+    /// here when that one cannot be opened.)
+    /// </summary>
+    public static bool NeverReached(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }) return true;
+        return false;
     }
 
     static bool Chunked(HttpRequest request) =>
@@ -80,11 +100,12 @@ public static class Instances
     /// <summary>The proxy's pipeline step before load balancing: another instance for a request that reached none.</summary>
     public static async Task Failover(HttpContext context, Func<Task> next)
     {
-        if (!Replayable(context.Request))
+        if (!Resendable(context.Request))
         {
             await next();
             return;
         }
+        var replayable = Replayable(context.Request);
         if (context.Request.ContentLength > 0 || Chunked(context.Request))
             context.Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: 8 * ReplayableBodyBytes);
         var proxy = context.GetReverseProxyFeature();
@@ -95,8 +116,11 @@ public static class Instances
             await next();
             var error = context.GetForwarderErrorFeature();
             if (error is null || error.Error != ForwarderError.Request || context.Response.HasStarted || proxy.ProxiedDestination is null) return;
+            if (!replayable && !NeverReached(error.Exception)) return;
             tried.Add(proxy.ProxiedDestination);
+            // Another that looks well; failing that, any other (one that a probe has not yet seen come back, say).
             var left = candidates.Where(d => !tried.Contains(d)).ToList();
+            if (left.Count == 0) left = [.. proxy.AllDestinations.Where(d => !tried.Contains(d))];
             if (left.Count == 0) return;
             proxy.AvailableDestinations = left;
             proxy.ProxiedDestination = null;

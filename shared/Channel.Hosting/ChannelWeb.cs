@@ -104,6 +104,15 @@ public static class ChannelWeb
     public static WebApplication UseChannelWeb(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        // Told to stop, the server closes each HTTP/1.1 connection after its answer, so that when it stops listening no
+        // idle connection is left for a proxy to send a request into as it closes (the proxy then finds the port closed,
+        // which proves the request never arrived, and sends it to another instance).
+        var stopping = app.Lifetime.ApplicationStopping;
+        app.Use((http, next) =>
+        {
+            if (stopping.IsCancellationRequested && http.Request.Protocol == "HTTP/1.1") http.Response.Headers.Connection = "close";
+            return next(http);
+        });
         app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseExceptionHandler();

@@ -170,4 +170,60 @@ public sealed class RunningTwoInstances(TwoPartnersInstances system) : IClassFix
         Assert.Equal([], Failures(outcomes));
         await AssertEachAppliedOnce(tag, outcomes);
     }
+
+    [Fact]
+    public async Task A_request_that_reaches_no_instance_goes_to_another_whatever_its_method()
+    {
+        // A gateway whose first choice is always a port nobody listens on, with no health checks to take it out first.
+        var gateway = new Dictionary<string, string>
+        {
+            ["Gateway__ApplicationsPerMinute"] = "1000000",
+            ["Gateway__RequestsPerSecondPerClient"] = "1000000",
+            ["ReverseProxy__Clusters__partners__LoadBalancingPolicy"] = "FirstAlphabetical",
+            ["ReverseProxy__Clusters__partners__HealthCheck__Active__Enabled"] = "false",
+            ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = "http://127.0.0.1:1",
+            ["ReverseProxy__Clusters__partners__Destinations__next__Address"] = system.Instances[1].Address,
+        };
+        foreach (var other in new[] { "deals", "distributors", "reports", "notifications", "identity", "pricing", "compliance" })
+            gateway[$"ReverseProxy__Clusters__{other}__Destinations__main__Address"] = "http://127.0.0.1:9";
+        await using var proxy = await ServiceProcess.Start("Gateway", gateway);
+        using var http = new HttpClient { BaseAddress = new Uri(proxy.Address) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For(Roles.ChannelManager));
+
+        var tag = $"norch{Guid.NewGuid():N}"[..12];
+        using var applied = await http.PostAsJsonAsync("/api/partners/applications", new
+        {
+            legalName = $"{tag} 0-0",
+            country = "US",
+            region = "WA",
+            websiteDomain = $"{tag}.example",
+            partnerType = "var",
+            primaryContact = new { name = "Ray Oh", email = $"ray@{tag}.example" },
+            agreementVersion = "2026-01",
+        });
+        Assert.Equal(HttpStatusCode.Created, applied.StatusCode);
+        await AssertEachAppliedOnce(tag, [new("apply", applied.StatusCode, null, $"{tag} 0-0")]);
+    }
+
+    [Fact]
+    public async Task An_instance_told_to_stop_closes_each_connection_after_its_answer_while_it_drains()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(system.Instances[0].Address) };
+        using (var before = await http.GetAsync("/health/live"))
+            Assert.NotEqual(true, before.Headers.ConnectionClose);
+
+        var stopped = system.Instances[0].Terminate();
+        await Eventually.True(async () =>
+        {
+            using var ready = await http.GetAsync("/health/ready");
+            return ready.StatusCode == HttpStatusCode.ServiceUnavailable;
+        }, "the instance says it is not ready");
+        using (var draining = await http.GetAsync("/health/live"))
+        {
+            Assert.Equal(HttpStatusCode.OK, draining.StatusCode);
+            Assert.True(draining.Headers.ConnectionClose, "a draining instance keeps the connection open");
+        }
+        Assert.Equal(0, (await stopped).ExitCode);
+        await system.Restart(0);
+    }
 }

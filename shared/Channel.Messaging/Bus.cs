@@ -9,6 +9,14 @@ namespace Channel.Messaging;
 
 public static class Bus
 {
+    /// <summary>
+    /// The broker: <c>RabbitMq:Uri</c>, and for a cluster the nodes to try in turn (<c>RabbitMq:Nodes</c>: host or host:port,
+    /// comma-separated; the Uri's host is the first).
+    /// </summary>
+    public static (Uri Uri, string[] Nodes) Broker(IConfiguration settings) =>
+        (new Uri(settings["RabbitMq:Uri"] ?? "amqp://guest:guest@127.0.0.1:5672/"),
+         (settings["RabbitMq:Nodes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     /// <summary>The data source, inbox, bus, outbox and its relay: everything a service needs to publish and consume.</summary>
     public static IServiceCollection AddChannelMessaging(this IServiceCollection services, IConfiguration config,
         string serviceName, Assembly consumers, Action<IBusRegistrationConfigurator>? extra = null)
@@ -91,11 +99,8 @@ public static class Bus
             });
             x.UsingRabbitMq((context, cfg) =>
             {
-                var settings = context.GetRequiredService<IConfiguration>();
-                var uri = settings["RabbitMq:Uri"] ?? "amqp://guest:guest@127.0.0.1:5672/";
-                // A cluster: the nodes to try in turn (host or host:port, comma-separated); the Uri's host is the first.
-                var nodes = (settings["RabbitMq:Nodes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                cfg.Host(new Uri(uri), h =>
+                var (uri, nodes) = Broker(context.GetRequiredService<IConfiguration>());
+                cfg.Host(uri, h =>
                 {
                     h.ConnectionName($"channel-{serviceName}");
                     if (nodes.Length > 0) h.UseCluster(c => { foreach (var node in nodes) c.Node(node); });

@@ -62,10 +62,10 @@ public sealed class ErrorQueues(IConfiguration config, IEndpointNameFormatter na
     /// <summary>To the broker the bus uses: the Uri's node first, then each of <c>RabbitMq:Nodes</c> of a cluster (any that answers).</summary>
     Task<IConnection> Connect(CancellationToken ct)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(config["RabbitMq:Uri"] ?? "amqp://guest:guest@127.0.0.1:5672/"), ClientProvidedName = $"channel-{service.Name}-errors" };
-        var nodes = (config["RabbitMq:Nodes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(node => AmqpTcpEndpoint.Parse(node.Contains(':') ? node : $"{node}:{factory.Port}"));
-        return factory.CreateConnectionAsync([factory.Endpoint, .. nodes], ct);
+        var (uri, nodes) = Bus.Broker(config);
+        var factory = new ConnectionFactory { Uri = uri, ClientProvidedName = $"channel-{service.Name}-errors" };
+        return factory.CreateConnectionAsync(
+            [factory.Endpoint, .. nodes.Select(node => AmqpTcpEndpoint.Parse(node.Contains(':') ? node : $"{node}:{factory.Port}"))], ct);
     }
 
     /// <summary>GET {prefix}/admin/errors and POST {prefix}/admin/errors/{queue}/requeue, for admins.</summary>

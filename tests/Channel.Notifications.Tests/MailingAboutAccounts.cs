@@ -13,6 +13,13 @@ public sealed class MailingAboutAccounts(NotificationsApp app) : IClassFixture<N
         Eventually.Value(() => app.Mailbox.To([to]), got => got.Count >= count, $"{count} mails to {to}");
 
     [Fact]
+    public void The_portal_is_named_after_the_vendor_and_plain_Channel_when_none_is_named()
+    {
+        Assert.Equal("Acme Networks Channel", new Mail.MailOptions { VendorName = "Acme Networks" }.Portal);
+        Assert.Equal("Channel", new Mail.MailOptions().Portal);
+    }
+
+    [Fact]
     public async Task An_invitation_mails_its_link_once_however_often_it_comes()
     {
         var email = $"pat-{Guid.NewGuid():N}@northwind.example";
@@ -42,6 +49,7 @@ public sealed class MailingAboutAccounts(NotificationsApp app) : IClassFixture<N
         Assert.Equal("Your Channel account for Northwind Networks", mail.Subject);
         Assert.Contains(invited.Link, mail.Text);
         Assert.Contains("until 29 November 2026 18:00 UTC", mail.Text);
+        Assert.Contains("You have an account on Acme Networks Channel for Northwind Networks.", mail.Text);
     }
 
     [Fact]

@@ -56,6 +56,6 @@ public sealed class AccountMailConsumer(Inbox<AccountMailConsumer> inbox, Mails 
             if (kind is null) return;
             await mails.Owe(tx, EventIds.Of("account", e.AccountId, e.Version), kind,
                 [new Recipient(e.AccountId.ToString(), e.Account.Email, e.Account.Name)],
-                r => new { vendor = options.VendorName, recipient = new { name = r.Name }, account = details, url = options.DashboardUrl.TrimEnd('/') }, ct);
+                r => new { vendor = options.VendorName, portal = options.Portal, recipient = new { name = r.Name }, account = details, url = options.DashboardUrl.TrimEnd('/') }, ct);
         });
 }

@@ -34,6 +34,6 @@ public sealed class ApplicationMailConsumer(Inbox<ApplicationMailConsumer> inbox
                 url = options.DashboardUrl.TrimEnd('/'),
             };
             await mails.Owe(tx, EventIds.Of("partner", e.PartnerId, e.Version), kind, recipients,
-                r => new { vendor = options.VendorName, recipient = new { name = r.Name }, partner, reason = reason ?? "" }, ct);
+                r => new { vendor = options.VendorName, portal = options.Portal, recipient = new { name = r.Name }, partner, reason = reason ?? "" }, ct);
         });
 }

@@ -6,6 +6,9 @@ namespace Channel.Notifications.Mail;
 public sealed class MailOptions
 {
     public string VendorName { get; set; } = "Channel";
+
+    /// <summary>The portal's name in mails: "Acme Channel" for a vendor called Acme, plain "Channel" when no vendor is named.</summary>
+    public string Portal => VendorName == "Channel" ? "Channel" : $"{VendorName} Channel";
     public string From { get; set; } = "Channel <channel@localhost>";
     /// <summary>Where the dashboard is, for the links in every mail.</summary>
     public string DashboardUrl { get; set; } = "http://127.0.0.1:8080";

@@ -8,8 +8,9 @@ namespace Channel.Chaos.Tests;
 
 /// <summary>
 /// Three instances of every service give the results one gives: the same workload through each (onboarding, conflicting
-/// registrations, approvals, a rejection, a suspension, a sell-through report sent twice, an extension, a loss), then
-/// every table of every service's database compared row by row.
+/// registrations, approvals, a rejection, a suspension, a sell-through report sent twice, a special bid, a claim settled,
+/// an extension, a loss, an invited user, an expiry and overdue approvals by the timers), then every table of every
+/// service's database compared row by row.
 /// </summary>
 public sealed class GivingTheSameResults(ITestOutputHelper output)
 {
@@ -24,6 +25,9 @@ public sealed class GivingTheSameResults(ITestOutputHelper output)
 
             Assert.True(one.Values.Sum(t => t.Count) > 100, $"only {one.Values.Sum(t => t.Count)} rows to compare");
             Assert.Equal(3, one["Deals.deals"].Count(row => row.Split('|').Contains("won")));
+            Assert.Single(one["Deals.deals"], row => row.Split('|').Contains("expired"));
+            Assert.Single(one["Pricing.claims"], row => row.Split('|').Contains("settled"));
+            Assert.Contains(one["Identity.accounts"], row => row.Contains("sam@same-a.example"));
             Assert.Equal([], SameResults.Differences(one, three));
         }
         finally { output.WriteLine(log.ToString()); }

@@ -225,7 +225,7 @@ public static class ChaosRun
     static async Task<string> KillOneInstanceOfEach(ChaosSystem system)
     {
         var back = new List<string>();
-        foreach (var service in ChaosSystem.Services)
+        foreach (var service in system.Services)
         {
             await system.Kill(service);
             var down = Stopwatch.StartNew();

@@ -16,7 +16,14 @@ namespace Channel.Load.Chaos;
 /// </summary>
 public sealed class ChaosSystem : IAsyncDisposable
 {
-    public static readonly string[] Services = ["Partners", "Distributors", "Deals", "Reporting", "Notifications", "Compliance"];
+    /// <summary>The services a chaos run breaks: every one that takes part in registering, deciding and reporting deals.</summary>
+    public static readonly string[] Broken = ["Partners", "Distributors", "Deals", "Reporting", "Notifications", "Compliance"];
+
+    /// <summary>Every service (the same-results run also takes Pricing's price authorizations and claims, and Identity's accounts).</summary>
+    public static readonly string[] Every = [.. Broken, "Pricing", "Identity"];
+
+    /// <summary>The services this system runs.</summary>
+    public string[] Services { get; }
 
     /// <summary>
     /// Each process by its name here, and the service it runs: two instances of Deals share its database; on a broker
@@ -39,9 +46,10 @@ public sealed class ChaosSystem : IAsyncDisposable
     TestVirtualHost? vhost;
     FileStream? exclusive;
 
-    ChaosSystem(bool cluster, int? instances)
+    ChaosSystem(bool cluster, int? instances, string[] services)
     {
         Cluster = cluster;
+        Services = services;
         Backends = (instances ?? (cluster ? 2 : 0)) is > 0 and var n
             ? [.. Services.SelectMany(s => Enumerable.Range(1, n).Select(i => (i == 1 ? s : $"{s} {i}", s)))]
             : [("Partners", "Partners"), ("Distributors", "Distributors"), ("Deals", "Deals"), ("Deals 2", "Deals"), ("Reporting", "Reporting"),
@@ -67,11 +75,12 @@ public sealed class ChaosSystem : IAsyncDisposable
 
     /// <param name="cluster">On the chaos broker's cluster, two instances of every service unless <paramref name="instances"/> says.</param>
     /// <param name="instances">That many instances of every service (by default: two of Deals, one of the others).</param>
-    public static async Task<ChaosSystem> Start(bool cluster = false, int? instances = null)
+    /// <param name="services">With <paramref name="instances"/>, the services to run (by default <see cref="Broken"/>).</param>
+    public static async Task<ChaosSystem> Start(bool cluster = false, int? instances = null, string[]? services = null)
     {
         if (cluster && BrokerNodes.Length < 3)
             throw new InvalidOperationException("the cluster run needs the chaos broker as a cluster: ./channel chaos --rabbit-nodes 3");
-        var system = new ChaosSystem(cluster, instances);
+        var system = new ChaosSystem(cluster, instances, services ?? Broken);
         system.exclusive = await TakeTheInstances();
         await system.Prepare();
         foreach (var (name, service) in system.Backends)
@@ -85,6 +94,9 @@ public sealed class ChaosSystem : IAsyncDisposable
                 ["Outbox__MaxRetryDelay"] = "00:00:02",
                 // Started while the broker is away, a service waits 10 s for it, then serves without it.
                 ["RabbitMq__StartWait"] = "00:00:10",
+                // The timers look for due work every second (not every 30).
+                ["Deals__TimerInterval"] = "00:00:01",
+                ["Pricing__TimerInterval"] = "00:00:01",
                 ["Smtp__Host"] = TestEnvironment.SmtpHost,
                 ["Smtp__Port"] = TestEnvironment.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };

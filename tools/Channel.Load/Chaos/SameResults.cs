@@ -13,7 +13,10 @@ namespace Channel.Load.Chaos;
 /// partners apply and are approved, a distributor is onboarded and authorized for them, partners register deals (some
 /// for a customer another partner registered first: conflicts), a channel manager approves some and rejects one, a
 /// partner is suspended and reinstated, the distributor uploads a sell-through report that names approved deals (so they
-/// are won) and the same report again, a deal's protection is extended on its registrant's request and one closed as lost. Then, once everything has settled,
+/// are won) and the same report again, a partner's special bid is granted and the distributor's claim against two price
+/// authorizations approved and settled, a deal's protection is extended on its registrant's request and one closed as
+/// lost, a partner user is invited (an Identity account), and the timers expire a deal whose protection ran out and mark
+/// the registrations still waiting overdue. Then, once everything has settled,
 /// every table of every service's database as rows (<see cref="Fingerprint"/>): run with one instance and with three,
 /// the two must be equal row for row: no timer fired twice, no projection counted twice, no relay published twice.
 /// </summary>
@@ -34,11 +37,16 @@ public static class SameResults
         ["Reporting.pipeline_rollup"] = ["days_to_approve"],
         // How many tries the mail relay took, and its last error.
         ["Notifications.mails"] = ["attempts", "last_error"],
+        // Secrets each process generates: an account's security stamp, a signing key's id, a client secret's salted hash.
+        ["Identity.accounts"] = ["security_stamp"],
+        ["Identity.signing_keys"] = ["id"],
+        ["Identity.oidc_applications"] = ["client_secret"],
+        ["Identity.data_protection_keys"] = ["name", "xml"],
     };
 
     public static async Task<Dictionary<string, List<string>>> Run(int instances, TextWriter output)
     {
-        await using var system = await ChaosSystem.Start(instances: instances);
+        await using var system = await ChaosSystem.Start(instances: instances, services: ChaosSystem.Every);
         using var http = new HttpClient { BaseAddress = new Uri(system.Gateway), Timeout = TimeSpan.FromSeconds(30) };
         var manager = new AuthenticationHeaderValue("Bearer", Tokens.For("channel-manager"));
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -53,6 +61,10 @@ public static class SameResults
             if (response.StatusCode != expected) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
             return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
         }
+
+        // The price book every approved deal is priced from.
+        await Send(HttpMethod.Post, "/api/pricing/price-lists?name=same", "sku,product_family,list_price,distributor_cost,currency,effective_from\n" +
+            "SW-9300-48P,switching,10000.00,6200.00,USD,2026-01-01\n", manager, HttpStatusCode.Created);
 
         // Four partners, applied for by a channel manager and approved (each step heard everywhere before the next).
         var partners = new List<Guid>();
@@ -78,6 +90,10 @@ public static class SameResults
         await Eventually.True(async () => await system.Count("Deals", "select count(*) from partners where status = 'active'") == 4
                                           && await system.Count("Distributors", "select count(*) from partners where status = 'active'") == 4,
             "Deals and Distributors to learn of the partners");
+
+        // A user of partner A invited (Identity makes an account, Notifications mails the invitation).
+        await Send(HttpMethod.Post, $"/api/partners/{partners[0]}/users", new { name = "Sam A", email = "sam@same-a.example", role = "sales" },
+            manager, HttpStatusCode.Created);
 
         var distributor = (await Send(HttpMethod.Post, "/api/distributors",
             new { name = "Same Supply", countries = new[] { "US" }, regions = new[] { "CA" } }, manager, HttpStatusCode.Created)).GetProperty("id").GetGuid();
@@ -108,7 +124,12 @@ public static class SameResults
         await Quiet(system);
 
         // The first six approved, the seventh rejected.
-        foreach (var (id, _, _) in deals.Take(6)) await Send(HttpMethod.Post, $"/api/deals/{id}/approve", null, manager, HttpStatusCode.OK);
+        // (One at a time: Pricing numbers each deal's price authorization as it hears of the approval.)
+        foreach (var (id, _, _) in deals.Take(6))
+        {
+            await Send(HttpMethod.Post, $"/api/deals/{id}/approve", null, manager, HttpStatusCode.OK);
+            await Quiet(system);
+        }
         await Send(HttpMethod.Post, $"/api/deals/{deals[6].Id}/reject", new { reason = "duplicate of an existing opportunity" }, manager, HttpStatusCode.OK);
         await Quiet(system);
 
@@ -131,18 +152,68 @@ public static class SameResults
             csv.Append($"SAME-1,{start:yyyy-MM-dd},{end:yyyy-MM-dd},INV-{n},{today:yyyy-MM-dd},sale,{deal.Partner},{deal.Customer},US,SW-9300-48P,1,9000.00,9000.00,USD,{deal.Id}\n");
         csv.Append($"SAME-1,{start:yyyy-MM-dd},{end:yyyy-MM-dd},INV-9,{today:yyyy-MM-dd},sale,{partners[1]},Walk-in Customer,US,SW-9300-48P,2,500.00,1000.00,USD,\n");
         var asDistributor = new AuthenticationHeaderValue("Bearer", Tokens.For("distributor", distributorId: distributor));
+        var asPartnerOf = (Guid partner) => new AuthenticationHeaderValue("Bearer", Tokens.For("partner", partner));
         await Send(HttpMethod.Post, $"/api/distributors/{distributor}/reports", csv.ToString(), asDistributor, HttpStatusCode.Created);
         await Quiet(system);
         await Send(HttpMethod.Post, $"/api/distributors/{distributor}/reports", csv.ToString(), asDistributor, HttpStatusCode.OK);
+        await Quiet(system);
+
+        // Pricing: deal 0's partner asks for a deeper price and a channel manager grants it; the distributor claims against
+        // deals 1's and 2's price authorizations for the units it reported selling, and the claim is approved and settled.
+        async Task<JsonElement> AuthorizationOf(Guid deal)
+        {
+            JsonElement found = default;
+            await Eventually.True(async () =>
+            {
+                found = await Send(HttpMethod.Get, $"/api/pricing/authorizations?dealId={deal}", null, manager, HttpStatusCode.OK);
+                return found.GetProperty("total").GetInt32() == 1;
+            }, $"deal {deal}'s price authorization");
+            return found.GetProperty("items")[0];
+        }
+        var bidOn = (await AuthorizationOf(deals[0].Id)).GetProperty("id").GetGuid();
+        var bid = await Send(HttpMethod.Post, $"/api/pricing/authorizations/{bidOn}/special-bids", new
+        {
+            competitor = "Arista",
+            justification = "the customer has a quote at 52 % off list",
+            lines = new[] { new { lineNo = 1, requestedDiscountPercent = 52m } },
+        }, asPartnerOf(deals[0].Partner), HttpStatusCode.Created);
+        await Send(HttpMethod.Post, $"/api/pricing/authorizations/{bidOn}/special-bids/{bid.GetProperty("id").GetGuid()}/approve", null, manager, HttpStatusCode.OK);
+        var claim = new StringBuilder("claim_number,pa_number,invoice_number,invoice_date,reseller_id,end_customer_name,vendor_sku,quantity,book_cost,authorized_cost,claimed_amount\n");
+        foreach (var n in new[] { 1, 2 })
+        {
+            var pa = await AuthorizationOf(deals[n].Id);
+            var full = await Send(HttpMethod.Get, $"/api/pricing/authorizations/{pa.GetProperty("id").GetGuid()}", null, manager, HttpStatusCode.OK);
+            var net = full.GetProperty("authorization").GetProperty("lines")[0].GetProperty("prices")[0].GetProperty("netCost").GetDecimal();
+            claim.Append(FormattableString.Invariant(
+                $"SAME-C1,{pa.GetProperty("number").GetString()},INV-{n},{today:yyyy-MM-dd},{deals[n].Partner},{deals[n].Customer},SW-9300-48P,1,6200.00,{net:F2},{6200m - net:F2}\n"));
+        }
+        var claimed = await Send(HttpMethod.Post, "/api/pricing/claims", claim.ToString(), asDistributor, HttpStatusCode.Created);
+        var claimId = claimed.GetProperty("claim").GetProperty("id").GetGuid();
+        await Send(HttpMethod.Post, $"/api/pricing/claims/{claimId}/approve", null, manager, HttpStatusCode.OK);
+        await Send(HttpMethod.Post, $"/api/pricing/claims/{claimId}/settle", null, manager, HttpStatusCode.OK);
 
         // Deal 4's registrant asks for more time and a channel manager grants it; deal 5 is lost.
-        var asPartnerOf = (Guid partner) => new AuthenticationHeaderValue("Bearer", Tokens.For("partner", partner));
         await Send(HttpMethod.Post, $"/api/deals/{deals[4].Id}/extension-request", new { reason = "customer's budget cycle moved" },
             asPartnerOf(deals[4].Partner), HttpStatusCode.OK);
         await Send(HttpMethod.Post, $"/api/deals/{deals[4].Id}/extension", null, manager, HttpStatusCode.OK);
         await Send(HttpMethod.Post, $"/api/deals/{deals[5].Id}/lost", new { reason = "lost on price" }, asPartnerOf(deals[5].Partner), HttpStatusCode.OK);
 
+        await Quiet(system);
+
+        // Time passes for the timers: deal 3's protection runs out and the registrations still waiting pass their approval
+        // deadline. (Their due times are moved into the past in Deals' database; every instance's timer sees the same rows,
+        // and each deal must expire, and each wait be marked overdue, once.)
+        await using (var conn = await system.Open("Deals"))
+        {
+            await conn.ExecuteAsync("update deals set protection_ends_at = now() - interval '1 minute' where id = @Id", new { deals[3].Id });
+            await conn.ExecuteAsync("update deals set sla_due_at = now() - interval '1 minute' where status in ('submitted', 'compliance_review')");
+        }
+        await Eventually.True(async () => await system.Count("Deals", $"select count(*) from deals where id = '{deals[3].Id}' and status = 'expired'") == 1
+                                          && await system.Count("Deals", "select count(*) from deals where status in ('submitted', 'compliance_review') and not overdue") == 0,
+            "the timers to expire deal 3 and mark the waiting registrations overdue");
+
         await Settle(system, deals.Count);
+        await Quiet(system);
         output.WriteLine($"same results: workload through {instances} instance(s) of each service done and settled in {watch.Elapsed.TotalSeconds:F0} s");
         return await Fingerprint(system);
     }
@@ -158,7 +229,7 @@ public static class SameResults
         await Eventually.True(async () =>
         {
             long handled = 0;
-            foreach (var service in ChaosSystem.Services)
+            foreach (var service in system.Services)
             {
                 if (await system.Count(service, "select count(*) from outbox") > 0) return false;
                 handled += await system.Count(service, "select count(*) from inbox");
@@ -171,7 +242,7 @@ public static class SameResults
     /// <summary>Every outbox empty, every deal in the Reporting read model at the version Deals holds, three deals won.</summary>
     static Task Settle(ChaosSystem system, int deals) => Eventually.True(async () =>
     {
-        foreach (var service in ChaosSystem.Services)
+        foreach (var service in system.Services)
             if (await system.Count(service, "select count(*) from outbox") > 0) return false;
         var versions = await Versions(system, "Deals");
         return versions.Count == deals && versions.Count(v => v.Status == "won") == 3
@@ -192,7 +263,7 @@ public static class SameResults
     public static async Task<Dictionary<string, List<string>>> Fingerprint(ChaosSystem system)
     {
         var result = new Dictionary<string, List<string>>();
-        foreach (var service in ChaosSystem.Services)
+        foreach (var service in system.Services)
         {
             await using var conn = await system.Open(service);
             var columns = (await conn.QueryAsync<(string Table, string Column, string Type, string? Default, string Identity)>("""
@@ -207,14 +278,29 @@ public static class SameResults
                 var kept = table.Where(c => c.Type is not ("uuid" or "bytea" or "timestamp with time zone" or "timestamp without time zone")
                                             && c.Identity != "YES" && !(c.Default ?? "").StartsWith("nextval") && !incidental.Contains(c.Column)).ToList();
                 if (kept.Count == 0) continue;
-                var row = string.Join(" || '|' || ", kept.Select(c =>
-                    $"coalesce(regexp_replace(regexp_replace(\"{c.Column}\"::text, '[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}', 'UUID', 'g'), " +
-                    $"'[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ][0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(\\.[0-9]+)?(Z|[+-][0-9]{{2}}(:[0-9]{{2}})?)?', 'TIME', 'g'), 'NULL')"));
+                var row = string.Join(" || '|' || ", kept.Select(c => $"coalesce({Masked($"\"{c.Column}\"::text")}, 'NULL')"));
                 var rows = await conn.QueryAsync<string>($"select {row} as r from \"{table.Key}\" order by 1");
                 result[$"{service}.{table.Key}"] = [.. rows];
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Generated values inside text masked: uuids, ISO timestamps, times written for people ("1 December 2026 01:14 UTC"),
+    /// and the one-time secrets in links (an invitation's ticket).
+    /// </summary>
+    static string Masked(string text)
+    {
+        foreach (var (pattern, mask) in new[]
+                 {
+                     ("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID"),
+                     (@"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}(:[0-9]{2})?)?", "TIME"),
+                     ("[0-9]{1,2} [A-Z][a-z]+ [0-9]{4} [0-9]{2}:[0-9]{2} UTC", "TIME"),
+                     ("ticket=[A-Za-z0-9_-]+", "ticket=SECRET"),
+                 })
+            text = $"regexp_replace({text}, '{pattern}', '{mask}', 'g')";
+        return text;
     }
 
     /// <summary>What differs between two fingerprints, table by table (rows in one and not the other, with their counts).</summary>

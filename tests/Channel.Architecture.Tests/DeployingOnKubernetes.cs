@@ -130,6 +130,31 @@ public sealed class DeployingOnKubernetes
         Assert.All(resources.Where(r => Deployments.Kind(r) != "Namespace"), r => Assert.Equal("channel", r["metadata"]!["namespace"]!.GetValue<string>()));
     }
 
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void At_full_scale_every_pod_s_connection_pool_fits_in_the_database_s_connections(string overlay)
+    {
+        // Every service scaled out to its autoscaler's most, plus the one extra pod a rolling update adds, each with a full
+        // pool: all of them under max_connections, less 20 for the operator, its superuser and an operator at a psql prompt.
+        var resources = Build(overlay);
+        var connections = 0;
+        foreach (var name in services)
+        {
+            var deployment = One(resources, "Deployment", name);
+            var pods = One(resources, "HorizontalPodAutoscaler", name)["spec"]!["maxReplicas"]!.GetValue<int>()
+                       + deployment["spec"]!["strategy"]!["rollingUpdate"]!["maxSurge"]!.GetValue<int>();
+            var db = Deployments.Containers(deployment).Where(c => c["name"]!.GetValue<string>() == name)
+                .SelectMany(c => c["env"]!.AsArray()).Single(e => e!["name"]!.GetValue<string>() == "ConnectionStrings__Db")!["value"]!.GetValue<string>();
+            var pool = db.Split(';').Select(p => p.Split('=', 2)).SingleOrDefault(p => p[0].Trim() == "Maximum Pool Size") is { } set
+                ? int.Parse(set[1], System.Globalization.CultureInfo.InvariantCulture)
+                : 100; // Npgsql's default
+            connections += pods * pool;
+        }
+        var max = int.Parse(One(resources, "Cluster", "channel-postgres")["spec"]!["postgresql"]!["parameters"]!["max_connections"]!.GetValue<string>(),
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(connections <= max - 20, $"{overlay}: up to {connections} pooled connections against max_connections {max}");
+    }
+
     [Fact]
     public void The_overlays_size_the_installation_differently()
     {

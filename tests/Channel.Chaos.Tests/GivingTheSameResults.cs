@@ -28,7 +28,9 @@ public sealed class GivingTheSameResults(ITestOutputHelper output)
             Assert.Single(one["Deals.deals"], row => row.Split('|').Contains("expired"));
             Assert.Single(one["Pricing.claims"], row => row.Split('|').Contains("settled"));
             Assert.Contains(one["Identity.accounts"], row => row.Contains("sam@same-a.example"));
-            Assert.Equal([], SameResults.Differences(one, three));
+            var differences = SameResults.Differences(one, three);
+            foreach (var difference in differences) log.WriteLine(difference);
+            Assert.Equal([], differences);
         }
         finally { output.WriteLine(log.ToString()); }
     }

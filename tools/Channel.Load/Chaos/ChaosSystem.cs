@@ -226,6 +226,19 @@ public sealed class ChaosSystem : IAsyncDisposable
             .ToDictionary(g => g.Key, g => g.Count());
     }
 
+    /// <summary>
+    /// Messages waiting in, or being handled from, this run's queues (not counting <c>_error</c> and <c>_skipped</c>), as the
+    /// broker's statistics last saw them (about a second behind).
+    /// </summary>
+    public async Task<long> Queued()
+    {
+        using var api = TestVirtualHost.Management(rabbitApi);
+        var queues = await api.GetFromJsonAsync<JsonElement>($"queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,messages");
+        return queues.EnumerateArray()
+            .Where(q => q.GetProperty("name").GetString() is { } n && !n.EndsWith("_error") && !n.EndsWith("_skipped"))
+            .Sum(q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
+    }
+
     /// <summary>Messages in this run's <c>_error</c> and <c>_skipped</c> queues, by queue.</summary>
     public async Task<Dictionary<string, long>> ErrorQueues()
     {

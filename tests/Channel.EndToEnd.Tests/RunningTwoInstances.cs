@@ -32,18 +32,36 @@ public sealed class TwoPartnersInstances : IAsyncLifetime
         // The first migrates the database; the second starts on it.
         Instances[0] = await ServiceProcess.Start("Partners", Settings());
         Instances[1] = await ServiceProcess.Start("Partners", Settings());
+        var gateway = GatewaySettings(("main", Instances[0].Address), ("i2", Instances[1].Address));
+        gateway["Gateway__HealthCheckInterval"] = "00:00:01";
+        Gateway = await ServiceProcess.Start("Gateway", gateway);
+    }
+
+    /// <summary>A gateway's settings with these destinations of Partners, no limits in the way, and nothing behind the other services.</summary>
+    public static Dictionary<string, string> GatewaySettings(params (string Name, string Address)[] partners)
+    {
         var gateway = new Dictionary<string, string>
         {
             ["Gateway__ApplicationsPerMinute"] = "1000000",
             ["Gateway__RequestsPerSecondPerClient"] = "1000000",
-            ["Gateway__HealthCheckInterval"] = "00:00:01",
-            ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = Instances[0].Address,
-            ["ReverseProxy__Clusters__partners__Destinations__i2__Address"] = Instances[1].Address,
         };
+        foreach (var (name, address) in partners) gateway[$"ReverseProxy__Clusters__partners__Destinations__{name}__Address"] = address;
         foreach (var other in new[] { "deals", "distributors", "reports", "notifications", "identity", "pricing", "compliance" })
             gateway[$"ReverseProxy__Clusters__{other}__Destinations__main__Address"] = "http://127.0.0.1:9";
-        Gateway = await ServiceProcess.Start("Gateway", gateway);
+        return gateway;
     }
+
+    /// <summary>A partner application by a channel manager, its website and contact on <paramref name="domain"/>.</summary>
+    public static object Application(string legalName, string domain) => new
+    {
+        legalName,
+        country = "US",
+        region = "WA",
+        websiteDomain = domain,
+        partnerType = "var",
+        primaryContact = new { name = "Ray Oh", email = $"ray@{domain}" },
+        agreementVersion = "2026-01",
+    };
 
     /// <summary>Instance <paramref name="i"/> again on its port (after it was killed or stopped), once it is ready.</summary>
     public async Task Restart(int i)
@@ -89,16 +107,7 @@ public sealed class RunningTwoInstances(TwoPartnersInstances system) : IClassFix
                     outcomes.Enqueue(new("list", listed.StatusCode, null, null));
                     using var apply = new HttpRequestMessage(HttpMethod.Post, "/api/partners/applications")
                     {
-                        Content = JsonContent.Create(new
-                        {
-                            legalName = name,
-                            country = "US",
-                            region = "WA",
-                            websiteDomain = $"{tag}-{w}-{n}.example",
-                            partnerType = "var",
-                            primaryContact = new { name = "Ray Oh", email = $"ray@{tag}-{w}-{n}.example" },
-                            agreementVersion = "2026-01",
-                        }),
+                        Content = JsonContent.Create(TwoPartnersInstances.Application(name, $"{tag}-{w}-{n}.example")),
                     };
                     if (keyed) apply.Headers.Add("Idempotency-Key", $"{tag}-{w}-{n}");
                     using var applied = await http.SendAsync(apply);
@@ -175,32 +184,15 @@ public sealed class RunningTwoInstances(TwoPartnersInstances system) : IClassFix
     public async Task A_request_that_reaches_no_instance_goes_to_another_whatever_its_method()
     {
         // A gateway whose first choice is always a port nobody listens on, with no health checks to take it out first.
-        var gateway = new Dictionary<string, string>
-        {
-            ["Gateway__ApplicationsPerMinute"] = "1000000",
-            ["Gateway__RequestsPerSecondPerClient"] = "1000000",
-            ["ReverseProxy__Clusters__partners__LoadBalancingPolicy"] = "FirstAlphabetical",
-            ["ReverseProxy__Clusters__partners__HealthCheck__Active__Enabled"] = "false",
-            ["ReverseProxy__Clusters__partners__Destinations__main__Address"] = "http://127.0.0.1:1",
-            ["ReverseProxy__Clusters__partners__Destinations__next__Address"] = system.Instances[1].Address,
-        };
-        foreach (var other in new[] { "deals", "distributors", "reports", "notifications", "identity", "pricing", "compliance" })
-            gateway[$"ReverseProxy__Clusters__{other}__Destinations__main__Address"] = "http://127.0.0.1:9";
+        var gateway = TwoPartnersInstances.GatewaySettings(("main", "http://127.0.0.1:1"), ("next", system.Instances[1].Address));
+        gateway["ReverseProxy__Clusters__partners__LoadBalancingPolicy"] = "FirstAlphabetical";
+        gateway["ReverseProxy__Clusters__partners__HealthCheck__Active__Enabled"] = "false";
         await using var proxy = await ServiceProcess.Start("Gateway", gateway);
         using var http = new HttpClient { BaseAddress = new Uri(proxy.Address) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For(Roles.ChannelManager));
 
         var tag = $"norch{Guid.NewGuid():N}"[..12];
-        using var applied = await http.PostAsJsonAsync("/api/partners/applications", new
-        {
-            legalName = $"{tag} 0-0",
-            country = "US",
-            region = "WA",
-            websiteDomain = $"{tag}.example",
-            partnerType = "var",
-            primaryContact = new { name = "Ray Oh", email = $"ray@{tag}.example" },
-            agreementVersion = "2026-01",
-        });
+        using var applied = await http.PostAsJsonAsync("/api/partners/applications", TwoPartnersInstances.Application($"{tag} 0-0", $"{tag}.example"));
         Assert.Equal(HttpStatusCode.Created, applied.StatusCode);
         await AssertEachAppliedOnce(tag, [new("apply", applied.StatusCode, null, $"{tag} 0-0")]);
     }

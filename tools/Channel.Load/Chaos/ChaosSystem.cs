@@ -230,23 +230,20 @@ public sealed class ChaosSystem : IAsyncDisposable
     /// Messages waiting in, or being handled from, this run's queues (not counting <c>_error</c> and <c>_skipped</c>), as the
     /// broker's statistics last saw them (about a second behind).
     /// </summary>
-    public async Task<long> Queued()
-    {
-        using var api = TestVirtualHost.Management(rabbitApi);
-        var queues = await api.GetFromJsonAsync<JsonElement>($"queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,messages");
-        return queues.EnumerateArray()
-            .Where(q => q.GetProperty("name").GetString() is { } n && !n.EndsWith("_error") && !n.EndsWith("_skipped"))
-            .Sum(q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
-    }
+    public async Task<long> Queued() =>
+        (await QueueDepths()).Where(q => !q.Key.EndsWith("_error") && !q.Key.EndsWith("_skipped")).Sum(q => q.Value);
 
     /// <summary>Messages in this run's <c>_error</c> and <c>_skipped</c> queues, by queue.</summary>
-    public async Task<Dictionary<string, long>> ErrorQueues()
+    public async Task<Dictionary<string, long>> ErrorQueues() =>
+        (await QueueDepths()).Where(q => q.Key.EndsWith("_error") || q.Key.EndsWith("_skipped")).ToDictionary();
+
+    /// <summary>Every queue of this run's virtual host and the messages in it.</summary>
+    async Task<Dictionary<string, long>> QueueDepths()
     {
         using var api = TestVirtualHost.Management(rabbitApi);
         var queues = await api.GetFromJsonAsync<JsonElement>($"queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,messages");
-        return queues.EnumerateArray()
-            .Where(q => q.GetProperty("name").GetString() is { } n && (n.EndsWith("_error") || n.EndsWith("_skipped")))
-            .ToDictionary(q => q.GetProperty("name").GetString()!, q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
+        return queues.EnumerateArray().ToDictionary(q => q.GetProperty("name").GetString()!,
+            q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
     }
 
     /// <summary>Events set aside as dead letters (a returned publish, an unreadable row), by service.</summary>

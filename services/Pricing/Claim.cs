@@ -82,6 +82,12 @@ public sealed record Claim
     public Outcome<Claim> Decide(IReadOnlyList<(ClaimLine Before, ClaimLine After)> changes, string action, string actor)
     {
         if (changes.Count == 0) return Refuse("decided again", "No line changed.");
+        return Changing(changes, action, actor);
+    }
+
+    /// <summary>The claim with these lines changed, its tally moved, announced with the changed lines alone.</summary>
+    Moved<Claim> Changing(IReadOnlyList<(ClaimLine Before, ClaimLine After)> changes, string action, string actor)
+    {
         var after = Tally(this, changes.Select(c => c.Before), changes.Select(c => c.After)) with { Changed = [.. changes.Select(c => c.After)] };
         return new Moved<Claim>(after, action,
             (c, v) => new ClaimLinesDecided { ClaimId = Id, Version = v, OccurredAt = c.UpdatedAt, Actor = actor, Claim = c.State(), Lines = [.. c.Changed.Select(l => l.Decision())] },
@@ -105,7 +111,7 @@ public sealed record Claim
             ResolvedBy = null,
             ResolvedAt = null,
         };
-        return Decide([(line, disputed)], "line_disputed", by.Subject) is Moved<Claim> m ? m with { Reason = comment } : Refuse("disputed");
+        return Changing([(line, disputed)], "line_disputed", by.Subject) with { Reason = comment };
     }
 
     /// <summary>
@@ -128,7 +134,7 @@ public sealed record Claim
             }
             : line with { Status = line.DisputedStatus ?? ClaimLineStatus.Rejected, Reason = line.DisputedReason };
         resolved = resolved with { Resolution = accept ? "accepted" : "upheld", ResolvedBy = by.Subject, ResolvedAt = now, DecidedAt = now };
-        return Decide([(line, resolved)], "line_resolved", by.Subject) is Moved<Claim> m ? m with { Reason = comment } : Refuse("resolved");
+        return Changing([(line, resolved)], "line_resolved", by.Subject) with { Reason = comment };
     }
 
     public Outcome<Claim> Approve(Caller by, DateTimeOffset now)

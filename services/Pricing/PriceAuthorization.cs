@@ -185,7 +185,7 @@ public sealed record PriceAuthorization
                     Actor = actor,
                     Hold = hold,
                     Cleared = true,
-                    Reason = $"{SuspendedReason} (the {hold} hold is cleared; the {string.Join(" and ", left)} hold remains)",
+                    Reason = $"{SuspendedReason} (the {hold} hold is cleared; the {string.Join(" and ", left)} {(left.Length == 1 ? "hold remains" : "holds remain")})",
                     Authorization = a.State(),
                 },
                 null, new { cleared = hold, holds = left });

@@ -7,9 +7,11 @@ namespace Channel.Compliance.Tests;
 /// words reordered, a listed name inside a longer one, a subdomain) and names it must let pass (a shared word, a
 /// shared brand-like word, a short name, a domain that only ends alike).
 /// </summary>
+[Trait("Category", "Rules")]
 public sealed class MatchingNames
 {
-    static readonly ScreeningList list = new(1, [
+    // Built afresh for each test: one built once in a static field would be built under whichever mutant ran first.
+    static ScreeningList list => new(1, [
         new ListEntry { EntryKey = "a", Name = "Oceanic Shadow Trading LLC", AltNames = ["OST Middle East"], Domains = ["oceanic-shadow.example"], SourceList = "EL" },
         new ListEntry { EntryKey = "b", Name = "Crimson Peak Telecom Holdings Ltd.", AltNames = ["Crimson Peak Telecom"], SourceList = "SDN" },
         new ListEntry { EntryKey = "c", Name = "Kumgang Network Services Corporation", SourceList = "SDN" },

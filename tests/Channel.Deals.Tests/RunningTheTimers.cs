@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Channel.Contracts.Deals;
-using Channel.Deals.Rules;
 using Channel.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -94,12 +93,4 @@ public sealed class RunningTheTimers(TwoInstances app) : IClassFixture<TwoInstan
             .GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()));
         Assert.Equal(2, (await app.Manager().GetFromJsonAsync<JsonElement>($"/api/deals/queue?partnerId={partner}")).GetProperty("total").GetInt64());
     }
-
-    [Theory]
-    [InlineData("2026-11-25T15:00:00Z", 2, "2026-11-27T15:00:00Z")] // Wednesday → Friday
-    [InlineData("2026-11-27T10:00:00Z", 2, "2026-12-01T10:00:00Z")] // Friday → Tuesday
-    [InlineData("2026-11-28T10:00:00Z", 2, "2026-12-02T00:00:00Z")] // Saturday → Monday and Tuesday count
-    [InlineData("2026-11-26T09:00:00Z", 1, "2026-11-27T09:00:00Z")] // Thursday → Friday
-    public void Business_days_skip_weekends(string start, int days, string due) =>
-        Assert.Equal(DateTimeOffset.Parse(due), DealRules.AddBusinessDays(DateTimeOffset.Parse(start), days));
 }

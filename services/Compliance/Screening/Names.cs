@@ -10,12 +10,23 @@ namespace Channel.Compliance.Screening;
 /// </summary>
 public static class Names
 {
+    // Legal forms, written as their letters only (so "S.A." is "sa", "Sp. z o.o." is "spzoo"). Not "holdings" or "group":
+    // on a screening list those name a different party than the company itself.
     static readonly HashSet<string> legalForms =
     [
         "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "corp", "corporation", "co", "company",
-        "plc", "gmbh", "ag", "kg", "sa", "sas", "sarl", "sl", "spa", "srl", "bv", "nv", "oy", "ab", "as", "asa",
-        "pty", "pte", "kk", "sdn", "bhd", "ltda", "cv", "pvt", "jsc", "pjsc", "ojsc", "ooo", "oao", "zao",
+        "plc", "gmbh", "ag", "kg", "ohg", "ug", "sa", "sas", "sarl", "sl", "sau", "spa", "srl", "bv", "nv", "oy",
+        "ab", "as", "asa", "aps", "pty", "pte", "kk", "sdn", "bhd", "kft", "zrt", "sro", "spzoo", "doo", "ltda",
+        "cv", "sacv", "sadecv", "sderl", "pvt", "jsc", "pjsc", "ojsc", "ooo", "oao", "zao",
     ];
+
+    /// <summary>
+    /// How many of the words before <paramref name="end"/> spell a legal form, the longest first and never all of them: one
+    /// ("Ltd"), or several written apart ("S. de R.L." is "s de rl", "Sp. z o.o." is "sp z oo", "S.A. de C.V." is "sa de cv");
+    /// 0 for none.
+    /// </summary>
+    static int LegalFormAtEnd(IReadOnlyList<string> words, int end) =>
+        Enumerable.Range(1, Math.Clamp(end - 1, 0, 3)).Reverse().FirstOrDefault(n => legalForms.Contains(string.Concat(words.Skip(end - n).Take(n))));
 
     public static string Normalize(string? name) => string.Join(' ', Tokens(name));
 
@@ -30,14 +41,13 @@ public static class Names
             var category = CharUnicodeInfo.GetUnicodeCategory(c);
             if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark) continue;
             if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
-            else if (c is '.' or '\'' or '’') continue;
             else if (c == '&') sb.Append(" and ");
-            else sb.Append(' ');
+            else if (c is not ('.' or '\'' or '’')) sb.Append(' '); // "S.A." → "sa", "O'Brien" → "obrien"
         }
         var words = sb.ToString().Replace("ß", "ss").Replace("æ", "ae").Replace("ø", "o").Replace("ł", "l")
             .Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         var end = words.Count;
-        while (end > 1 && legalForms.Contains(words[end - 1])) end--;
+        for (var form = LegalFormAtEnd(words, end); form > 0; form = LegalFormAtEnd(words, end)) end -= form;
         return words[..end];
     }
 
@@ -49,8 +59,7 @@ public static class Names
     /// </summary>
     public static int Score(string screened, string listed)
     {
-        if (screened.Length == 0 || listed.Length == 0) return 0;
-        if (screened == listed) return 100;
+        if (screened == listed) return screened.Length == 0 ? 0 : 100;
         if (screened.Length < 4 || listed.Length < 4) return 0;
         var wholeWords = listed.Contains(' ') || listed.Length >= 6;
         if (wholeWords && $" {screened} ".Contains($" {listed} ", StringComparison.Ordinal)) return 95;

@@ -58,7 +58,6 @@ public sealed class ScreeningList
 
     void Add(Name name)
     {
-        if (name.Normalized.Length == 0) return;
         foreach (var affix in Affixes(name.Normalized))
         {
             if (!byAffix.TryGetValue(affix, out var list)) byAffix[affix] = list = [];
@@ -68,7 +67,8 @@ public sealed class ScreeningList
 
     static IEnumerable<string> Affixes(string normalized)
     {
-        foreach (var word in normalized.Split(' '))
+        // A name that reads as nothing ("—") has no words, so it is neither indexed nor looked up.
+        foreach (var word in normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             yield return "^" + word[..Math.Min(3, word.Length)];
             yield return "$" + word[Math.Max(0, word.Length - 3)..];
@@ -87,7 +87,6 @@ public sealed class ScreeningList
         foreach (var screened in names.Where(n => !string.IsNullOrWhiteSpace(n)).Distinct())
         {
             var normalized = Names.Normalize(screened);
-            if (normalized.Length == 0) continue;
             var candidates = new HashSet<Name>(ReferenceEqualityComparer.Instance);
             foreach (var affix in Affixes(normalized))
                 if (byAffix.TryGetValue(affix, out var list)) candidates.UnionWith(list);

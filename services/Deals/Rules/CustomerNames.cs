@@ -17,8 +17,16 @@ public static class CustomerNames
         "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "corp", "corporation", "co", "company",
         "plc", "gmbh", "ag", "kg", "ohg", "ug", "sa", "sas", "sarl", "sl", "sau", "spa", "srl", "bv", "nv", "oy",
         "ab", "as", "asa", "aps", "pty", "pte", "kk", "sdn", "bhd", "kft", "zrt", "sro", "spzoo", "doo", "ltda",
-        "cv", "sacv", "pvt", "private", "holdings", "group",
+        "cv", "sacv", "sadecv", "sderl", "pvt", "jsc", "pjsc", "ojsc", "ooo", "oao", "zao", "private", "holdings", "group",
     ];
+
+    /// <summary>
+    /// How many of the words before <paramref name="end"/> spell a legal form, the longest first and never all of them: one
+    /// ("Ltd"), or several written apart ("S. de R.L." is "s de rl", "Sp. z o.o." is "sp z oo", "S.A. de C.V." is "sa de cv");
+    /// 0 for none.
+    /// </summary>
+    static int LegalFormAtEnd(IReadOnlyList<string> words, int end) =>
+        Enumerable.Range(1, Math.Clamp(end - 1, 0, 3)).Reverse().FirstOrDefault(n => legalForms.Contains(string.Concat(words.Skip(end - n).Take(n))));
 
     /// <summary>The normalised form of a name: lower case, no accents or punctuation, no legal-form words.</summary>
     public static string Normalize(string? name)
@@ -27,7 +35,7 @@ public static class CustomerNames
         var words = Words(name);
         // Drop legal forms from the end ("Acme Holdings Co Ltd" → "acme"), but never the whole name.
         var end = words.Count;
-        while (end > 1 && legalForms.Contains(words[end - 1])) end--;
+        for (var form = LegalFormAtEnd(words, end); form > 0; form = LegalFormAtEnd(words, end)) end -= form;
         return string.Join(' ', words.Take(end));
     }
 
@@ -42,9 +50,8 @@ public static class CustomerNames
             if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark)
                 continue;
             if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));
-            else if (c is '.' or '\'' or '’') continue; // "S.A." → "sa", "O'Brien" → "obrien"
             else if (c == '&') sb.Append(" and ");
-            else sb.Append(' ');
+            else if (c is not ('.' or '\'' or '’')) sb.Append(' '); // "S.A." → "sa", "O'Brien" → "obrien"
         }
         var folded = sb.ToString().Replace("ß", "ss").Replace("æ", "ae").Replace("ø", "o").Replace("đ", "d").Replace("ł", "l");
         return [.. folded.Split(' ', StringSplitOptions.RemoveEmptyEntries)];

@@ -82,7 +82,7 @@ public static class SubmitClaim
         return TypedResults.Created($"/api/pricing/claims/{claim.Id}", new Answer(claim, decided));
     }
 
-    static (string? Number, string? Currency, List<ClaimDecisions.Submitted> Lines) Validate(Check check, Table table)
+    static (string? Number, string? Currency, List<ClaimRules.Submitted> Lines) Validate(Check check, Table table)
     {
         var numbers = table.Rows.Select(r => r["claim_number"]).Distinct().ToList();
         string? number = null;
@@ -92,7 +92,7 @@ public static class SubmitClaim
         string? currency = null;
         if (currencies.Count > 1) check.Add("currency", "one claim is in one currency");
         else currency = check.Currency("currency", currencies[0]);
-        var lines = new List<ClaimDecisions.Submitted>(table.Rows.Count);
+        var lines = new List<ClaimRules.Submitted>(table.Rows.Count);
         foreach (var row in table.Rows)
         {
             var cells = new Cells(check, row, Rows);
@@ -109,7 +109,7 @@ public static class SubmitClaim
             if (pa is null || invoice is null || date is null || reseller is null || customer is null || sku is null
                 || quantity is null || book is null || authorized is null || amount is null)
                 continue;
-            lines.Add(new ClaimDecisions.Submitted(row.Number, pa.ToUpperInvariant(), invoice, date.Value, reseller.Value, customer, sku.ToUpperInvariant(),
+            lines.Add(new ClaimRules.Submitted(row.Number, pa.ToUpperInvariant(), invoice, date.Value, reseller.Value, customer, sku.ToUpperInvariant(),
                 quantity.Value, book.Value, authorized.Value, amount.Value));
         }
         return (number, currency, lines);

@@ -30,7 +30,15 @@ public sealed record Authorization
     /// <summary>The partner's version (as this service knew it) when the authorization was last granted.</summary>
     [System.Text.Json.Serialization.JsonIgnore] public int PartnerVersion { get; init; }
 
-    public ResellerAuthorizationState State() => new() { DistributorId = DistributorId, PartnerId = PartnerId, Regions = Regions, Active = Active };
+    public ResellerAuthorizationState State() => new()
+    {
+        DistributorId = DistributorId,
+        PartnerId = PartnerId,
+        Regions = Regions,
+        Active = Active,
+        DistributorName = DistributorName,
+        PartnerName = PartnerName,
+    };
 
     /// <summary>A first authorization, as its first version.</summary>
     public static Authorization New(Guid distributorId, Guid partnerId) => new()

@@ -212,7 +212,11 @@ public sealed class Distributors(Outbox outbox, Channel.Distributors.Features.Up
         var sql = before.Version == 0 ? InsertAuthorization : UpdateAuthorization;
         if (await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, after, tx, cancellationToken: ct)) != 1)
             throw new InvalidOperationException($"authorization {before.Id} changed since version {before.Version} was read");
-        await outbox.Add(tx, move.Announce(after, after.Version), ct);
+        // Its event names both sides, so a reader that has not heard of the distributor or the partner yet can name them.
+        var names = await tx.Connection!.QuerySingleAsync<(string? Distributor, string? Partner)>(new CommandDefinition(
+            "select (select name from distributors where id = @DistributorId), (select legal_name from partners where id = @PartnerId)",
+            after, tx, cancellationToken: ct));
+        await outbox.Add(tx, move.Announce(after with { DistributorName = names.Distributor, PartnerName = names.Partner }, after.Version), ct);
         return after;
     }
 

@@ -55,7 +55,8 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
     [Fact]
     public async Task A_manager_authorizes_a_distributor_to_serve_an_active_partner_in_some_of_its_regions()
     {
-        var distributor = await app.Onboard(regions: ["CA", "OR", "WA"]);
+        var name = $"Tailspin Supply {Guid.NewGuid():N}";
+        var distributor = await app.Onboard(name, "CA", "OR", "WA");
         var partner = await app.PartnerWithStatus("active");
 
         var response = await app.Manager().PostAsJsonAsync($"/api/distributors/{distributor}/authorizations", new { partnerId = partner, regions = new[] { "or", "CA" } });
@@ -64,6 +65,8 @@ public sealed class AuthorizingResellers(DistributorsApp app) : IClassFixture<Di
         var authorized = await app.Events.WaitFor<ResellerAuthorized>(e => e.Authorization.PartnerId == partner);
         Assert.Equal(1, authorized.Version);
         Assert.Equal(["CA", "OR"], authorized.Authorization.Regions);
+        // Both sides named, for a reader that hears of the authorization first.
+        Assert.Equal((name, $"Reseller {partner:N}"[..17]), (authorized.Authorization.DistributorName, authorized.Authorization.PartnerName));
         var resellers = await app.Manager().GetFromJsonAsync<JsonElement>($"/api/distributors/{distributor}/resellers");
         Assert.Equal(partner, Assert.Single(resellers.GetProperty("items").EnumerateArray()).GetProperty("partnerId").GetGuid());
         var ofPartner = await app.Partner(partner).GetFromJsonAsync<JsonElement>($"/api/distributors/partners/{partner}");

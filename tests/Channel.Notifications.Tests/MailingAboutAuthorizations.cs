@@ -42,4 +42,33 @@ public sealed class MailingAboutAuthorizations(NotificationsApp app) : IClassFix
         Assert.Equal(["You may now serve Northwind Networks LLC (WA, OR)", "You no longer serve Northwind Networks LLC"], toDistributor.Select(m => m.Subject).Order());
         Assert.All(toPartner.Concat(toDistributor), m => Assert.Single(m.To));
     }
+
+    [Fact]
+    public async Task An_authorization_heard_of_before_its_distributor_names_the_distributor_it_carries()
+    {
+        Guid partner = Guid.NewGuid(), distributor = Guid.NewGuid();
+        var partnerUser = $"pia-{Guid.NewGuid():N}@partners.example";
+        await app.Bus.Publish(Events.UserAdded(partner, 2, partnerUser, "Pia Partner"));
+        await app.Db.WaitFor($"select count(*) from recipients where owner_id = '{partner}'", 1);
+
+        // Notifications has never heard of this distributor: the event's own name is used, not "a distributor".
+        await app.Bus.Publish(new ResellerAuthorized
+        {
+            AuthorizationId = Guid.NewGuid(),
+            Version = 1,
+            OccurredAt = DateTimeOffset.UtcNow,
+            Actor = "m",
+            Authorization = new ResellerAuthorizationState
+            {
+                DistributorId = distributor,
+                PartnerId = partner,
+                Regions = ["TX"],
+                Active = true,
+                DistributorName = "Contoso Distribution",
+                PartnerName = "Northwind Networks LLC",
+            },
+        });
+
+        Assert.Equal("Contoso Distribution may now serve you (TX)", Assert.Single(await app.Mailbox.WaitFor(1, partnerUser)).Subject);
+    }
 }

@@ -24,8 +24,9 @@ public sealed class AuthorizationMailConsumer(Inbox<AuthorizationMailConsumer> i
         where T : class =>
         inbox.Once(context, async (tx, ct) =>
         {
-            var partner = await Recipients.OwnerName(tx, Recipients.Partner, a.PartnerId, ct) ?? "a partner";
-            var distributor = await Recipients.OwnerName(tx, Recipients.Distributor, a.DistributorId, ct) ?? "a distributor";
+            // The names this service keeps, else those the event carries (it may arrive before either owner's first event).
+            var partner = await Recipients.OwnerName(tx, Recipients.Partner, a.PartnerId, ct) ?? a.PartnerName ?? "a partner";
+            var distributor = await Recipients.OwnerName(tx, Recipients.Distributor, a.DistributorId, ct) ?? a.DistributorName ?? "a distributor";
             var regions = string.Join(", ", a.Regions);
             var dashboard = options.DashboardUrl.TrimEnd('/');
             var eventId = EventIds.Of("authorization", authorizationId, version);

@@ -114,6 +114,12 @@ public sealed record ResellerAuthorizationState
     public required Guid PartnerId { get; init; }
     public required IReadOnlyList<string> Regions { get; init; }
     public required bool Active { get; init; }
+    /// <summary>
+    /// The distributor's and the partner's names as the Distributors service knew them at this version, so a reader that
+    /// hears of the authorization before it hears of either can still name them (null where it did not know them).
+    /// </summary>
+    public string? DistributorName { get; init; }
+    public string? PartnerName { get; init; }
 }
 
 /// <summary>Every authorization event: the authorization, its new version and its state at that version.</summary>

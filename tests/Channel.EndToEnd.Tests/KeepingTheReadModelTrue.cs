@@ -8,17 +8,6 @@ using Npgsql;
 
 namespace Channel.EndToEnd.Tests;
 
-/// <summary>The running system with small sell-through batches, so a report of a hundred lines is many messages.</summary>
-public sealed class SmallBatchSystem : RunningSystem
-{
-    protected override IReadOnlyDictionary<string, string> SettingsFor(string service) => service switch
-    {
-        "Distributors" => new Dictionary<string, string> { ["Distributors__Reports__BatchLines"] = "25" },
-        "Gateway" => new Dictionary<string, string> { ["Gateway__ApplicationsPerMinute"] = "100000", ["Gateway__RequestsPerSecondPerClient"] = "100000" },
-        _ => new Dictionary<string, string>(),
-    };
-}
-
 /// <summary>
 /// Property: whatever sequence of changes happens — registrations by partners and distributors,
 /// every decision, edits, extensions, closes, partner suspensions, sell-through in many reports of
@@ -28,7 +17,8 @@ public sealed class SmallBatchSystem : RunningSystem
 /// lines stored by Distributors and the links stored by Deals. Sequences are drawn at random from a
 /// seed; a failure names the seed and the steps.
 /// </summary>
-public sealed class KeepingTheReadModelTrue(SmallBatchSystem system) : IClassFixture<SmallBatchSystem>
+[Collection(TunedSystem.Name)]
+public sealed class KeepingTheReadModelTrue(TunedSystem system)
 {
     sealed class Known
     {

@@ -42,7 +42,6 @@ public sealed class ClaimDecisions(Ledger ledger, PricingRules rules)
         var ids = await conn.QueryAsync<Guid>(new CommandDefinition("select id from authorizations where number = any(@numbers)",
             new { numbers }, tx, cancellationToken: ct));
         var locked = await Ledger.LockAll(tx, ids, ct);
-        var claimed = ClaimRules.ClaimedOf(locked.Values);
         var eligibility = (await conn.QueryAsync<ClaimRules.Eligibility>(new CommandDefinition(
             "select partner_id, regions, active, revoked_at from reseller_authorizations where distributor_id = @distributorId",
             new { distributorId }, tx, cancellationToken: ct))).ToLookup(e => e.PartnerId);
@@ -56,9 +55,9 @@ public sealed class ClaimDecisions(Ledger ledger, PricingRules rules)
             .ToDictionary(s => (s.InvoiceNumber, s.VendorSku), s => s.Quantity);
         var taken = (await conn.QueryAsync<SoldQuantity>(new CommandDefinition(AlreadyClaimed, keys, tx, cancellationToken: ct)))
             .Select(s => (s.InvoiceNumber, s.VendorSku)).ToHashSet();
-        var known = new ClaimRules.Known(locked.Values.ToDictionary(a => a.Number), eligibility, sold, taken, claimed);
+        var known = new ClaimRules.Known(locked.Values.ToDictionary(a => a.Number), eligibility, sold, taken);
         var decided = lines.Select(s => ClaimRules.Decide(claimId, distributorId, s, known, rules, now)).ToList();
-        await SaveClaimed(tx, locked, known.Changed, claimed, now, ct);
+        await SaveClaimed(tx, locked, known.Changed, known.Claimed, now, ct);
         return decided;
     }
 

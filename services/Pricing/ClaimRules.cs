@@ -38,16 +38,17 @@ public static class ClaimRules
 
     /// <summary>
     /// What the lines of one claim are decided against: its PAs by number, the distributor's authorizations by reseller, the
-    /// quantity sold per invoice and SKU, the invoices' SKUs already claimed and the quantity each PA line has claimed. A
-    /// line that holds its quantity adds to <see cref="Taken"/> and <see cref="Claimed"/>, so the next line sees it, and
-    /// its PA to <see cref="Changed"/>.
+    /// quantity sold per invoice and SKU, and the invoices' SKUs already claimed. A line that holds its quantity adds to
+    /// <see cref="Taken"/> and <see cref="Claimed"/>, so the next line sees it, and its PA to <see cref="Changed"/>.
     /// </summary>
     public sealed record Known(IReadOnlyDictionary<string, PriceAuthorization> ByNumber, ILookup<Guid, Eligibility> Eligibility,
-        IReadOnlyDictionary<(string Invoice, string Sku), decimal> Sold, HashSet<(string Invoice, string Sku)> Taken,
-        Dictionary<(Guid Authorization, int Line), decimal> Claimed)
+        IReadOnlyDictionary<(string Invoice, string Sku), decimal> Sold, HashSet<(string Invoice, string Sku)> Taken)
     {
         /// <summary>Each PA's lines, read once for the whole claim.</summary>
         public IReadOnlyDictionary<Guid, IReadOnlyList<PriceAuthorizationLine>> Lines { get; } = ByNumber.Values.ToDictionary(a => a.Id, a => a.Lines());
+
+        /// <summary>The quantity each PA line has claimed, the lines decided so far included.</summary>
+        public Dictionary<(Guid Authorization, int Line), decimal> Claimed { get; } = ClaimedOf(ByNumber.Values);
 
         public HashSet<Guid> Changed { get; } = [];
     }

@@ -52,8 +52,7 @@ public sealed class DecidingAClaim
         new Dictionary<string, PriceAuthorization> { [pa.Number] = pa },
         (serves ?? [Serves()]).ToLookup(e => e.PartnerId),
         new Dictionary<(string Invoice, string Sku), decimal> { [("INV-7", "RT-9000")] = sold },
-        taken is { } t ? [t] : [],
-        ClaimRules.ClaimedOf([pa]));
+        taken is { } t ? [t] : []);
 
     /// <summary>Two RT-9000 invoiced on 30 November, claimed at 3,600 (2 × (7,000 − 5,200)).</summary>
     static readonly ClaimRules.Submitted Line = new(1, "PA-2026-000042", "INV-7", new DateOnly(2026, 11, 30), Reseller, "Northwind Clinics", "RT-9000",

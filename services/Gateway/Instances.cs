@@ -24,6 +24,18 @@ public static class Instances
     /// <summary>Largest request body of known length kept for a second attempt; a larger request is sent once.</summary>
     public const long ReplayableBodyBytes = 1024 * 1024;
 
+    /// <summary>How long a destination that failed requests is left out before it is tried again (10 s by default).</summary>
+    public static TimeSpan ReactivationPeriod(IConfiguration config) => config.GetValue("Gateway:ReactivationPeriod", TimeSpan.FromSeconds(10));
+
+    /// <summary>
+    /// YARP leaves a destination out for at least the failure-rate policy's detection window (60 s unless told), whatever
+    /// the cluster's reactivation period says: an instance killed and started again was kept out for a minute, and when its
+    /// sibling was then stopped for a rolling restart both looked unwell, so the stopping one got requests until it closed.
+    /// The window is made the reactivation period.
+    /// </summary>
+    public static void LeaveOutFailingDestinations(IServiceCollection services, IConfiguration config) =>
+        services.Configure<TransportFailureRateHealthPolicyOptions>(o => o.DetectionWindowSize = ReactivationPeriod(config));
+
     /// <summary>Readiness probes and passive checks for every cluster that configures none of its own.</summary>
     public sealed class HealthDefaults(IConfiguration config) : IProxyConfigFilter
     {
@@ -46,7 +58,7 @@ public static class Instances
                     {
                         Enabled = true,
                         Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
-                        ReactivationPeriod = config.GetValue("Gateway:ReactivationPeriod", TimeSpan.FromSeconds(10)),
+                        ReactivationPeriod = ReactivationPeriod(config),
                     },
                     AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
                 },

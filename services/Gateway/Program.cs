@@ -21,6 +21,7 @@ builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSecti
         DashboardSession.Transform(c);
         return ValueTask.CompletedTask;
     }));
+Instances.LeaveOutFailingDestinations(builder.Services, builder.Configuration);
 
 var app = builder.Build();
 app.UseChannelWeb();

@@ -30,8 +30,9 @@ public sealed class TwoPartnersInstances : IAsyncLifetime
         Db = await TestDatabase.Create("e2e_instances");
         Broker = await TestVirtualHost.Create("e2e-instances");
         // The first migrates the database; the second starts on it.
-        Instances[0] = await ServiceProcess.Start("Partners", Settings());
-        Instances[1] = await ServiceProcess.Start("Partners", Settings());
+        // Ports chosen here: a killed instance comes back on its own (the gateway knows it there).
+        Instances[0] = await ServiceProcess.Start("Partners", Settings(), ServiceProcess.FreePort());
+        Instances[1] = await ServiceProcess.Start("Partners", Settings(), ServiceProcess.FreePort());
         var gateway = GatewaySettings(("main", Instances[0].Address), ("i2", Instances[1].Address));
         gateway["Gateway__HealthCheckInterval"] = "00:00:01";
         Gateway = await ServiceProcess.Start("Gateway", gateway);
@@ -178,6 +179,39 @@ public sealed class RunningTwoInstances(TwoPartnersInstances system) : IClassFix
 
         Assert.Equal([], Failures(outcomes));
         await AssertEachAppliedOnce(tag, outcomes);
+    }
+
+    [Fact]
+    public async Task An_instance_left_out_for_failing_requests_is_tried_again_after_the_reactivation_period()
+    {
+        // The first instance behind a proxy the test cuts, first in line; the readiness probe as good as off (once an hour),
+        // so only the failed requests take it out and only the reactivation period brings it back.
+        await using var cut = new TcpProxy(system.Instances[0].Port);
+        var gateway = TwoPartnersInstances.GatewaySettings(("main", $"http://127.0.0.1:{cut.Port}"), ("next", system.Instances[1].Address));
+        gateway["ReverseProxy__Clusters__partners__LoadBalancingPolicy"] = "FirstAlphabetical";
+        gateway["Gateway__HealthCheckInterval"] = "01:00:00";
+        gateway["Gateway__ReactivationPeriod"] = "00:00:05";
+        await using var proxy = await ServiceProcess.Start("Gateway", gateway);
+        using var http = new HttpClient { BaseAddress = new Uri(proxy.Address) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.For(Roles.ChannelManager));
+        async Task<HttpStatusCode> List() { using var listed = await http.GetAsync("/api/partners?pageSize=1"); return listed.StatusCode; }
+
+        Assert.Equal(HttpStatusCode.OK, await List());
+        Assert.True(cut.Accepted > 0, "the first instance served while it was first in line");
+
+        // Requests it fails are sent to the other (a list is safe to repeat); enough of them at once take it out.
+        cut.Cut();
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => List())), status => Assert.Equal(HttpStatusCode.OK, status));
+        // (The gateway's log is JSON: YARP's quotes are escaped in it.)
+        await Eventually.True(() => Task.FromResult(proxy.Log().Contains(@"marked as \u0027Unhealthy\u0060 by the passive health check")),
+            "the gateway to leave the failing instance out");
+        Assert.Contains(@"reactivation in \u006000:00:05\u0060", proxy.Log());
+
+        // Back after its reactivation period (YARP's failure-rate window, 60 s unless told, kept it out for a minute).
+        cut.Restore();
+        var before = cut.Accepted;
+        await Eventually.True(async () => await List() == HttpStatusCode.OK && cut.Accepted > before,
+            "the first instance to take requests again", timeout: TimeSpan.FromSeconds(40));
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class TcpProxy : IAsyncDisposable
     readonly ConcurrentDictionary<TcpClient, TcpClient> open = new();
     volatile bool cut;
     int refused;
+    int accepted;
     long cutAt;
 
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -28,6 +29,9 @@ public sealed class TcpProxy : IAsyncDisposable
         listener.Start();
         _ = Task.Run(Accept);
     }
+
+    /// <summary>Connections passed on to the server since the proxy started.</summary>
+    public int Accepted => Volatile.Read(ref accepted);
 
     /// <summary>Connections refused since the last cut: the other side kept trying.</summary>
     public int Refused => Volatile.Read(ref refused);
@@ -70,6 +74,7 @@ public sealed class TcpProxy : IAsyncDisposable
                 try { await server.ConnectAsync(IPAddress.Loopback, target, stop.Token); }
                 catch (Exception) { Reset(client); server.Dispose(); return; }
                 open[client] = server;
+                Interlocked.Increment(ref accepted);
                 await Task.WhenAny(Pipe(client, server), Pipe(server, client));
                 open.TryRemove(client, out _);
                 client.Dispose();

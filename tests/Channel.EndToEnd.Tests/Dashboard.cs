@@ -19,10 +19,10 @@ public sealed class Dashboard : IAsyncDisposable
 
     public static async Task<Dashboard> Open(RunningSystem system)
     {
-        // Every expectation waits for what it expects, so a longer limit costs a passing test nothing; Playwright's 5 s
-        // default failed a sign-in (the code exchange, the password hash, the session read) on a CI machine whose two
-        // cores another test's dozen services were loading.
-        SetDefaultExpectTimeout(20_000);
+        // Every expectation, click and navigation waits for what it expects, so a longer limit costs a passing test
+        // nothing; Playwright's 5 s (expectations) and 30 s (actions) failed sign-ins (the code exchange, the password
+        // hash, the session read) on CI machines whose two cores another test's dozens of service processes were loading.
+        SetDefaultExpectTimeout(45_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -45,7 +45,7 @@ public sealed class Dashboard : IAsyncDisposable
     /// </summary>
     public async Task<IPage> SignIn(string who, int width = 1280)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 1000 } });
+        var context = await NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 1000 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(system.Gateway.Address + "/");
         await Expect(page.Locator("main[data-page=sign-in]")).ToBeVisibleAsync();
@@ -57,7 +57,12 @@ public sealed class Dashboard : IAsyncDisposable
     }
 
     /// <summary>A browser context of its own (no session), for what a test does by hand.</summary>
-    public Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null) => browser.NewContextAsync(options);
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        var context = await browser.NewContextAsync(options);
+        context.SetDefaultTimeout(90_000);
+        return context;
+    }
 
     /// <summary>
     /// Runs axe-core (WCAG 2 A and AA rules) on the page as it stands and returns each violation as "rule: target, target…"

@@ -22,6 +22,9 @@ public sealed class ChaosSystem : IAsyncDisposable
     /// <summary>Every service (the same-results run also takes Pricing's price authorizations and claims, and Identity's accounts).</summary>
     public static readonly string[] Every = [.. Broken, "Pricing", "Identity"];
 
+    /// <summary>How many processes start at the same time (a service's instances always together).</summary>
+    const int StartingAtOnce = 4;
+
     /// <summary>The services this system runs.</summary>
     public string[] Services { get; }
 
@@ -108,8 +111,13 @@ public sealed class ChaosSystem : IAsyncDisposable
             }
             system.launch[name] = (service, ServiceProcess.FreePort(), environment);
         }
-        // Both instances of a service start at once: one migrates its database while the other waits for the lock.
-        await Task.WhenAll(system.Backends.Select(b => system.StartService(b.Name)));
+        // The instances of a service start at once (one migrates its database while the others wait for the lock), and a
+        // few processes at a time: two dozen starting together on two cores took over 90 s each on a loaded CI machine and
+        // starved the browser tests running beside them.
+        var byService = system.Backends.GroupBy(b => b.Service).ToList();
+        var together = Math.Max(1, StartingAtOnce / byService.Max(g => g.Count()));
+        await Parallel.ForEachAsync(byService, new ParallelOptions { MaxDegreeOfParallelism = together },
+            async (instances, _) => await Task.WhenAll(instances.Select(b => system.StartService(b.Name))));
         var gateway = new Dictionary<string, string>
         {
             ["Gateway__RequestsPerSecondPerClient"] = "100000",

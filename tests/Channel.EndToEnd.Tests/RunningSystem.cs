@@ -90,28 +90,28 @@ public class RunningSystem : IAsyncLifetime
         Events = await EventCollector.Start(Broker.Uri, "test-e2e-events",
             typeof(PartnerApplied), typeof(PartnerApproved), typeof(PartnerPlacedOnHold),
             typeof(DealRegistered), typeof(DealApproved), typeof(DealWon), typeof(DealScreened), typeof(Channel.Contracts.Compliance.ScreeningDecided));
-        Partners = await ServiceProcess.Start("Partners", With("Partners", new Dictionary<string, string>
+        var startingPartners = ServiceProcess.Start("Partners", With("Partners", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = PartnersDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
             ["Partners__ApplicationsPerMinute"] = "100000",
         }));
-        Distributors = await ServiceProcess.Start("Distributors", With("Distributors", new Dictionary<string, string>
+        var startingDistributors = ServiceProcess.Start("Distributors", With("Distributors", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = DistributorsDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
         }));
-        Deals = await ServiceProcess.Start("Deals", With("Deals", new Dictionary<string, string>
+        var startingDeals = ServiceProcess.Start("Deals", With("Deals", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = DealsDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
         }));
-        Reporting = await ServiceProcess.Start("Reporting", With("Reporting", new Dictionary<string, string>
+        var startingReporting = ServiceProcess.Start("Reporting", With("Reporting", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = ReportingDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
         }));
-        Notifications = await ServiceProcess.Start("Notifications", With("Notifications", new Dictionary<string, string>
+        var startingNotifications = ServiceProcess.Start("Notifications", With("Notifications", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = NotificationsDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
@@ -121,17 +121,17 @@ public class RunningSystem : IAsyncLifetime
             ["Webhooks__RequireHttps"] = "false",
             ["Webhooks__AllowLoopback"] = "true",
         }));
-        Pricing = await ServiceProcess.Start("Pricing", With("Pricing", new Dictionary<string, string>
+        var startingPricing = ServiceProcess.Start("Pricing", With("Pricing", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = PricingDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
         }));
-        Compliance = await ServiceProcess.Start("Compliance", With("Compliance", new Dictionary<string, string>
+        var startingCompliance = ServiceProcess.Start("Compliance", With("Compliance", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = ComplianceDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
         }));
-        Identity = await ServiceProcess.Start("Identity", With("Identity", new Dictionary<string, string>
+        var startingIdentity = ServiceProcess.Start("Identity", With("Identity", new Dictionary<string, string>
         {
             ["ConnectionStrings__Db"] = IdentityDb.ConnectionString,
             ["RabbitMq__Uri"] = Broker.Uri,
@@ -149,6 +149,12 @@ public class RunningSystem : IAsyncLifetime
             // Demo accounts on the sign-in page (to this machine only), as ./channel up --demo has them.
             ["Identity__DevelopmentTokens"] = "true",
         }), IdentityPort);
+        // The services start side by side (none needs another to start; the gateway needs their addresses): one after
+        // another, a system took close to 3 minutes to start on a machine the same-results run was loading.
+        var started = await AllStarted(startingPartners, startingDistributors, startingDeals, startingReporting, startingNotifications,
+            startingPricing, startingCompliance, startingIdentity);
+        (Partners, Distributors, Deals, Reporting, Notifications, Pricing, Compliance, Identity) =
+            (started[0], started[1], started[2], started[3], started[4], started[5], started[6], started[7]);
         Gateway = await ServiceProcess.Start("Gateway", With("Gateway", new Dictionary<string, string>
         {
             ["ReverseProxy__Clusters__identity__Destinations__main__Address"] = Identity.Address,
@@ -162,6 +168,17 @@ public class RunningSystem : IAsyncLifetime
             ["ReverseProxy__Clusters__distributors__Destinations__main__Address"] = Distributors.Address,
             ["Gateway__ApplicationsPerMinute"] = ApplicationsPerMinute.ToString(),
         }), GatewayPort);
+    }
+
+    /// <summary>Every process once all have started; if one does not, those that did are stopped (no process outlives the run).</summary>
+    static async Task<ServiceProcess[]> AllStarted(params Task<ServiceProcess>[] starting)
+    {
+        try { return await Task.WhenAll(starting); }
+        catch
+        {
+            foreach (var start in starting.Where(t => t.IsCompletedSuccessfully)) await start.Result.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>

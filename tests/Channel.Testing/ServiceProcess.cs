@@ -45,10 +45,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     /// <summary>
     /// A port chosen before the child starts, for a child others must know the address of before it runs or that must
-    /// come back on the same port (the gateway, the identity provider, the chaos run's services): below the kernel's ephemeral range (32768 and up here), so no outgoing
-    /// connection (a database or broker client's own end) can take it between this check and the child's bind, and never
-    /// one this process handed out before, nor the brokers' distribution ports. Chosen at random, so test processes running
-    /// side by side rarely meet.
+    /// come back on the same port (the gateway, the identity provider, the chaos run's services): below the kernel's
+    /// ephemeral range (32768 and up here), so no outgoing connection (a database or broker client's own end) can take it
+    /// between this check and the child's bind, and never one this process handed out before, nor the brokers'
+    /// distribution ports. Chosen at random, so test processes running side by side rarely meet.
     /// </summary>
     public static int FreePort()
     {
@@ -167,12 +167,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     string Tail()
     {
-        lock (log) log.Flush();
-        try
-        {
-            using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-            return string.Join('\n', reader.ReadToEnd().Split('\n').TakeLast(30));
-        }
+        try { return string.Join('\n', Log().Split('\n').TakeLast(30)); }
         catch (IOException) { return ""; }
     }
 
